@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hetleerplein/leerplein/etl"
+	"github.com/hetleerplein/leerplein/warehouse"
+)
+
+// cmdETLRun loads an inbox by hand: `leerplein etl run --db PATH --inbox DIR`.
+func cmdETLRun(ctx context.Context, e env, args []string) error {
+	fs := flag.NewFlagSet("etl run", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	dbPath := fs.String("db", warehouse.DefaultPath, "warehouse file")
+	inbox := fs.String("inbox", "", "directory with the exports to load (required)")
+	regio := fs.String("regio", "", "region file (gemeentecode;gemeente;subregio;…); default: the built-in region 25")
+	keyFile := fs.String("key-file", "", "file with the pseudonym key (default: $"+etl.KeyEnv+")")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	if *inbox == "" {
+		return usageError{"etl run: --inbox is required"}
+	}
+	key, err := loadKey(e, *keyFile)
+	if err != nil {
+		return err
+	}
+	region, err := loadRegion(*regio)
+	if err != nil {
+		return err
+	}
+	db, err := warehouse.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	sum, err := etl.Run(ctx, db, etl.Options{
+		Inbox: *inbox, Key: key, Region: region, Job: "manual", Move: true,
+		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Progress: newProgress(e.stderr),
+	})
+	printSummary(e.stdout, sum)
+	if err != nil {
+		return err
+	}
+	if n := sum.Rejected(); n > 0 {
+		return exitError{1, fmt.Errorf("%d file(s) rejected; see %s", n, *inbox+"/rejected")}
+	}
+	return nil
+}
+
+// loadKey reads the pseudonym key from a file or the environment.
+func loadKey(e env, keyFile string) ([]byte, error) {
+	if keyFile != "" {
+		b, err := os.ReadFile(keyFile)
+		if err != nil {
+			return nil, fmt.Errorf("pseudonym key file: %w", err)
+		}
+		return etl.ParseKey(string(b))
+	}
+	return etl.ParseKey(e.getenv(etl.KeyEnv))
+}
+
+func loadRegion(path string) (etl.Region, error) {
+	if path == "" {
+		return etl.DefaultRegion(), nil
+	}
+	return etl.LoadRegion(path)
+}
+
+// printSummary writes one line per file and a closing total.
+func printSummary(w io.Writer, sum etl.Summary) {
+	var loaded, rows, quarantined int64
+	for _, f := range sum.Files {
+		var what string
+		switch f.Status {
+		case etl.StatusLoaded:
+			loaded++
+			rows += f.New + f.Replaced
+			quarantined += f.Quarantined
+			what = fmt.Sprintf("%d rows: %d new, %d replaced, %d quarantined", f.Read, f.New, f.Replaced, f.Quarantined)
+			if f.Unchanged > 0 {
+				what += fmt.Sprintf(", %d provisional kept out (final figures loaded)", f.Unchanged)
+			}
+			if len(f.ExtraColumns) > 0 {
+				what += "; ignored columns: " + strings.Join(f.ExtraColumns, ", ")
+			}
+		default:
+			what = f.Reason
+		}
+		fmt.Fprintf(w, "%-12s %s: %s\n", f.Status, f.Name, what)
+	}
+	fmt.Fprintf(w, "run %d: %d file(s), %d loaded, %d rejected; %d rows written, %d quarantined\n",
+		sum.RunID, len(sum.Files), loaded, sum.Rejected(), rows, quarantined)
+}
+
+// newProgress returns a stage bar for files that take over a second, drawn only when w
+// is a terminal.
+func newProgress(w io.Writer) func(file string, stage, stages int, label string) {
+	f, ok := w.(*os.File)
+	if !ok {
+		return nil
+	}
+	if info, err := f.Stat(); err != nil || info.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	var mu sync.Mutex
+	var cur string
+	var started time.Time
+	var drawn bool
+	return func(file string, stage, stages int, label string) {
+		mu.Lock()
+		defer mu.Unlock()
+		if file != cur {
+			if drawn {
+				fmt.Fprint(w, "\r\033[K")
+			}
+			cur, started, drawn = file, time.Now(), false
+		}
+		if time.Since(started) < time.Second && stage < stages {
+			return
+		}
+		if stage == stages {
+			if drawn {
+				fmt.Fprint(w, "\r\033[K")
+			}
+			return
+		}
+		bar := strings.Repeat("█", stage*20/stages) + strings.Repeat("░", 20-stage*20/stages)
+		fmt.Fprintf(w, "\r\033[K%s %s %d/%d %s (%.0fs)", file, bar, stage, stages, label, time.Since(started).Seconds())
+		drawn = true
+	}
+}

@@ -1,0 +1,77 @@
+// Command leerplein is the warehouse, loader, report writer and API server of Het
+// Leerplein in one binary.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is stamped at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "leerplein:", err)
+		os.Exit(exitCode(err))
+	}
+}
+
+// env bundles what a command gets from its surroundings, so tests can call run directly.
+type env struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// command is one subcommand: its name path ("etl run"), a one-line help, and its body.
+type command struct {
+	name string
+	help string
+	run  func(ctx context.Context, e env, args []string) error
+}
+
+// commands lists every subcommand; each lives in a file of its own.
+func commands() []command {
+	return []command{
+		{"etl run", "load every recognised export in an inbox into the warehouse", cmdETLRun},
+		{"report jaarverslag", "write the annual report tables (csv or xlsx)", cmdReportJaarverslag},
+		{"demo", "generate synthetic exports and load them (used by make run)", cmdDemo},
+		{"version", "print the version", func(_ context.Context, e env, _ []string) error {
+			fmt.Fprintln(e.stdout, version)
+			return nil
+		}},
+	}
+}
+
+// run dispatches args to the matching subcommand.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	for _, c := range commands() {
+		words := splitWords(c.name)
+		if len(args) >= len(words) && equalWords(args[:len(words)], words) {
+			return c.run(ctx, e, args[len(words):])
+		}
+	}
+	usage(stderr)
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		return nil
+	}
+	return usageError{fmt.Sprintf("unknown command %q", joinWords(args))}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: leerplein <command> [flags]")
+	fmt.Fprintln(w)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-22s %s\n", c.name, c.help)
+	}
+}

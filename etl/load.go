@@ -1,0 +1,347 @@
+// Package etl turns the exports that reach the bureau — CSV, XLSX and Parquet files from
+// the municipalities' case systems, the population register and DUO — into validated,
+// pseudonymised fact rows. Each file loads in one transaction; rows that break a rule go
+// to the quarantine with a reason a person can act on.
+package etl
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/hetleerplein/leerplein/warehouse"
+)
+
+// Options configures one loader run.
+type Options struct {
+	Inbox  string       // directory with feed files
+	Key    []byte       // pseudonym key (HMAC-SHA-256); see ParseKey
+	Region Region       // the region configuration; DefaultRegion() when empty
+	Job    string       // "manual", "demo" or a scheduled job's name
+	Move   bool         // move handled files to processed/ or rejected/
+	Logger *slog.Logger // nil: discard
+	// Progress, when set, is told the stage of a file being loaded (for a terminal bar).
+	Progress func(file string, stage int, stages int, label string)
+}
+
+// Status values of a file in the ledger.
+const (
+	StatusLoaded       = "loaded"
+	StatusSkipped      = "skipped"
+	StatusRejected     = "rejected"
+	StatusUnrecognised = "unrecognised"
+)
+
+// FileResult is what happened to one file.
+type FileResult struct {
+	FileID       int64
+	Name         string
+	Feed         string
+	Format       string
+	Status       string
+	Reason       string // why rejected or skipped
+	Read         int64  // data rows in the file
+	New          int64  // rows with a key not loaded before
+	Replaced     int64  // rows that replaced an earlier version
+	Unchanged    int64  // vsv_cijfers: VOORLOPIG rows that did not replace DEFINITIEF ones
+	Quarantined  int64  // rows with at least one problem
+	ExtraColumns []string
+	Duration     time.Duration
+}
+
+// Summary is the outcome of a run.
+type Summary struct {
+	RunID int64
+	Files []FileResult
+}
+
+// Rejected counts the files that were rejected.
+func (s Summary) Rejected() int {
+	n := 0
+	for _, f := range s.Files {
+		if f.Status == StatusRejected {
+			n++
+		}
+	}
+	return n
+}
+
+// Run loads every recognised file of opts.Inbox, in lexicographic order of their names.
+// A rejected file does not stop the run; an infrastructure failure (the warehouse, the
+// context) does, leaving the current file unloaded and in the inbox.
+func Run(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error) {
+	if len(opts.Key) == 0 {
+		return Summary{}, ErrNoKey
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if len(opts.Region.Gemeenten) == 0 {
+		opts.Region = DefaultRegion()
+	}
+	if opts.Job == "" {
+		opts.Job = "manual"
+	}
+	files, err := listInbox(opts.Inbox)
+	if err != nil {
+		return Summary{}, err
+	}
+	if err := checkKey(ctx, db, opts.Key); err != nil {
+		return Summary{}, err
+	}
+	if err := writeRegion(ctx, db, opts.Region); err != nil {
+		return Summary{}, err
+	}
+	var sum Summary
+	if err := db.QueryRowContext(ctx, `insert into etl_run (run_id, job, inbox, started_at, status)
+		values (nextval('etl_run_seq'), ?, ?, now(), 'running') returning run_id`, opts.Job, opts.Inbox).Scan(&sum.RunID); err != nil {
+		return sum, fmt.Errorf("etl: start run: %w", err)
+	}
+	l := &loader{db: db, opts: opts, runID: sum.RunID}
+	var runErr error
+	for _, file := range files {
+		res, err := l.file(ctx, file)
+		if err != nil {
+			runErr = err
+			break
+		}
+		sum.Files = append(sum.Files, res)
+		opts.Logger.Info("file handled", "run_id", sum.RunID, "file", res.Name, "feed", res.Feed,
+			"status", res.Status, "rows_read", res.Read, "rows_new", res.New, "rows_replaced", res.Replaced,
+			"rows_quarantined", res.Quarantined, "reason", res.Reason, "duration_ms", res.Duration.Milliseconds())
+	}
+	status := "ok"
+	switch {
+	case runErr != nil:
+		status = "failed"
+	case sum.Rejected() > 0:
+		status = "rejected"
+	}
+	// Record the end even when ctx was cancelled, so the ledger shows the run stopped.
+	if _, err := db.ExecContext(context.WithoutCancel(ctx), `update etl_run set finished_at = now(), status = ? where run_id = ?`, status, sum.RunID); err != nil && runErr == nil {
+		runErr = fmt.Errorf("etl: finish run: %w", err)
+	}
+	return sum, runErr
+}
+
+type loader struct {
+	db    *warehouse.DB
+	opts  Options
+	runID int64
+}
+
+// file handles one inbox file: recognise, skip, stage, validate and load, then move it.
+func (l *loader) file(ctx context.Context, in inboxFile) (FileResult, error) {
+	start := time.Now()
+	res := FileResult{Name: in.name}
+	f, ok := recognise(in.name)
+	if !ok {
+		res.Status = StatusUnrecognised
+		res.Reason = "file name does not start with a feed name (" + feedNames() + "); left in the inbox"
+		return res, l.record(ctx, &res, "", in.size, start)
+	}
+	res.Feed = f.name
+	sum, err := hashFile(in.path)
+	if err != nil {
+		return res, fmt.Errorf("etl: read %s: %w", in.name, err)
+	}
+	var earlier string
+	var earlierRun int64
+	err = l.db.QueryRowContext(ctx, `select file_name, run_id from etl_file where sha256 = ? and status = 'loaded' order by file_id limit 1`, sum).Scan(&earlier, &earlierRun)
+	switch {
+	case err == nil:
+		res.Status = StatusSkipped
+		res.Reason = fmt.Sprintf("same bytes as %s, loaded in run %d", earlier, earlierRun)
+	case errors.Is(err, sql.ErrNoRows):
+		err = l.load(ctx, f, in, sum, &res, start)
+		var rej rejectError
+		switch {
+		case errors.As(err, &rej) && ctx.Err() == nil:
+			res.Status = StatusRejected
+			res.Reason = rej.reason
+			res.Read, res.New, res.Replaced, res.Unchanged, res.Quarantined = 0, 0, 0, 0, 0
+		case err != nil:
+			return res, err
+		}
+	default:
+		return res, fmt.Errorf("etl: ledger: %w", err)
+	}
+	if res.Status != StatusLoaded {
+		if err := l.record(ctx, &res, sum, in.size, start); err != nil {
+			return res, err
+		}
+	}
+	res.Duration = time.Since(start)
+	return res, l.move(in, res)
+}
+
+func (l *loader) move(in inboxFile, res FileResult) error {
+	if !l.opts.Move {
+		return nil
+	}
+	switch res.Status {
+	case StatusLoaded, StatusSkipped:
+		_, err := moveTo(in.path, filepath.Join(l.opts.Inbox, "processed"), l.runID)
+		return err
+	case StatusRejected:
+		dst, err := moveTo(in.path, filepath.Join(l.opts.Inbox, "rejected"), l.runID)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dst+".reason.txt", []byte(res.Reason+"\n"), 0o640)
+	}
+	return nil
+}
+
+// record writes a ledger row for a file that loaded nothing (skipped, rejected, unrecognised).
+func (l *loader) record(ctx context.Context, res *FileResult, sum string, size int64, start time.Time) error {
+	err := l.db.QueryRowContext(ctx, `insert into etl_file (file_id, run_id, feed, file_name, sha256, size_bytes, format,
+		status, reason, started_at, finished_at)
+		values (nextval('etl_file_seq'), ?, nullif(?, ''), ?, nullif(?, ''), ?, nullif(?, ''), ?, ?, ?, now()) returning file_id`,
+		l.runID, res.Feed, res.Name, sum, size, res.Format, res.Status, res.Reason, start).Scan(&res.FileID)
+	if err != nil {
+		return fmt.Errorf("etl: ledger for %s: %w", res.Name, err)
+	}
+	return nil
+}
+
+func (l *loader) progress(file string, stage int, label string) {
+	if l.opts.Progress != nil {
+		l.opts.Progress(file, stage, 4, label)
+	}
+}
+
+// load stages, validates and writes one file in one transaction.
+func (l *loader) load(ctx context.Context, f feed, in inboxFile, sum string, res *FileResult, start time.Time) error {
+	conn, err := l.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("etl: connection: %w", err)
+	}
+	defer conn.Close()
+	l.progress(in.name, 1, "reading")
+	st, err := stage(ctx, conn, f, in.path)
+	if err != nil {
+		return err
+	}
+	defer st.cleanup()
+	res.Format, res.ExtraColumns = st.format, st.extra
+	if len(st.extra) > 0 {
+		l.opts.Logger.Info("extra columns ignored", "file", in.name, "columns", strings.Join(st.extra, ", "))
+	}
+	ipad, opad := hmacPads(l.opts.Key)
+	l.progress(in.name, 2, "validating")
+	if _, err := conn.ExecContext(ctx, typedSQL(f, st.source, st.present, l.opts.Region), ipad, opad); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return reject("cannot read the file: %v", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "drop table if exists typed; drop table if exists fresh; drop table if exists stg_xlsx")
+	if err := conn.QueryRowContext(ctx, "select count(*) from typed").Scan(&res.Read); err != nil {
+		return fmt.Errorf("etl: count rows: %w", err)
+	}
+	if res.Read == 0 {
+		return reject("the file has a header but no data rows")
+	}
+	l.progress(in.name, 3, "writing")
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("etl: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := tx.QueryRowContext(ctx, `insert into etl_file (file_id, run_id, feed, file_name, sha256, size_bytes, format, status, started_at)
+		values (nextval('etl_file_seq'), ?, ?, ?, ?, ?, ?, 'loaded', ?) returning file_id`,
+		l.runID, f.name, in.name, sum, in.size, st.format, start).Scan(&res.FileID); err != nil {
+		return fmt.Errorf("etl: ledger: %w", err)
+	}
+	w := writer{tx: tx, f: f, fileID: res.FileID, fileName: in.name, sheet: st.sheet}
+	inserted, err := w.write(ctx, res)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `update etl_file set rows_read = ?, rows_new = ?, rows_replaced = ?, rows_unchanged = ?,
+		rows_quarantined = ?, finished_at = now() where file_id = ?`,
+		res.Read, res.New, res.Replaced, res.Unchanged, res.Quarantined, res.FileID); err != nil {
+		return fmt.Errorf("etl: ledger: %w", err)
+	}
+	l.progress(in.name, 4, "committing")
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("etl: commit %s: %w", in.name, err)
+	}
+	res.Status = StatusLoaded
+	// A failed commit can come back as nil from the driver: check that the rows are there.
+	var got int64
+	if err := l.db.QueryRowContext(ctx, fmt.Sprintf("select count(*) from %s where file_id = ?", f.table), res.FileID).Scan(&got); err != nil {
+		return fmt.Errorf("etl: verify %s: %w", in.name, err)
+	}
+	if got != inserted {
+		return fmt.Errorf("etl: %s: the warehouse holds %d rows of this file after commit, expected %d; the load was not committed", in.name, got, inserted)
+	}
+	return nil
+}
+
+func hashFile(path string) (string, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer fh.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, fh); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func feedNames() string {
+	var names []string
+	for _, f := range feeds() {
+		names = append(names, f.name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// checkKey refuses a key other than the one the warehouse was loaded with before.
+func checkKey(ctx context.Context, db *warehouse.DB, key []byte) error {
+	fp := keyFingerprint(key)
+	var stored string
+	err := db.QueryRowContext(ctx, `select value from etl_meta where name = 'pseudo_key_fingerprint'`).Scan(&stored)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		_, err = db.ExecContext(ctx, `insert into etl_meta values ('pseudo_key_fingerprint', ?)`, fp)
+		return err
+	case err != nil:
+		return fmt.Errorf("etl: read key fingerprint: %w", err)
+	case stored != fp:
+		return fmt.Errorf("etl: the pseudonym key differs from the one this warehouse was loaded with (fingerprint %s, now %s); loading would give every person a second pseudonym. Use the original %s", stored, fp, KeyEnv)
+	}
+	return nil
+}
+
+// writeRegion replaces dim_gemeente with the configured region.
+func writeRegion(ctx context.Context, db *warehouse.DB, r Region) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("etl: region: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "delete from dim_gemeente"); err != nil {
+		return fmt.Errorf("etl: region: %w", err)
+	}
+	for _, g := range r.Gemeenten {
+		if _, err := tx.ExecContext(ctx, `insert into dim_gemeente values (?, ?, ?, ?, ?, ?, ?)`,
+			g.Code, g.Naam, g.Subregio, g.SubregioNaam, g.Regionaal, g.Vanaf, g.Tot); err != nil {
+			return fmt.Errorf("etl: region %s: %w", g.Code, err)
+		}
+	}
+	return tx.Commit()
+}

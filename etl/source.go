@@ -1,0 +1,268 @@
+package etl
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// rejectError is a reason to refuse a whole file; its text is for the data steward.
+type rejectError struct{ reason string }
+
+func (r rejectError) Error() string { return r.reason }
+
+func reject(format string, args ...any) error { return rejectError{fmt.Sprintf(format, args...)} }
+
+// staged is a file made readable for the validation query.
+type staged struct {
+	format  string          // csv, xlsx, parquet
+	source  string          // SQL relation with canonical column names (text) and _line
+	present map[string]bool // feed columns the file has
+	extra   []string        // columns the feed does not use, as written
+	sheet   string          // XLSX sheet name
+	cleanup func()
+}
+
+// fileFormat tells the format from the file's extension.
+func fileFormat(name string) (string, error) {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".csv", ".txt", ".tsv":
+		return "csv", nil
+	case ".xlsx":
+		return "xlsx", nil
+	case ".parquet":
+		return "parquet", nil
+	}
+	return "", reject("file type %q is not supported; deliver CSV, XLSX or Parquet", filepath.Ext(name))
+}
+
+// mapHeader matches a file's header to the feed's columns. It rejects a header that lacks
+// required columns (naming every one of them) or names a column twice.
+func mapHeader(f feed, header []string) (canon []string, present map[string]bool, extra []string, err error) {
+	known := map[string]bool{}
+	for _, c := range f.cols {
+		known[c.name] = true
+	}
+	present = map[string]bool{}
+	canon = make([]string, len(header))
+	for i, h := range header {
+		n := normalizeColumn(h)
+		switch {
+		case known[n] && present[n]:
+			return nil, nil, nil, reject("column %q appears twice in the header", n)
+		case known[n]:
+			present[n] = true
+			canon[i] = n
+		default:
+			canon[i] = fmt.Sprintf("_extra_%d", i)
+			if strings.TrimSpace(h) != "" {
+				extra = append(extra, strings.TrimSpace(h))
+			}
+		}
+	}
+	var missing []string
+	for _, c := range f.cols {
+		if c.required && !present[c.name] {
+			missing = append(missing, c.name)
+		}
+	}
+	if len(missing) > 0 {
+		var has []string
+		for _, h := range header {
+			has = append(has, strings.TrimSpace(h))
+		}
+		what := "required column " + quoteJoin(missing) + " is missing"
+		if len(missing) > 1 {
+			what = "required columns " + quoteJoin(missing) + " are missing"
+		}
+		return nil, nil, nil, reject("%s; the file has: %s", what, strings.Join(has, ", "))
+	}
+	return canon, present, extra, nil
+}
+
+func quoteJoin(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = "'" + n + "'"
+	}
+	return strings.Join(q, ", ")
+}
+
+// stage makes a file readable as a SQL relation on conn.
+func stage(ctx context.Context, conn *sql.Conn, f feed, path string) (*staged, error) {
+	format, err := fileFormat(path)
+	if err != nil {
+		return nil, err
+	}
+	switch format {
+	case "csv":
+		return stageCSV(f, path)
+	case "xlsx":
+		return stageXLSX(ctx, conn, f, path)
+	default:
+		return stageParquet(ctx, conn, f, path)
+	}
+}
+
+func stageCSV(f feed, path string) (*staged, error) {
+	d, err := sniffCSV(path)
+	if err != nil {
+		var rej rejectError
+		if errors.As(err, &rej) {
+			return nil, err
+		}
+		return nil, reject("%v", err)
+	}
+	canon, present, extra, err := mapHeader(f, d.Header)
+	if err != nil {
+		return nil, err
+	}
+	st := &staged{format: "csv", present: present, extra: extra, cleanup: func() {}}
+	readPath := path
+	if d.Encoding == "windows-1252" {
+		tmp, err := os.CreateTemp("", "leerplein-*.csv")
+		if err != nil {
+			return nil, fmt.Errorf("etl: temp file: %w", err)
+		}
+		tmp.Close()
+		st.cleanup = func() { os.Remove(tmp.Name()) }
+		if err := toUTF8File(path, tmp.Name()); err != nil {
+			st.cleanup()
+			return nil, fmt.Errorf("etl: convert windows-1252: %w", err)
+		}
+		readPath = tmp.Name()
+	}
+	cols := make([]string, len(canon))
+	for i, c := range canon {
+		cols[i] = fmt.Sprintf("%s: 'VARCHAR'", sqlString(c))
+	}
+	// Every option is explicit: DuckDB's own sniffing must never decide how a row reads.
+	st.source = fmt.Sprintf(`(select (row_number() over () + 1)::bigint as _line, *
+		from read_csv(%s, delim = %s, quote = '"', escape = '"', header = true, auto_detect = false,
+			columns = {%s}, null_padding = true, strict_mode = false, parallel = false))`,
+		sqlString(readPath), sqlString(string(d.Delimiter)), strings.Join(cols, ", "))
+	return st, nil
+}
+
+func stageXLSX(ctx context.Context, conn *sql.Conn, f feed, path string) (*staged, error) {
+	st := &staged{format: "xlsx", cleanup: func() {}}
+	var canon []string
+	var app *duckdb.Appender
+	closeApp := func() error {
+		if app == nil {
+			return nil
+		}
+		a := app
+		app = nil
+		return a.Close()
+	}
+	defer closeApp()
+	sheet, err := readXLSX(path, func(row int, cells []string) error {
+		if canon == nil {
+			c, present, extra, err := mapHeader(f, cells)
+			if err != nil {
+				return err
+			}
+			canon, st.present, st.extra = c, present, extra
+			defs := []string{"_line bigint"}
+			for _, name := range canon {
+				defs = append(defs, ident(name)+" varchar")
+			}
+			if _, err := conn.ExecContext(ctx, "create or replace temp table stg_xlsx ("+strings.Join(defs, ", ")+")"); err != nil {
+				return fmt.Errorf("etl: staging table: %w", err)
+			}
+			return conn.Raw(func(dc any) error {
+				a, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "stg_xlsx")
+				app = a
+				return err
+			})
+		}
+		vals := make([]driver.Value, len(canon)+1)
+		vals[0] = int64(row)
+		for i := range canon {
+			if i < len(cells) {
+				vals[i+1] = cells[i]
+			} else {
+				vals[i+1] = ""
+			}
+		}
+		return app.AppendRow(vals...)
+	})
+	if cerr := closeApp(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		var rej rejectError
+		if errors.As(err, &rej) {
+			return nil, err
+		}
+		return nil, reject("cannot read XLSX: %v", err)
+	}
+	if canon == nil {
+		return nil, reject("the first sheet has no header row")
+	}
+	st.sheet = sheet
+	st.source = "stg_xlsx"
+	return st, nil
+}
+
+func stageParquet(ctx context.Context, conn *sql.Conn, f feed, path string) (*staged, error) {
+	rows, err := conn.QueryContext(ctx, fmt.Sprintf("describe select * from read_parquet(%s)", sqlString(path)))
+	if err != nil {
+		return nil, reject("cannot read Parquet: %v", err)
+	}
+	type pcol struct{ name, typ string }
+	var pcols []pcol
+	for rows.Next() {
+		var name, typ string
+		var null, key, def, extra sql.NullString
+		if err := rows.Scan(&name, &typ, &null, &key, &def, &extra); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("etl: describe parquet: %w", err)
+		}
+		pcols = append(pcols, pcol{name, typ})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, reject("cannot read Parquet: %v", err)
+	}
+	header := make([]string, len(pcols))
+	for i, c := range pcols {
+		header[i] = c.name
+	}
+	canon, present, extra, err := mapHeader(f, header)
+	if err != nil {
+		return nil, err
+	}
+	var sel []string
+	for i, c := range pcols {
+		if !present[canon[i]] {
+			continue
+		}
+		expr := ident(c.name) + "::varchar"
+		switch {
+		case c.typ == "DATE" || strings.HasPrefix(c.typ, "TIMESTAMP"):
+			expr = fmt.Sprintf("strftime(%s::date, '%%Y-%%m-%%d')", ident(c.name))
+		case c.typ == "BOOLEAN":
+			expr = fmt.Sprintf("case when %s then 'J' when not %s then 'N' end", ident(c.name), ident(c.name))
+		}
+		sel = append(sel, fmt.Sprintf("%s as %s", expr, ident(canon[i])))
+	}
+	sort.Strings(extra)
+	return &staged{
+		format:  "parquet",
+		present: present,
+		extra:   extra,
+		cleanup: func() {},
+		source: fmt.Sprintf("(select (file_row_number + 1)::bigint as _line, %s from read_parquet(%s, file_row_number = true))",
+			strings.Join(sel, ", "), sqlString(path)),
+	}, nil
+}

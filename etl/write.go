@@ -1,0 +1,150 @@
+package etl
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// writer moves the validated rows of one file (temp table `typed`) into the warehouse,
+// inside the file's transaction.
+type writer struct {
+	tx       *sql.Tx
+	f        feed
+	fileID   int64
+	fileName string
+	sheet    string
+}
+
+// keyCols are the fact columns of the feed's natural key.
+func keyCols(f feed) []string {
+	var cols []string
+	for _, k := range f.key {
+		for _, c := range f.cols {
+			if c.name == k {
+				cols = append(cols, factColumn(c))
+			}
+		}
+	}
+	return cols
+}
+
+func joinOn(a, b string, cols []string) string {
+	var on []string
+	for _, c := range cols {
+		on = append(on, fmt.Sprintf("%s.%s = %s.%s", a, ident(c), b, ident(c)))
+	}
+	return strings.Join(on, " and ")
+}
+
+// keyText describes a duplicate key in words, without a BSN.
+func keyText(f feed) string {
+	var parts []string
+	for _, k := range f.key {
+		if k == "bsn" {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s ''{}''", k))
+	}
+	if len(parts) < len(f.key) {
+		return "this " + strings.Join(append([]string{"bsn"}, parts...), " and ")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// write quarantines bad rows, keeps the last line per natural key, replaces earlier
+// versions and inserts. It fills res's counts and returns the number of rows inserted.
+func (w writer) write(ctx context.Context, res *FileResult) (int64, error) {
+	exec := func(q string, args ...any) error {
+		if _, err := w.tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("etl: %s: %w", w.fileName, err)
+		}
+		return nil
+	}
+	keys := keyCols(w.f)
+	keyList := make([]string, len(keys))
+	for i, k := range keys {
+		keyList[i] = ident(k)
+	}
+	// 1. Every problem of every row, one quarantine record each.
+	var parts []string
+	for _, c := range w.f.cols {
+		parts = append(parts, fmt.Sprintf("select _line, %s as column_name, bad_%s as value, err_%s as reason from typed where err_%s is not null",
+			sqlString(c.name), c.name, c.name, c.name))
+	}
+	if err := exec(fmt.Sprintf(`insert into etl_quarantine (file_id, feed, file_name, line, sheet, column_name, value, reason)
+		select ?, ?, ?, _line, nullif(?, ''), column_name, value, reason from (%s) order by _line`, strings.Join(parts, " union all ")),
+		w.fileID, w.f.name, w.fileName, w.sheet); err != nil {
+		return 0, err
+	}
+	// 2. Within a file the last line of a key wins; earlier lines are quarantined as duplicates.
+	var dups int64
+	if err := w.tx.QueryRowContext(ctx, fmt.Sprintf(`select count(*) from (select 1 from typed where _ok group by %s having count(*) > 1)`,
+		strings.Join(keyList, ", "))).Scan(&dups); err != nil {
+		return 0, fmt.Errorf("etl: %s: duplicates: %w", w.fileName, err)
+	}
+	fresh := "typed where _ok"
+	if dups > 0 {
+		var keyArgs []string
+		for _, k := range w.f.key {
+			if k != "bsn" {
+				keyArgs = append(keyArgs, ident(k)+"::varchar")
+			}
+		}
+		reason := fmt.Sprintf("format('%s appears again on line {}; that later line is loaded', %s)",
+			keyText(w.f), strings.Join(append(keyArgs, "_last"), ", "))
+		if err := exec(fmt.Sprintf(`create or replace temp table ranked as
+			select *, row_number() over w as _rn, max(_line) over w as _last from typed where _ok
+			window w as (partition by %s order by _line desc)`, strings.Join(keyList, ", "))); err != nil {
+			return 0, err
+		}
+		if err := exec(fmt.Sprintf(`insert into etl_quarantine (file_id, feed, file_name, line, sheet, column_name, value, reason)
+			select ?, ?, ?, _line, nullif(?, ''), %s, null, %s from ranked where _rn > 1 order by _line`,
+			sqlString(strings.Join(w.f.key, ",")), reason), w.fileID, w.f.name, w.fileName, w.sheet); err != nil {
+			return 0, err
+		}
+		fresh = "ranked where _rn = 1"
+	}
+	if err := w.tx.QueryRowContext(ctx, `select count(distinct line) from etl_quarantine where file_id = ?`, w.fileID).Scan(&res.Quarantined); err != nil {
+		return 0, fmt.Errorf("etl: %s: %w", w.fileName, err)
+	}
+	// 3. vsv_cijfers: a VOORLOPIG figure never replaces a DEFINITIEF one.
+	if w.f.name == "vsv_cijfers" {
+		if err := exec(fmt.Sprintf(`create or replace temp table fresh as
+			select n.*, coalesce(f.status = 'DEFINITIEF' and n.status = 'VOORLOPIG', false) as _keep_old
+			from (select * from %s) n left join %s f on %s`, fresh, w.f.table, joinOn("n", "f", keys))); err != nil {
+			return 0, err
+		}
+		if err := w.tx.QueryRowContext(ctx, `select count(*) from fresh where _keep_old`).Scan(&res.Unchanged); err != nil {
+			return 0, fmt.Errorf("etl: %s: %w", w.fileName, err)
+		}
+		fresh = "fresh where not _keep_old"
+	}
+	// 4. Replace earlier versions by natural key, then insert.
+	if err := w.tx.QueryRowContext(ctx, fmt.Sprintf(`select count(*) from (select %s from %s) n semi join %s f on %s`,
+		strings.Join(keyList, ", "), fresh, w.f.table, joinOn("n", "f", keys))).Scan(&res.Replaced); err != nil {
+		return 0, fmt.Errorf("etl: %s: %w", w.fileName, err)
+	}
+	if res.Replaced > 0 {
+		if err := exec(fmt.Sprintf(`delete from %s f using (select %s from %s) n where %s`,
+			w.f.table, strings.Join(keyList, ", "), fresh, joinOn("f", "n", keys))); err != nil {
+			return 0, err
+		}
+	}
+	var cols []string
+	for _, c := range w.f.cols {
+		cols = append(cols, ident(factColumn(c)))
+	}
+	r, err := w.tx.ExecContext(ctx, fmt.Sprintf(`insert into %s (%s, file_id, line) select %s, ?, _line from %s`,
+		w.f.table, strings.Join(cols, ", "), strings.Join(cols, ", "), fresh), w.fileID)
+	if err != nil {
+		return 0, fmt.Errorf("etl: %s: insert: %w", w.fileName, err)
+	}
+	inserted, err := r.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("etl: %s: insert: %w", w.fileName, err)
+	}
+	res.New = inserted - res.Replaced
+	return inserted, nil
+}

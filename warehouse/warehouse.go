@@ -1,0 +1,123 @@
+// Package warehouse owns the DuckDB file: it opens it, migrates it, and offers the
+// load transactions and typed read queries the ETL, the API and the reports use.
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/duckdb/duckdb-go/v2"
+
+	sqlfiles "github.com/hetleerplein/leerplein/sql"
+)
+
+// DefaultPath is where the warehouse lives when no --db is given.
+const DefaultPath = "./data/leerplein.duckdb"
+
+// DB is an open warehouse. It is safe for concurrent use; DuckDB lets one process hold
+// the file, so a process opens it once and shares this value.
+type DB struct {
+	*sql.DB
+	connector *duckdb.Connector
+	path      string
+}
+
+// Open opens (creating if needed) the warehouse file at path and applies every pending
+// migration. An empty path or ":memory:" opens an in-memory warehouse (tests).
+func Open(ctx context.Context, path string) (*DB, error) {
+	dsn := path
+	if path == ":memory:" {
+		dsn = ""
+	}
+	if dsn != "" {
+		if err := os.MkdirAll(filepath.Dir(dsn), 0o750); err != nil {
+			return nil, fmt.Errorf("warehouse: create directory for %s: %w", dsn, err)
+		}
+	}
+	connector, err := duckdb.NewConnector(dsn, nil)
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: open %s: %w", path, explainLock(err))
+	}
+	db := &DB{DB: sql.OpenDB(connector), connector: connector, path: path}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Path is the file the warehouse was opened from.
+func (db *DB) Path() string { return db.path }
+
+// Close closes the database and the DuckDB instance behind it.
+func (db *DB) Close() error {
+	err := db.DB.Close()
+	if cerr := db.connector.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// explainLock turns DuckDB's lock error into one that says what to do.
+func explainLock(err error) error {
+	if err != nil && strings.Contains(err.Error(), "Could not set lock on file") {
+		return fmt.Errorf("the warehouse file is in use by another process (a running `leerplein serve`?); stop that process or point --db at another file: %w", err)
+	}
+	return err
+}
+
+// migrate applies the embedded migrations in name order, each in its own transaction,
+// and records them in schema_migrations.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.ExecContext(ctx, `create table if not exists schema_migrations (
+		name varchar primary key, applied_at timestamptz not null default now())`); err != nil {
+		return fmt.Errorf("warehouse: migrations table: %w", err)
+	}
+	names, err := fs.Glob(sqlfiles.FS, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("warehouse: list migrations: %w", err)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		var n int
+		if err := db.QueryRowContext(ctx, `select count(*) from schema_migrations where name = ?`, name).Scan(&n); err != nil {
+			return fmt.Errorf("warehouse: check migration %s: %w", name, err)
+		}
+		if n > 0 {
+			continue
+		}
+		body, err := sqlfiles.FS.ReadFile(name)
+		if err != nil {
+			return fmt.Errorf("warehouse: read migration %s: %w", name, err)
+		}
+		if err := db.inTx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `insert into schema_migrations (name) values (?)`, name)
+			return err
+		}); err != nil {
+			return fmt.Errorf("warehouse: migration %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// inTx runs fn in a transaction and commits it, or rolls back when fn fails.
+func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		return errors.Join(err, tx.Rollback())
+	}
+	return tx.Commit()
+}
