@@ -245,7 +245,11 @@ func (l *loader) load(ctx context.Context, f feed, in inboxFile, sum string, res
 		}
 		return reject("cannot read the file: %v", err)
 	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), "drop table if exists typed; drop table if exists fresh; drop table if exists stg_xlsx")
+	defer conn.ExecContext(context.WithoutCancel(ctx), "drop view if exists checked; drop table if exists typed; drop table if exists ranked; drop table if exists fresh; drop table if exists stg_xlsx")
+	// CSV rows are numbered by their position: the header is line 1.
+	if _, err := conn.ExecContext(ctx, "create or replace temp view checked as select coalesce(_line, rowid + 2) as _line, * exclude (_line) from typed"); err != nil {
+		return fmt.Errorf("etl: number rows: %w", err)
+	}
 	if err := conn.QueryRowContext(ctx, "select count(*) from typed").Scan(&res.Read); err != nil {
 		return fmt.Errorf("etl: count rows: %w", err)
 	}

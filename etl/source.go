@@ -145,9 +145,12 @@ func stageCSV(f feed, path string) (*staged, error) {
 		cols[i] = fmt.Sprintf("%s: 'VARCHAR'", sqlString(c))
 	}
 	// Every option is explicit: DuckDB's own sniffing must never decide how a row reads.
-	st.source = fmt.Sprintf(`(select (row_number() over () + 1)::bigint as _line, *
+	// _line is left null here: the validated rows keep the file's order (insertion order
+	// is preserved), so the loader numbers them from rowid afterwards, which keeps the
+	// parallel CSV reader parallel (row_number() over () would not).
+	st.source = fmt.Sprintf(`(select null::bigint as _line, *
 		from read_csv(%s, delim = %s, quote = '"', escape = '"', header = true, auto_detect = false,
-			columns = {%s}, null_padding = true, strict_mode = false, parallel = false))`,
+			columns = {%s}, null_padding = true, strict_mode = false))`,
 		sqlString(readPath), sqlString(string(d.Delimiter)), strings.Join(cols, ", "))
 	return st, nil
 }

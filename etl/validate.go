@@ -9,6 +9,10 @@ import (
 // typed value and — when the value breaks a rule — a reason (err_<col>) and the offending
 // text (bad_<col>, never for a BSN). Go only writes the SQL.
 
+// whiteSpace is every character Go's strings.TrimSpace removes (Unicode White_Space),
+// e.g. the non-breaking spaces that spreadsheets leave around values.
+const whiteSpace = " \t\n\v\f\r\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+
 // sqlString quotes s as a SQL string literal.
 func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
@@ -34,7 +38,7 @@ type colSQL struct {
 // region supplies gemeente codes and names.
 func columnSQL(c column, raw string, region Region) colSQL {
 	name := c.name
-	t := fmt.Sprintf("nullif(trim(%s), '')", raw) // trimmed text, null when empty
+	t := fmt.Sprintf("nullif(trim(%s, %s), '')", raw, sqlString(whiteSpace)) // trimmed text, null when empty
 	empty := "null"
 	if c.required {
 		empty = sqlString(name + " is empty")
@@ -118,7 +122,7 @@ func columnSQL(c column, raw string, region Region) colSQL {
 		}
 	case kDecimal:
 		n := fmt.Sprintf("replace(%s, ',', '.')", t)
-		v := fmt.Sprintf("case when regexp_full_match(%[1]s, '[0-9]{1,8}(\\.[0-9]+)?') then round(%[1]s::decimal(18, 6), 2)::decimal(10, 2) end", n)
+		v := fmt.Sprintf("case when regexp_full_match(%[1]s, '[0-9]{1,7}(\\.[0-9]{1,10})?') then round(%[1]s::decimal(18, 10), 2)::decimal(10, 2) end", n)
 		return colSQL{
 			value: v,
 			reason: fmt.Sprintf(`case when %[1]s is null then %[2]s

@@ -70,7 +70,7 @@ func (w writer) write(ctx context.Context, res *FileResult) (int64, error) {
 	// 1. Every problem of every row, one quarantine record each.
 	var parts []string
 	for _, c := range w.f.cols {
-		parts = append(parts, fmt.Sprintf("select _line, %s as column_name, bad_%s as value, err_%s as reason from typed where err_%s is not null",
+		parts = append(parts, fmt.Sprintf("select _line, %s as column_name, bad_%s as value, err_%s as reason from checked where err_%s is not null",
 			sqlString(c.name), c.name, c.name, c.name))
 	}
 	if err := exec(fmt.Sprintf(`insert into etl_quarantine (file_id, feed, file_name, line, sheet, column_name, value, reason)
@@ -84,7 +84,7 @@ func (w writer) write(ctx context.Context, res *FileResult) (int64, error) {
 		strings.Join(keyList, ", "))).Scan(&dups); err != nil {
 		return 0, fmt.Errorf("etl: %s: duplicates: %w", w.fileName, err)
 	}
-	fresh := "typed where _ok"
+	fresh := "checked where _ok"
 	if dups > 0 {
 		var keyArgs []string
 		for _, k := range w.f.key {
@@ -95,7 +95,7 @@ func (w writer) write(ctx context.Context, res *FileResult) (int64, error) {
 		reason := fmt.Sprintf("format('%s appears again on line {}; that later line is loaded', %s)",
 			keyText(w.f), strings.Join(append(keyArgs, "_last"), ", "))
 		if err := exec(fmt.Sprintf(`create or replace temp table ranked as
-			select *, row_number() over w as _rn, max(_line) over w as _last from typed where _ok
+			select *, row_number() over w as _rn, max(_line) over w as _last from checked where _ok
 			window w as (partition by %s order by _line desc)`, strings.Join(keyList, ", "))); err != nil {
 			return 0, err
 		}

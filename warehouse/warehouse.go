@@ -21,6 +21,10 @@ import (
 // DefaultPath is where the warehouse lives when no --db is given.
 const DefaultPath = "./data/leerplein.duckdb"
 
+// MemoryLimit bounds DuckDB's buffer manager; large loads spill to disk beyond it, so a
+// national-scale file loads within a small server's memory.
+const MemoryLimit = "1GB"
+
 // DB is an open warehouse. It is safe for concurrent use; DuckDB lets one process hold
 // the file, so a process opens it once and shares this value.
 type DB struct {
@@ -41,7 +45,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 			return nil, fmt.Errorf("warehouse: create directory for %s: %w", dsn, err)
 		}
 	}
-	connector, err := duckdb.NewConnector(dsn, nil)
+	connector, err := duckdb.NewConnector(dsn+"?memory_limit="+MemoryLimit, nil)
 	if err != nil {
 		return nil, fmt.Errorf("warehouse: open %s: %w", path, explainLock(err))
 	}
