@@ -237,18 +237,20 @@ func (l *loader) load(ctx context.Context, f feed, in inboxFile, sum string, res
 	if len(st.extra) > 0 {
 		l.opts.Logger.Info("extra columns ignored", "file", in.name, "columns", strings.Join(st.extra, ", "))
 	}
-	ipad, opad := hmacPads(l.opts.Key)
 	l.progress(in.name, 2, "validating")
-	if _, err := conn.ExecContext(ctx, typedSQL(f, st.source, st.present, l.opts.Region), ipad, opad); err != nil {
+	t0 := time.Now()
+	if _, err := conn.ExecContext(ctx, typedSQL(f, st.source, st.present, l.opts.Region)); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		return reject("cannot read the file: %v", err)
 	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), "drop view if exists checked; drop table if exists typed; drop table if exists ranked; drop table if exists fresh; drop table if exists stg_xlsx")
-	// CSV rows are numbered by their position: the header is line 1.
-	if _, err := conn.ExecContext(ctx, "create or replace temp view checked as select coalesce(_line, rowid + 2) as _line, * exclude (_line) from typed"); err != nil {
-		return fmt.Errorf("etl: number rows: %w", err)
+	defer conn.ExecContext(context.WithoutCancel(ctx), `drop view if exists checked; drop view if exists numbered;
+		drop table if exists typed; drop table if exists pmap; drop table if exists ranked; drop table if exists fresh;
+		drop table if exists stg_xlsx`)
+	l.opts.Logger.Debug("validated", "file", in.name, "ms", time.Since(t0).Milliseconds())
+	if err := l.views(ctx, conn, f); err != nil {
+		return err
 	}
 	if err := conn.QueryRowContext(ctx, "select count(*) from typed").Scan(&res.Read); err != nil {
 		return fmt.Errorf("etl: count rows: %w", err)
@@ -267,7 +269,7 @@ func (l *loader) load(ctx context.Context, f feed, in inboxFile, sum string, res
 		l.runID, f.name, in.name, sum, in.size, st.format, start).Scan(&res.FileID); err != nil {
 		return fmt.Errorf("etl: ledger: %w", err)
 	}
-	w := writer{tx: tx, f: f, fileID: res.FileID, fileName: in.name, sheet: st.sheet}
+	w := writer{tx: tx, f: f, fileID: res.FileID, fileName: in.name, sheet: st.sheet, log: l.opts.Logger}
 	inserted, err := w.write(ctx, res)
 	if err != nil {
 		return err
@@ -278,9 +280,11 @@ func (l *loader) load(ctx context.Context, f feed, in inboxFile, sum string, res
 		return fmt.Errorf("etl: ledger: %w", err)
 	}
 	l.progress(in.name, 4, "committing")
+	t0 = time.Now()
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("etl: commit %s: %w", in.name, err)
 	}
+	l.opts.Logger.Debug("committed", "file", in.name, "ms", time.Since(t0).Milliseconds())
 	res.Status = StatusLoaded
 	// A failed commit can come back as nil from the driver: check that the rows are there.
 	var got int64
@@ -291,6 +295,39 @@ func (l *loader) load(ctx context.Context, f feed, in inboxFile, sum string, res
 		return fmt.Errorf("etl: %s: the warehouse holds %d rows of this file after commit, expected %d; the load was not committed", in.name, got, inserted)
 	}
 	return nil
+}
+
+// views numbers the validated rows and pseudonymises every distinct BSN once:
+// `numbered` is typed with _line (CSV rows by position: the header is line 1), and
+// `checked` adds persoon_id.
+func (l *loader) views(ctx context.Context, conn *sql.Conn, f feed) error {
+	t0 := time.Now()
+	if _, err := conn.ExecContext(ctx, "create or replace temp view numbered as select coalesce(_line, rowid + 2) as _line, * exclude (_line) from typed"); err != nil {
+		return fmt.Errorf("etl: number rows: %w", err)
+	}
+	checked := "create or replace temp view checked as select * from numbered"
+	if hasBSN(f) {
+		ipad, opad := hmacPads(l.opts.Key)
+		if _, err := conn.ExecContext(ctx, `create or replace temp table pmap as
+			select _bsn, `+pseudonymSQL("_bsn")+` as persoon_id from (select distinct _bsn from typed where _bsn is not null)`, ipad, opad); err != nil {
+			return fmt.Errorf("etl: pseudonymise: %w", err)
+		}
+		checked = "create or replace temp view checked as select n.* exclude (_bsn), p.persoon_id from numbered n left join pmap p using (_bsn)"
+	}
+	if _, err := conn.ExecContext(ctx, checked); err != nil {
+		return fmt.Errorf("etl: checked view: %w", err)
+	}
+	l.opts.Logger.Debug("pseudonymised", "ms", time.Since(t0).Milliseconds())
+	return nil
+}
+
+func hasBSN(f feed) bool {
+	for _, c := range f.cols {
+		if c.kind == kBSN {
+			return true
+		}
+	}
+	return false
 }
 
 func hashFile(path string) (string, error) {

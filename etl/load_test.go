@@ -2,8 +2,8 @@ package etl
 
 import (
 	"context"
-	"fmt"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -402,4 +402,3 @@ func TestKeyRequiredAndStable(t *testing.T) {
 		t.Errorf("other key: err = %v, want a refusal", err)
 	}
 }
-

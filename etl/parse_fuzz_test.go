@@ -96,10 +96,13 @@ func newSQLParser(t testing.TB, c column) *sqlParser {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	s := columnSQL(c, "r", DefaultRegion())
+	s := columnSQL(c, "t", "p", DefaultRegion())
 	ipad, opad := hmacPads(testKey)
 	return &sqlParser{db: db, arg: []any{ipad, opad},
-		q: fmt.Sprintf("with src as (select $3::varchar as r, $1::blob as i, $2::blob as o) select (%s)::varchar, %s from src", s.value, s.reason)}
+		q: fmt.Sprintf(`with src as (select $3::varchar as r, $1::blob as i, $2::blob as o),
+			trimmed as (select %s as t from src),
+			parsed as (select t, %s as p from trimmed)
+			select (%s)::varchar, %s from parsed`, trimSQL("r"), s.parsed, s.value, s.reason)}
 }
 
 func (p *sqlParser) parse(t *testing.T, in string) (value string, ok bool) {
@@ -175,8 +178,8 @@ func FuzzBSNCheck(f *testing.F) {
 			if len(s) == 8 {
 				s = "0" + s
 			}
-			if want := Pseudonym(testKey, s); got != want {
-				t.Errorf("pseudonym from SQL differs from HMAC-SHA-256")
+			if want := strings.TrimLeft(s, "0"); got != want {
+				t.Error("the bsn number from SQL differs from its digits")
 			}
 		}
 	})

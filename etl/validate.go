@@ -13,93 +13,119 @@ import (
 // e.g. the non-breaking spaces that spreadsheets leave around values.
 const whiteSpace = " \t\n\v\f\r\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 
+func pow10(n int) int64 {
+	p := int64(1)
+	for range n {
+		p *= 10
+	}
+	return p
+}
+
 // sqlString quotes s as a SQL string literal.
 func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 func ident(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
-// sqlList is a SQL list of string literals: ('A', 'B').
-func sqlList(vals []string) string {
+// inList is a membership test of x in a closed list of strings. list_contains stays a
+// vectorised function; a long IN list can become a join per projection.
+func inList(x string, vals []string) string {
 	q := make([]string, len(vals))
 	for i, v := range vals {
 		q[i] = sqlString(v)
 	}
-	return "(" + strings.Join(q, ", ") + ")"
+	return fmt.Sprintf("list_contains([%s], %s)", strings.Join(q, ", "), x)
 }
 
-// colSQL holds the SQL expressions for one column over the raw text `raw`.
+// colSQL holds the SQL expressions for one column. They are evaluated in layers, so
+// every value is trimmed once and parsed once: `t` names the trimmed text (null when
+// empty) and `p` the parsed candidate of the previous layer.
 type colSQL struct {
-	value  string // typed value
-	reason string // null when fine, else a reason a person can act on
-	bad    string // the offending text, or null
+	parsed string // over t: the parsed candidate, null when it does not parse
+	value  string // over t and p: the typed value, null when it breaks a rule
+	reason string // over t and p: null when fine, else a reason a person can act on
+	bad    string // over t: the offending text, or null (always null for a BSN)
 }
 
-// columnSQL builds the expressions for column c. raw is the column's raw text expression;
-// region supplies gemeente codes and names.
-func columnSQL(c column, raw string, region Region) colSQL {
+// trimSQL trims Unicode white space from x and turns an empty result into null. Only
+// values that start or end with white space — few — pay for the character-set trim.
+func trimSQL(x string) string {
+	return fmt.Sprintf(`nullif(case when regexp_matches(%[1]s, '^[\s\p{Zs}\x{85}\x{2028}\x{2029}]|[\s\p{Zs}\x{85}\x{2028}\x{2029}]$')
+		then trim(%[1]s, %[2]s) else %[1]s end, '')`, x, sqlString(whiteSpace))
+}
+
+// columnSQL builds the expressions for column c over the trimmed text t and the parsed
+// candidate p; region supplies gemeente codes and names.
+func columnSQL(c column, t, p string, region Region) colSQL {
 	name := c.name
-	t := fmt.Sprintf("nullif(trim(%s, %s), '')", raw, sqlString(whiteSpace)) // trimmed text, null when empty
 	empty := "null"
 	if c.required {
 		empty = sqlString(name + " is empty")
 	}
+	// unparsed is the reason for text that did not parse.
+	unparsed := func(reason string) string {
+		return fmt.Sprintf("case when %s is null then %s when %s is null then %s end", t, empty, p, reason)
+	}
 	switch c.kind {
 	case kText:
-		return colSQL{value: t, reason: fmt.Sprintf("case when %s is null then %s end", t, empty)}
+		return colSQL{parsed: t, value: p, reason: fmt.Sprintf("case when %s is null then %s end", t, empty), bad: "null"}
 	case kBSN:
-		n := fmt.Sprintf("lpad(%s, 9, '0')", t)
-		digits := fmt.Sprintf("regexp_full_match(%s, '[0-9]{8,9}')", t)
+		// p is the number: the digits are taken apart arithmetically, which is far
+		// cheaper than substrings over millions of rows.
 		var terms []string
 		for i := 1; i <= 9; i++ {
 			w := 10 - i
 			if i == 9 {
 				w = -1
 			}
-			terms = append(terms, fmt.Sprintf("%d * (ascii(%s[%d]) - 48)", w, n, i))
+			terms = append(terms, fmt.Sprintf("%d * (%s // %d %% 10)", w, p, pow10(9-i)))
 		}
-		eleven := fmt.Sprintf("((%s) %% 11 = 0 and %s <> '000000000')", strings.Join(terms, " + "), n)
+		eleven := fmt.Sprintf("((%s) %% 11 = 0 and %s <> 0)", strings.Join(terms, " + "), p)
 		return colSQL{
-			// $1 and $2 are the HMAC inner and outer pads: the key never enters SQL text.
-			value: fmt.Sprintf("case when %s and %s then sha256($2 || unhex(sha256($1 || %s::blob))) end", digits, eleven, n),
+			parsed: fmt.Sprintf("case when regexp_full_match(%[1]s, '[0-9]{8,9}') then %[1]s::bigint end", t),
+			// The number itself, for this load only: the loader pseudonymises each
+			// distinct BSN once (pseudonymSQL) before anything is written.
+			value: fmt.Sprintf("case when %s then %s end", eleven, p),
 			reason: fmt.Sprintf(`case when %s is null then 'bsn is empty'
-				when not %s then 'bsn must have 8 or 9 digits'
-				when not %s then 'bsn fails the eleven test' end`, t, digits, eleven),
+				when %s is null then 'bsn must have 8 or 9 digits'
+				when not %s then 'bsn fails the eleven test' end`, t, p, eleven),
 			bad: "null",
 		}
 	case kDate:
-		v := fmt.Sprintf(`case
+		parsed := fmt.Sprintf(`case
 			when regexp_full_match(%[1]s, '[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}') then try_strptime(%[1]s, '%%d-%%m-%%Y')
 			when regexp_full_match(%[1]s, '[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}') then try_strptime(%[1]s, '%%d/%%m/%%Y')
 			when regexp_full_match(%[1]s, '[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}') then try_strptime(%[1]s, '%%Y-%%m-%%d')
 			end::date`, t)
-		inRange := fmt.Sprintf("(%s between date '1900-01-01' and date '2099-12-31')", v)
+		inRange := fmt.Sprintf("(%s between date '1900-01-01' and date '2099-12-31')", p)
 		return colSQL{
-			value: fmt.Sprintf("case when %s then %s end", inRange, v),
+			parsed: parsed,
+			value:  fmt.Sprintf("case when %s then %s end", inRange, p),
 			reason: fmt.Sprintf(`case when %[1]s is null then %[2]s
 				when %[3]s is null then format('%[4]s ''{}'' is not a date; use dd-mm-jjjj, dd/mm/jjjj or jjjj-mm-dd', %[1]s)
-				when not %[5]s then format('%[4]s ''{}'' is outside 1900-2099', %[1]s) end`, t, empty, v, name, inRange),
+				when not %[5]s then format('%[4]s ''{}'' is outside 1900-2099', %[1]s) end`, t, empty, p, name, inRange),
 			bad: t,
 		}
 	case kCode:
-		n := fmt.Sprintf(`regexp_replace(upper(%s), '[\s-]+', '_', 'g')`, t)
-		v := fmt.Sprintf("case when %s in %s then %s end", n, sqlList(c.codes), n)
+		v := fmt.Sprintf("case when %s then %s end", inList(p, c.codes), p)
 		if c.fallback != "" {
 			v = fmt.Sprintf("case when %s is null then %s else %s end", t, sqlString(c.fallback), v)
 		}
 		return colSQL{
-			value: v,
+			// Codes as listed skip the normalisation.
+			parsed: fmt.Sprintf(`case when %s then %s else regexp_replace(upper(%s), '[\s-]+', '_', 'g') end`, inList(t, c.codes), t, t),
+			value:  v,
 			reason: fmt.Sprintf(`case when %[1]s is null then %[2]s
-				when %[3]s not in %[4]s then format('%[5]s ''{}'' is not one of %[6]s', %[1]s) end`,
-				t, empty, n, sqlList(c.codes), name, strings.Join(c.codes, ", ")),
+				when not %[3]s then format('%[4]s ''{}'' is not one of %[5]s', %[1]s) end`,
+				t, empty, inList(p, c.codes), name, strings.Join(c.codes, ", ")),
 			bad: t,
 		}
 	case kArtikel:
-		n := fmt.Sprintf(`regexp_replace(upper(%s), '(ARTIKEL|ART|SUB|ONDER|[^0-9A-Z])', '', 'g')`, t)
 		return colSQL{
-			value: fmt.Sprintf("case when %s in %s then %s end", n, sqlList(c.codes), n),
+			parsed: fmt.Sprintf(`regexp_replace(upper(%s), '(ARTIKEL|ART|SUB|ONDER|[^0-9A-Z])', '', 'g')`, t),
+			value:  fmt.Sprintf("case when %s then %s end", inList(p, c.codes), p),
 			reason: fmt.Sprintf(`case when %[1]s is null then %[2]s
-				when %[3]s not in %[4]s then format('artikel ''{}'' is not one of 3a, 3b, 5a, 5b, 5c, 11f, 11g, 15 (also written as ''5 sub a'' or ''art. 5a'')', %[1]s) end`,
-				t, empty, n, sqlList(c.codes)),
+				when not %[3]s then format('artikel ''{}'' is not one of 3a, 3b, 5a, 5b, 5c, 11f, 11g, 15 (also written as ''5 sub a'' or ''art. 5a'')', %[1]s) end`,
+				t, empty, inList(p, c.codes)),
 			bad: t,
 		}
 	case kGemeente:
@@ -112,43 +138,35 @@ func columnSQL(c column, raw string, region Region) colSQL {
 		byName = append(byName, "end")
 		code := fmt.Sprintf(`case when regexp_full_match(upper(%[1]s), '(GM)?[0-9]{1,4}')
 			then 'GM' || lpad(regexp_extract(%[1]s, '[0-9]+'), 4, '0') else %[2]s end`, t, strings.Join(byName, " "))
-		v := fmt.Sprintf("case when %s in %s then %s end", code, sqlList(codes), code)
 		return colSQL{
-			value: v,
-			reason: fmt.Sprintf(`case when %[1]s is null then %[2]s
-				when %[3]s is null then format('gemeente ''{}'' is not a municipality of the region; use a CBS code (GM0392, 0392) or a name from the region file', %[1]s) end`,
-				t, empty, v),
-			bad: t,
+			parsed: fmt.Sprintf("case when %s then %s end", inList(code, codes), code),
+			value:  p,
+			reason: unparsed(fmt.Sprintf("format('gemeente ''{}'' is not a municipality of the region; use a CBS code (GM0392, 0392) or a name from the region file', %s)", t)),
+			bad:    t,
 		}
 	case kDecimal:
 		n := fmt.Sprintf("replace(%s, ',', '.')", t)
-		v := fmt.Sprintf("case when regexp_full_match(%[1]s, '[0-9]{1,7}(\\.[0-9]{1,10})?') then round(%[1]s::decimal(18, 10), 2)::decimal(10, 2) end", n)
 		return colSQL{
-			value: v,
-			reason: fmt.Sprintf(`case when %[1]s is null then %[2]s
-				when %[3]s is null then format('%[4]s ''{}'' is not a number (like 12,5 or 12.5, no thousands separators)', %[1]s) end`,
-				t, empty, v, name),
-			bad: t,
+			parsed: fmt.Sprintf("case when regexp_full_match(%[1]s, '[0-9]{1,7}(\\.[0-9]{1,10})?') then round(%[1]s::decimal(18, 10), 2)::decimal(10, 2) end", n),
+			value:  p,
+			reason: unparsed(fmt.Sprintf("format('%s ''{}'' is not a number (like 12,5 or 12.5, no thousands separators)', %s)", name, t)),
+			bad:    t,
 		}
 	case kCount:
-		v := fmt.Sprintf(`case
-			when regexp_full_match(%[1]s, '[0-9]{1,3}(\.[0-9]{3})+') then try_cast(replace(%[1]s, '.', '') as bigint)
-			when regexp_full_match(%[1]s, '[0-9]+') then try_cast(%[1]s as bigint) end`, t)
 		return colSQL{
-			value: v,
-			reason: fmt.Sprintf(`case when %[1]s is null then %[2]s
-				when %[3]s is null then format('%[4]s ''{}'' is not a whole number (1234 or 1.234)', %[1]s) end`,
-				t, empty, v, name),
-			bad: t,
+			parsed: fmt.Sprintf(`case
+				when regexp_full_match(%[1]s, '[0-9]{1,3}(\.[0-9]{3})+') then try_cast(replace(%[1]s, '.', '') as bigint)
+				when regexp_full_match(%[1]s, '[0-9]+') then try_cast(%[1]s as bigint) end`, t),
+			value:  p,
+			reason: unparsed(fmt.Sprintf("format('%s ''{}'' is not a whole number (1234 or 1.234)', %s)", name, t)),
+			bad:    t,
 		}
 	case kJN:
-		n := "upper(" + t + ")"
-		v := fmt.Sprintf("case when %[1]s in ('J', 'JA') then true when %[1]s in ('N', 'NEE') then false end", n)
 		return colSQL{
-			value: v,
-			reason: fmt.Sprintf(`case when %[1]s is null then %[2]s
-				when %[3]s is null then format('%[4]s ''{}'' is not J or N', %[1]s) end`, t, empty, v, name),
-			bad: t,
+			parsed: fmt.Sprintf("case when upper(%[1]s) in ('J', 'JA') then true when upper(%[1]s) in ('N', 'NEE') then false end", t),
+			value:  p,
+			reason: unparsed(fmt.Sprintf("format('%s ''{}'' is not J or N', %s)", name, t)),
+			bad:    t,
 		}
 	case kSchooljaar:
 		re := `'^([0-9]{4})\s*[-/]\s*([0-9]{2}|[0-9]{4})$'`
@@ -157,15 +175,21 @@ func columnSQL(c column, raw string, region Region) colSQL {
 		ok := fmt.Sprintf(`(%[1]s is not null and (
 			(length(%[2]s) = 4 and %[2]s::integer = %[1]s + 1) or
 			(length(%[2]s) = 2 and %[2]s::integer = (%[1]s + 1) %% 100)))`, first, second)
-		v := fmt.Sprintf("case when %s then %s || '-' || (%s + 1) end", ok, first, first)
 		return colSQL{
-			value: v,
-			reason: fmt.Sprintf(`case when %[1]s is null then %[2]s
-				when %[3]s is null then format('schooljaar ''{}'' is not a school year like 2017-2018', %[1]s) end`, t, empty, v),
-			bad: t,
+			parsed: fmt.Sprintf("case when %s then %s || '-' || (%s + 1) end", ok, first, first),
+			value:  p,
+			reason: unparsed(fmt.Sprintf("format('schooljaar ''{}'' is not a school year like 2017-2018', %s)", t)),
+			bad:    t,
 		}
 	}
 	panic(fmt.Sprintf("etl: column %s has no kind", c.name))
+}
+
+// pseudonymSQL is the keyed pseudonym of the BSN number in column col: HMAC-SHA-256 as
+// sha256(opad || sha256(ipad || bsn)), vectorised in DuckDB. $1 and $2 are the inner and
+// outer padded keys, bound as parameters: the key never enters SQL text or a table.
+func pseudonymSQL(col string) string {
+	return fmt.Sprintf("sha256($2 || unhex(sha256($1 || lpad(%s::varchar, 9, '0')::blob)))", col)
 }
 
 // crossRule is a rule over more than one column; the reason is attached to `column`.
@@ -191,7 +215,7 @@ func crossRules(f feed) []crossRule {
 	case "rmc_trajecten":
 		return []crossRule{
 			before("einddatum", "startdatum"),
-			{"resultaat", `case when v_einddatum is not null and v_resultaat is null and r_resultaat is null
+			{"resultaat", `case when v_einddatum is not null and v_resultaat is null and b_resultaat is null
 				then 'resultaat is required when einddatum is set' end`},
 		}
 	}
@@ -207,29 +231,34 @@ func derived(f feed, col string) string {
 	return "v_" + col
 }
 
+// typedColumn is the column of the temp table `typed` that carries c: its fact column,
+// except the BSN, which is carried as a number until it is pseudonymised.
+func typedColumn(c column) string {
+	if c.kind == kBSN {
+		return "_bsn"
+	}
+	return factColumn(c)
+}
+
 // typedSQL builds `create temp table typed as …` over the source relation `source`, whose
 // columns are the feed's canonical names (raw text, absent optional columns as null) and
 // `_line`. The result has _line, one column per feed column under its fact name, the
 // reasons err_<col>, the offending values bad_<col>, and _ok.
 func typedSQL(f feed, source string, present map[string]bool, region Region) string {
-	var raw, parsed, final, errs, oks []string
+	var raw, trimmed, parsed, checked, final, errs, oks []string
 	for _, c := range f.cols {
 		r := "null::varchar"
 		if present[c.name] {
 			r = ident(c.name)
 		}
 		raw = append(raw, fmt.Sprintf("%s as r_%s", r, c.name))
-	}
-	for _, c := range f.cols {
-		s := columnSQL(c, "r_"+c.name, region)
-		parsed = append(parsed,
+		trimmed = append(trimmed, fmt.Sprintf("%s as t_%s", trimSQL("r_"+c.name), c.name))
+		s := columnSQL(c, "t_"+c.name, "p_"+c.name, region)
+		parsed = append(parsed, "t_"+c.name, fmt.Sprintf("%s as p_%s", s.parsed, c.name))
+		checked = append(checked,
 			fmt.Sprintf("%s as v_%s", s.value, c.name),
 			fmt.Sprintf("%s as e_%s", s.reason, c.name),
-			fmt.Sprintf("r_%s", c.name))
-		if s.bad == "" {
-			s.bad = "null"
-		}
-		parsed = append(parsed, fmt.Sprintf("%s as b_%s", s.bad, c.name))
+			fmt.Sprintf("%s as b_%s", s.bad, c.name))
 	}
 	cross := map[string][]string{}
 	for _, cr := range crossRules(f) {
@@ -240,7 +269,7 @@ func typedSQL(f feed, source string, present map[string]bool, region Region) str
 		if extra := cross[c.name]; len(extra) > 0 {
 			reason = fmt.Sprintf("coalesce(e_%s, %s)", c.name, strings.Join(extra, ", "))
 		}
-		final = append(final, fmt.Sprintf("%s as %s", derived(f, c.name), ident(factColumn(c))))
+		final = append(final, fmt.Sprintf("%s as %s", derived(f, c.name), ident(typedColumn(c))))
 		errs = append(errs, fmt.Sprintf("%s as err_%s", reason, c.name),
 			fmt.Sprintf("case when %s is not null then b_%s end as bad_%s", reason, c.name, c.name))
 		oks = append(oks, reason+" is null")
@@ -250,16 +279,26 @@ with source as (
     select _line, %s
     from %s
 ),
-parsed as (
+trimmed as (
     select _line, %s
     from source
+),
+parsed as (
+    select _line, %s
+    from trimmed
+),
+checked as (
+    select _line, %s
+    from parsed
 )
 select _line, %s,
     %s,
     %s as _ok
-from parsed`,
+from checked`,
 		strings.Join(raw, ", "), source,
+		strings.Join(trimmed, ",\n        "),
 		strings.Join(parsed, ",\n        "),
+		strings.Join(checked, ",\n        "),
 		strings.Join(final, ", "),
 		strings.Join(errs, ",\n    "),
 		strings.Join(oks, " and "))

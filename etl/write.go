@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"strings"
+	"time"
 )
 
 // writer moves the validated rows of one file (temp table `typed`) into the warehouse,
@@ -15,6 +17,15 @@ type writer struct {
 	fileID   int64
 	fileName string
 	sheet    string
+	log      *slog.Logger
+}
+
+// firstLine shortens a statement for the debug log.
+func firstLine(q string) string {
+	if i := strings.IndexByte(q, '\n'); i > 0 {
+		return q[:i]
+	}
+	return q
 }
 
 // keyCols are the fact columns of the feed's natural key.
@@ -57,9 +68,11 @@ func keyText(f feed) string {
 // versions and inserts. It fills res's counts and returns the number of rows inserted.
 func (w writer) write(ctx context.Context, res *FileResult) (int64, error) {
 	exec := func(q string, args ...any) error {
+		start := time.Now()
 		if _, err := w.tx.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("etl: %s: %w", w.fileName, err)
 		}
+		w.log.Debug("statement", "file", w.fileName, "ms", time.Since(start).Milliseconds(), "sql", firstLine(q))
 		return nil
 	}
 	keys := keyCols(w.f)
@@ -70,7 +83,7 @@ func (w writer) write(ctx context.Context, res *FileResult) (int64, error) {
 	// 1. Every problem of every row, one quarantine record each.
 	var parts []string
 	for _, c := range w.f.cols {
-		parts = append(parts, fmt.Sprintf("select _line, %s as column_name, bad_%s as value, err_%s as reason from checked where err_%s is not null",
+		parts = append(parts, fmt.Sprintf("select _line, %s as column_name, bad_%s as value, err_%s as reason from numbered where err_%s is not null",
 			sqlString(c.name), c.name, c.name, c.name))
 	}
 	if err := exec(fmt.Sprintf(`insert into etl_quarantine (file_id, feed, file_name, line, sheet, column_name, value, reason)
@@ -80,10 +93,20 @@ func (w writer) write(ctx context.Context, res *FileResult) (int64, error) {
 	}
 	// 2. Within a file the last line of a key wins; earlier lines are quarantined as duplicates.
 	var dups int64
+	var typedKeys []string
+	for _, k := range w.f.key {
+		for _, c := range w.f.cols {
+			if c.name == k {
+				typedKeys = append(typedKeys, ident(typedColumn(c)))
+			}
+		}
+	}
+	t0 := time.Now()
 	if err := w.tx.QueryRowContext(ctx, fmt.Sprintf(`select count(*) from (select 1 from typed where _ok group by %s having count(*) > 1)`,
-		strings.Join(keyList, ", "))).Scan(&dups); err != nil {
+		strings.Join(typedKeys, ", "))).Scan(&dups); err != nil {
 		return 0, fmt.Errorf("etl: %s: duplicates: %w", w.fileName, err)
 	}
+	w.log.Debug("duplicate check", "file", w.fileName, "ms", time.Since(t0).Milliseconds())
 	fresh := "checked where _ok"
 	if dups > 0 {
 		var keyArgs []string
@@ -136,11 +159,13 @@ func (w writer) write(ctx context.Context, res *FileResult) (int64, error) {
 	for _, c := range w.f.cols {
 		cols = append(cols, ident(factColumn(c)))
 	}
+	t0 = time.Now()
 	r, err := w.tx.ExecContext(ctx, fmt.Sprintf(`insert into %s (%s, file_id, line) select %s, ?, _line from %s`,
 		w.f.table, strings.Join(cols, ", "), strings.Join(cols, ", "), fresh), w.fileID)
 	if err != nil {
 		return 0, fmt.Errorf("etl: %s: insert: %w", w.fileName, err)
 	}
+	w.log.Debug("insert", "file", w.fileName, "ms", time.Since(t0).Milliseconds())
 	inserted, err := r.RowsAffected()
 	if err != nil {
 		return 0, fmt.Errorf("etl: %s: insert: %w", w.fileName, err)

@@ -23,6 +23,7 @@ func cmdETLRun(ctx context.Context, e env, args []string) error {
 	inbox := fs.String("inbox", "", "directory with the exports to load (required)")
 	regio := fs.String("regio", "", "region file (gemeentecode;gemeente;subregio;…); default: the built-in region 25")
 	keyFile := fs.String("key-file", "", "file with the pseudonym key (default: $"+etl.KeyEnv+")")
+	verbose := fs.Bool("verbose", false, "log every step (with timings) to stderr")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
@@ -44,7 +45,7 @@ func cmdETLRun(ctx context.Context, e env, args []string) error {
 	defer db.Close()
 	sum, err := etl.Run(ctx, db, etl.Options{
 		Inbox: *inbox, Key: key, Region: region, Job: "manual", Move: true,
-		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Logger:   cliLogger(e, *verbose),
 		Progress: newProgress(e.stderr),
 	})
 	printSummary(e.stdout, sum)
@@ -55,6 +56,14 @@ func cmdETLRun(ctx context.Context, e env, args []string) error {
 		return exitError{1, fmt.Errorf("%d file(s) rejected; see %s", n, *inbox+"/rejected")}
 	}
 	return nil
+}
+
+// cliLogger logs to stderr when asked to; a command's summary goes to stdout anyway.
+func cliLogger(e env, verbose bool) *slog.Logger {
+	if !verbose {
+		return slog.New(slog.DiscardHandler)
+	}
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
 // loadKey reads the pseudonym key from a file or the environment.

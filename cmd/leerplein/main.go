@@ -45,6 +45,8 @@ func commands() []command {
 		{"etl run", "load every recognised export in an inbox into the warehouse", cmdETLRun},
 		{"report jaarverslag", "write the annual report tables (csv or xlsx)", cmdReportJaarverslag},
 		{"demo", "generate synthetic exports and load them (used by make run)", cmdDemo},
+		{"bench", "measure the loader against DuckDB's own CSV reader (make bench)", cmdBench},
+		{"bench-read-csv", "internal: step (a) of the bench", cmdBenchReadCSV},
 		{"version", "print the version", func(_ context.Context, e env, _ []string) error {
 			fmt.Fprintln(e.stdout, version)
 			return nil

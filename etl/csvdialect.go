@@ -1,0 +1,521 @@
+package etl
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+)
+
+// Encodings a CSV export can have; the names are the ones DuckDB and x/text use.
+const (
+	encodingUTF8        = "utf-8"
+	encodingWindows1252 = "windows-1252"
+)
+
+const (
+	// maxHeaderBytes bounds the header row: a "header" longer than this is a file with
+	// an unterminated quote or no line ends at all, not a CSV export.
+	maxHeaderBytes = 1 << 20
+	// binaryCheckBytes is how much of the start of a file must be free of NUL bytes.
+	binaryCheckBytes = 8 << 10
+	// scanBufferBytes is the read size of the whole-file UTF-8 scan.
+	scanBufferBytes = 1 << 20
+)
+
+// Errors for files that cannot be read at all. They are meant for a data steward, so
+// they say what is wrong; the loader adds the file name. Test with errors.Is.
+var (
+	errEmptyFile = errors.New("file is empty")
+	errNoHeader  = errors.New("no header row")
+	errNotCSV    = errors.New("not a CSV file")
+)
+
+// utf8BOM is the byte order mark Excel's "CSV UTF-8" export starts with.
+const utf8BOM = "\xEF\xBB\xBF"
+
+// csvDialect describes how one CSV export is written.
+type csvDialect struct {
+	Delimiter byte     // ';', ',' or '\t', sniffed from the header line (outside quotes)
+	Encoding  string   // "utf-8" or "windows-1252"
+	BOM       bool     // a UTF-8 byte order mark starts the file
+	Header    []string // the header cells as written (decoded to UTF-8, quotes removed, BOM stripped)
+}
+
+// sniffCSV reads the start of a CSV file and tells its dialect, so that DuckDB can read
+// it with fixed options instead of guessing. The delimiter is the most frequent of ';',
+// tab and ',' outside quotes on the header line (';' on a tie or when there is none:
+// a one-column file). The encoding decision holds for the whole file: it is scanned to
+// the end and a single invalid UTF-8 sequence anywhere makes it windows-1252.
+func sniffCSV(path string) (csvDialect, error) {
+	var d csvDialect
+	f, err := os.Open(path)
+	if err != nil {
+		return d, fmt.Errorf("sniff csv: %w", err)
+	}
+	defer f.Close()
+
+	head := make([]byte, maxHeaderBytes)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return d, fmt.Errorf("sniff csv: read %s: %w", path, err)
+	}
+	head = head[:n]
+	atEOF := n < maxHeaderBytes
+	if err := checkText(head); err != nil {
+		return d, err
+	}
+	body := head
+	if bytes.HasPrefix(body, []byte(utf8BOM)) {
+		d.BOM = true
+		body = body[len(utf8BOM):]
+	}
+	if len(body) == 0 {
+		return d, errEmptyFile
+	}
+
+	record, ended, openQuote := firstRecord(body)
+	switch {
+	case openQuote && atEOF:
+		return d, fmt.Errorf("%w: the header row has a quote (\") that is never closed", errNotCSV)
+	case !ended && !atEOF:
+		return d, fmt.Errorf("%w: the header row is longer than %d bytes (a quote that is never closed?)", errNotCSV, maxHeaderBytes)
+	case len(bytes.TrimSpace(record)) == 0:
+		return d, fmt.Errorf("%w: line 1 is empty; the column names must be on line 1", errNoHeader)
+	}
+
+	valid, err := validUTF8(io.MultiReader(bytes.NewReader(head), f), make([]byte, scanBufferBytes))
+	if err != nil {
+		return d, fmt.Errorf("sniff csv: read %s: %w", path, err)
+	}
+	d.Encoding = encodingUTF8
+	if !valid {
+		d.Encoding = encodingWindows1252
+	}
+
+	d.Delimiter = sniffDelimiter(record)
+	cells := splitRecord(record, d.Delimiter)
+	decoder := charmap.Windows1252.NewDecoder()
+	named := false
+	for _, cell := range cells {
+		if d.Encoding == encodingWindows1252 {
+			if cell, err = decoder.Bytes(cell); err != nil {
+				return d, fmt.Errorf("sniff csv: decode header: %w", err)
+			}
+		}
+		named = named || len(bytes.TrimSpace(cell)) > 0
+		d.Header = append(d.Header, string(cell))
+	}
+	if !named {
+		return d, fmt.Errorf("%w: line 1 has no column names", errNoHeader)
+	}
+	return d, nil
+}
+
+// checkText rejects files that are plainly not text, naming what they look like where
+// that is known so the steward knows how to fix the export.
+func checkText(head []byte) error {
+	signatures := []struct {
+		prefix string
+		what   string
+	}{
+		{"PK\x03\x04", "it is a zip archive, probably an Excel workbook; save it with the .xlsx extension or export it as CSV"},
+		{"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "it is an Excel 97-2003 workbook (.xls) or a password-protected workbook; export it as CSV or save it as .xlsx without a password"},
+		{"\xFF\xFE", "it is UTF-16 text (Excel's \"Unicode text\"); save it as \"CSV UTF-8\" or \"CSV (semicolon delimited)\""},
+		{"\xFE\xFF", "it is UTF-16 text; save it as \"CSV UTF-8\" or \"CSV (semicolon delimited)\""},
+		{"%PDF-", "it is a PDF document"},
+		{"\x1F\x8B", "it is a gzip archive; unpack it first"},
+	}
+	for _, s := range signatures {
+		if bytes.HasPrefix(head, []byte(s.prefix)) {
+			return fmt.Errorf("%w: %s", errNotCSV, s.what)
+		}
+	}
+	check := head[:min(len(head), binaryCheckBytes)]
+	if i := bytes.IndexByte(check, 0); i >= 0 {
+		return fmt.Errorf("%w: it contains binary data (a NUL byte at byte %d)", errNotCSV, i+1)
+	}
+	return nil
+}
+
+// firstRecord returns the bytes of the first record of body without its line end: up to
+// the first CR or LF outside double quotes. ended tells whether a line end was found;
+// openQuote that the record (or what there is of it) ends inside quotes.
+func firstRecord(body []byte) (record []byte, ended, openQuote bool) {
+	inQuotes := false
+	for i, c := range body {
+		switch {
+		case c == '"':
+			inQuotes = !inQuotes
+		case (c == '\n' || c == '\r') && !inQuotes:
+			return body[:i], true, false
+		}
+	}
+	return body, false, inQuotes
+}
+
+// sniffDelimiter picks the separator that occurs most often outside quotes in the header
+// record. Ties go to ';' (what Dutch Excel writes), then tab, then ','.
+func sniffDelimiter(record []byte) byte {
+	candidates := []byte{';', '\t', ','}
+	counts := make([]int, len(candidates))
+	inQuotes := false
+	for _, c := range record {
+		if c == '"' {
+			inQuotes = !inQuotes
+			continue
+		}
+		if inQuotes {
+			continue
+		}
+		for i, d := range candidates {
+			if c == d {
+				counts[i]++
+			}
+		}
+	}
+	best := 0
+	for i := range candidates {
+		if counts[i] > counts[best] {
+			best = i
+		}
+	}
+	return candidates[best]
+}
+
+// splitRecord splits one CSV record into its cells. A cell that starts with '"' is quoted:
+// the quotes are removed and "" inside stands for one '"'; anything after the closing
+// quote is kept as written, as is a '"' in the middle of an unquoted cell.
+func splitRecord(record []byte, delim byte) [][]byte {
+	var cells [][]byte
+	var cell []byte
+	atStart, inQuotes := true, false
+	for i := 0; i < len(record); i++ {
+		c := record[i]
+		switch {
+		case inQuotes && c == '"' && i+1 < len(record) && record[i+1] == '"':
+			cell = append(cell, '"')
+			i++
+		case inQuotes && c == '"':
+			inQuotes = false
+		case inQuotes:
+			cell = append(cell, c)
+		case c == delim:
+			cells = append(cells, cell)
+			cell, atStart = nil, true
+			continue
+		case c == '"' && atStart:
+			inQuotes = true
+		default:
+			cell = append(cell, c)
+		}
+		atStart = false
+	}
+	return append(cells, cell)
+}
+
+// validUTF8 reports whether everything r yields is valid UTF-8. It reads in chunks of
+// len(buf) (at least utf8.UTFMax) and stops at the first invalid sequence; a sequence
+// split over two chunks is carried over, so chunk boundaries never change the answer.
+func validUTF8(r io.Reader, buf []byte) (bool, error) {
+	if len(buf) < utf8.UTFMax {
+		buf = make([]byte, utf8.UTFMax)
+	}
+	carry := 0
+	for {
+		n, err := r.Read(buf[carry:])
+		data := buf[:carry+n]
+		if errors.Is(err, io.EOF) {
+			return utf8.Valid(data), nil
+		}
+		if err != nil {
+			return false, err
+		}
+		cut := completeRunes(data)
+		if !utf8.Valid(data[:cut]) {
+			return false, nil
+		}
+		carry = copy(buf, data[cut:])
+	}
+}
+
+// completeRunes returns the length of the longest prefix of data that does not end in
+// the middle of a multi-byte sequence (invalid bytes count as complete).
+func completeRunes(data []byte) int {
+	for j := len(data) - 1; j >= 0 && j >= len(data)-utf8.UTFMax+1; j-- {
+		c := data[j]
+		if c < utf8.RuneSelf {
+			return len(data)
+		}
+		if !utf8.RuneStart(c) {
+			continue
+		}
+		need := 2
+		if c >= 0xF0 {
+			need = 4
+		} else if c >= 0xE0 {
+			need = 3
+		}
+		if len(data)-j < need {
+			return j
+		}
+		return len(data)
+	}
+	return len(data)
+}
+
+// toUTF8File writes a UTF-8 copy (no BOM) of a windows-1252 file to dst, streaming, so
+// that DuckDB (which reads UTF-8 and latin-1 only, and latin-1 lacks € and the curly
+// quotes) can load what Dutch Excel exports. A UTF-8 BOM at the start of src is dropped
+// rather than decoded as "ï»¿". On error dst is removed.
+func toUTF8File(src, dst string) (err error) {
+	in, err := os.Open(src)
+	if err != nil {
+		return fmt.Errorf("convert to utf-8: %w", err)
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return fmt.Errorf("convert to utf-8: %w", err)
+	}
+	defer func() {
+		if cerr := out.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("convert to utf-8: %w", cerr)
+		}
+		if err != nil {
+			os.Remove(dst)
+		}
+	}()
+
+	// charmap's own transformer handles about 350 MB/s; copying ASCII runs as they are
+	// and looking up the rest in a table is several times faster on real exports.
+	var upper [128][]byte
+	for i := range upper {
+		upper[i] = []byte(string(charmap.Windows1252.DecodeByte(byte(0x80 + i))))
+	}
+	buf := make([]byte, scanBufferBytes)
+	converted := make([]byte, 0, 3*scanBufferBytes)
+	for first := true; ; first = false {
+		n, rerr := io.ReadFull(in, buf)
+		chunk := buf[:n]
+		if first && bytes.HasPrefix(chunk, []byte(utf8BOM)) {
+			chunk = chunk[len(utf8BOM):]
+		}
+		converted = converted[:0]
+		for len(chunk) > 0 {
+			i := indexNonASCII(chunk)
+			converted = append(converted, chunk[:i]...)
+			if i == len(chunk) {
+				break
+			}
+			converted = append(converted, upper[chunk[i]-0x80]...)
+			chunk = chunk[i+1:]
+		}
+		if _, err := out.Write(converted); err != nil {
+			return fmt.Errorf("convert to utf-8: %w", err)
+		}
+		if errors.Is(rerr, io.EOF) || errors.Is(rerr, io.ErrUnexpectedEOF) {
+			return nil
+		}
+		if rerr != nil {
+			return fmt.Errorf("convert to utf-8: %w", rerr)
+		}
+	}
+}
+
+// indexNonASCII returns the index of the first byte of b that is not ASCII, or len(b).
+func indexNonASCII(b []byte) int {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	for ; i < len(b); i++ {
+		if b[i] >= utf8.RuneSelf {
+			return i
+		}
+	}
+	return len(b)
+}
+
+// errUnclosedQuote rejects a file in which a quote opens a value that never ends: DuckDB
+// would read the rest of the file as that one value.
+var errUnclosedQuote = errors.New("unclosed quote")
+
+// csvLayout tells where the records of a CSV file are, which DuckDB's read_csv cannot:
+// it has no line-number column, skips empty lines, reads a quoted line break as part of
+// the value, and (with null_padding=true, strict_mode=false) pads short records and drops
+// the surplus fields of long ones without a word. The loader numbers the rows read_csv
+// gives with row_number() over (), which counts records, and maps that to lines here.
+type csvLayout struct {
+	Records        int            // data records after the header; empty lines are no records
+	QuotedNewlines bool           // a record spans lines: read_csv needs parallel=false with null_padding
+	Shifts         []lineShift    // record→line map: the first record and each one after a blank line or a multi-line record
+	Ragged         []raggedRecord // records with more or fewer fields than the header
+}
+
+// lineShift says that data record Record (1-based, as row_number() over () counts them)
+// starts on line Line, and each record after it one line further, up to the next shift:
+// line(k) = Line + k - Record for the last shift with Record <= k (an ASOF join in SQL).
+type lineShift struct{ Record, Line int }
+
+// raggedRecord is a data record whose number of fields differs from the header's.
+type raggedRecord struct{ Record, Line, Fields int }
+
+// scanCSVLayout reads a CSV file of dialect d to the end and tells its layout. It
+// follows DuckDB's reading: a line ends at LF, CRLF or a lone CR outside quotes; a value
+// is quoted when it starts with '"', and "" inside stands for '"'; a line with nothing on
+// it is no record (one with only spaces or separators is). Line numbers are 1-based and
+// count the header. The file is the original one: converting windows-1252 to UTF-8
+// changes no separator, quote or line end.
+func scanCSVLayout(path string, d csvDialect) (csvLayout, error) {
+	var layout csvLayout
+	f, err := os.Open(path)
+	if err != nil {
+		return layout, fmt.Errorf("scan csv: %w", err)
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, scanBufferBytes)
+	if d.BOM {
+		if _, err := r.Discard(len(utf8BOM)); err != nil {
+			return layout, fmt.Errorf("scan csv: read %s: %w", path, err)
+		}
+	}
+	s := layoutScanner{delim: d.Delimiter, wantFields: len(d.Header), line: 1, recordLine: 1, fields: 1, fieldStart: true, record: -1}
+	for {
+		chunk, err := r.ReadSlice('\n')
+		s.feed(chunk)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+			return layout, fmt.Errorf("scan csv: read %s: %w", path, err)
+		}
+	}
+	if s.inQuotes {
+		return layout, fmt.Errorf("%w: the quote (\") opened on line %d is never closed, so the rest of the file would be read as one value", errUnclosedQuote, s.quoteLine)
+	}
+	s.endRecord()
+	s.layout.Records = max(s.record, 0)
+	return s.layout, nil
+}
+
+// layoutScanner is the state of scanCSVLayout between chunks of input.
+type layoutScanner struct {
+	delim      byte
+	wantFields int
+	layout     csvLayout
+
+	line       int  // physical line of the next byte
+	pendingCR  bool // the previous byte was a CR outside quotes
+	inQuotes   bool
+	quoteLine  int  // line where the open quote started
+	fieldStart bool // the next byte starts a field
+	afterQuote bool // the previous byte closed a quoted value
+	record     int  // records completed so far; -1 while reading the header
+	recordLine int  // line the current record started on
+	fields     int  // fields of the current record so far
+	content    bool // the current record has a byte that is not a line end
+	lastShift  int  // line(record) - record according to the last shift; 0 for none
+}
+
+// feed scans the next bytes of the file.
+func (s *layoutScanner) feed(b []byte) {
+	// Fast path: a whole line without quotes or stray CRs at the start of a record.
+	if n := len(b); n > 0 && b[n-1] == '\n' && !s.pendingCR && !s.inQuotes && !s.content && s.fields == 1 && s.fieldStart {
+		body := b[:n-1]
+		if len(body) > 0 && body[len(body)-1] == '\r' {
+			body = body[:len(body)-1]
+		}
+		if bytes.IndexByte(body, '"') < 0 && bytes.IndexByte(body, '\r') < 0 {
+			s.content = len(body) > 0
+			s.fields += bytes.Count(body, []byte{s.delim})
+			s.endLine()
+			return
+		}
+	}
+	for _, c := range b {
+		s.step(c)
+	}
+}
+
+// step scans one byte.
+func (s *layoutScanner) step(c byte) {
+	if s.pendingCR {
+		s.pendingCR = false
+		if c == '\n' {
+			s.endLine()
+			return
+		}
+		s.endLine() // a lone CR ends a line too
+	}
+	wasAfterQuote := s.afterQuote
+	s.afterQuote = false
+	if s.inQuotes {
+		switch c {
+		case '"':
+			s.inQuotes, s.afterQuote = false, true
+		case '\n':
+			s.line++
+			s.layout.QuotedNewlines = true
+		case '\r':
+			// part of a quoted CRLF or a lone CR in a value: counted at the LF, if any
+		}
+		return
+	}
+	switch c {
+	case '\r':
+		s.pendingCR = true
+		return
+	case '\n':
+		s.endLine()
+		return
+	}
+	s.content = true
+	switch {
+	case c == s.delim:
+		s.fields++
+		s.fieldStart = true
+		return
+	case c == '"' && (s.fieldStart || wasAfterQuote):
+		s.inQuotes = true
+		s.quoteLine = s.line
+	}
+	s.fieldStart = false
+}
+
+// endLine handles a line end outside quotes: it ends the record, unless the line was empty.
+func (s *layoutScanner) endLine() {
+	s.line++
+	if s.content {
+		s.endRecord()
+	}
+	s.recordLine = s.line
+	s.fields, s.fieldStart, s.content, s.afterQuote = 1, true, false, false
+}
+
+// endRecord counts the record that has been read, if there is one.
+func (s *layoutScanner) endRecord() {
+	if !s.content {
+		return
+	}
+	s.content = false
+	s.record++
+	if s.record == 0 {
+		return // the header
+	}
+	if shift := s.recordLine - s.record; shift != s.lastShift || len(s.layout.Shifts) == 0 {
+		s.layout.Shifts = append(s.layout.Shifts, lineShift{Record: s.record, Line: s.recordLine})
+		s.lastShift = shift
+	}
+	if s.fields != s.wantFields {
+		s.layout.Ragged = append(s.layout.Ragged, raggedRecord{Record: s.record, Line: s.recordLine, Fields: s.fields})
+	}
+}
