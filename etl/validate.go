@@ -242,10 +242,16 @@ func typedColumn(c column) string {
 
 // typedSQL builds `create temp table typed as …` over the source relation `source`, whose
 // columns are the feed's canonical names (raw text, absent optional columns as null) and
-// `_line`. The result has _line, one column per feed column under its fact name, the
-// reasons err_<col>, the offending values bad_<col>, and _ok.
+// `_line`. The result has _line, one column per feed column (typedColumn), _ok, and
+// _problems: null for a good row, else the list of (column_name, value, reason) of every
+// rule it breaks. One list column instead of a reason and a value per column keeps the
+// temp table small: most rows have no problem at all.
 func typedSQL(f feed, source string, present map[string]bool, region Region) string {
-	var raw, trimmed, parsed, checked, final, errs, oks []string
+	var raw, trimmed, parsed, checked, judged, final, oks, problems []string
+	cross := map[string][]string{}
+	for _, cr := range crossRules(f) {
+		cross[cr.column] = append(cross[cr.column], cr.reason)
+	}
 	for _, c := range f.cols {
 		r := "null::varchar"
 		if present[c.name] {
@@ -258,21 +264,16 @@ func typedSQL(f feed, source string, present map[string]bool, region Region) str
 		checked = append(checked,
 			fmt.Sprintf("%s as v_%s", s.value, c.name),
 			fmt.Sprintf("%s as e_%s", s.reason, c.name),
-			fmt.Sprintf("%s as b_%s", s.bad, c.name))
-	}
-	cross := map[string][]string{}
-	for _, cr := range crossRules(f) {
-		cross[cr.column] = append(cross[cr.column], cr.reason)
-	}
-	for _, c := range f.cols {
+			fmt.Sprintf("(%s)::varchar as b_%s", s.bad, c.name))
 		reason := "e_" + c.name
 		if extra := cross[c.name]; len(extra) > 0 {
 			reason = fmt.Sprintf("coalesce(e_%s, %s)", c.name, strings.Join(extra, ", "))
 		}
+		judged = append(judged, "v_"+c.name, "b_"+c.name, fmt.Sprintf("%s as reason_%s", reason, c.name))
 		final = append(final, fmt.Sprintf("%s as %s", derived(f, c.name), ident(typedColumn(c))))
-		errs = append(errs, fmt.Sprintf("%s as err_%s", reason, c.name),
-			fmt.Sprintf("case when %s is not null then b_%s end as bad_%s", reason, c.name, c.name))
-		oks = append(oks, reason+" is null")
+		oks = append(oks, fmt.Sprintf("reason_%s is null", c.name))
+		problems = append(problems, fmt.Sprintf("{'column_name': %s, 'value': b_%s, 'reason': reason_%s}",
+			sqlString(c.name), c.name, c.name))
 	}
 	return fmt.Sprintf(`create or replace temp table typed as
 with source as (
@@ -290,16 +291,21 @@ parsed as (
 checked as (
     select _line, %s
     from parsed
+),
+judged as (
+    select _line, %s,
+        %s as _ok
+    from checked
 )
-select _line, %s,
-    %s,
-    %s as _ok
-from checked`,
+select _line, %s, _ok,
+    case when not _ok then list_filter([%s], p -> p.reason is not null) end as _problems
+from judged`,
 		strings.Join(raw, ", "), source,
 		strings.Join(trimmed, ",\n        "),
 		strings.Join(parsed, ",\n        "),
 		strings.Join(checked, ",\n        "),
+		strings.Join(judged, ", "),
+		strings.Join(oks, " and "),
 		strings.Join(final, ", "),
-		strings.Join(errs, ",\n    "),
-		strings.Join(oks, " and "))
+		strings.Join(problems, ",\n        "))
 }

@@ -81,13 +81,9 @@ func (w writer) write(ctx context.Context, res *FileResult) (int64, error) {
 		keyList[i] = ident(k)
 	}
 	// 1. Every problem of every row, one quarantine record each.
-	var parts []string
-	for _, c := range w.f.cols {
-		parts = append(parts, fmt.Sprintf("select _line, %s as column_name, bad_%s as value, err_%s as reason from numbered where err_%s is not null",
-			sqlString(c.name), c.name, c.name, c.name))
-	}
-	if err := exec(fmt.Sprintf(`insert into etl_quarantine (file_id, feed, file_name, line, sheet, column_name, value, reason)
-		select ?, ?, ?, _line, nullif(?, ''), column_name, value, reason from (%s) order by _line`, strings.Join(parts, " union all ")),
+	if err := exec(`insert into etl_quarantine (file_id, feed, file_name, line, sheet, column_name, value, reason)
+		select ?, ?, ?, _line, nullif(?, ''), p.column_name, case when p.column_name <> 'bsn' then p.value end, p.reason
+		from (select _line, unnest(_problems) as p from numbered where not _ok) order by _line`,
 		w.fileID, w.f.name, w.fileName, w.sheet); err != nil {
 		return 0, err
 	}
