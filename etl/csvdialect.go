@@ -3,6 +3,7 @@ package etl
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -49,10 +50,10 @@ type csvDialect struct {
 }
 
 // sniffCSV reads the start of a CSV file and tells its dialect, so that DuckDB can read
-// it with fixed options instead of guessing. The delimiter is the most frequent of ';',
-// tab and ',' outside quotes on the header line (';' on a tie or when there is none:
-// a one-column file). The encoding decision holds for the whole file: it is scanned to
-// the end and a single invalid UTF-8 sequence anywhere makes it windows-1252.
+// it with fixed options instead of guessing. The delimiter is the one of ';', tab and ','
+// that splits the header record (read with DuckDB's quoting rules) into the most cells;
+// ';' on a tie, as in a one-column file. The encoding decision holds for the whole file:
+// it is scanned to the end and one invalid UTF-8 sequence anywhere makes it windows-1252.
 func sniffCSV(path string) (csvDialect, error) {
 	var d csvDialect
 	f, err := os.Open(path)
@@ -80,13 +81,11 @@ func sniffCSV(path string) (csvDialect, error) {
 		return d, errEmptyFile
 	}
 
-	record, ended, openQuote := firstRecord(body)
-	switch {
-	case openQuote && atEOF:
-		return d, fmt.Errorf("%w: the header row has a quote (\") that is never closed", errNotCSV)
-	case !ended && !atEOF:
-		return d, fmt.Errorf("%w: the header row is longer than %d bytes (a quote that is never closed?)", errNotCSV, maxHeaderBytes)
-	case len(bytes.TrimSpace(record)) == 0:
+	delim, cells, headerLine, err := sniffHeader(body, atEOF)
+	if err != nil {
+		return d, err
+	}
+	if headerLine > 1 {
 		return d, fmt.Errorf("%w: line 1 is empty; the column names must be on line 1", errNoHeader)
 	}
 
@@ -99,8 +98,7 @@ func sniffCSV(path string) (csvDialect, error) {
 		d.Encoding = encodingWindows1252
 	}
 
-	d.Delimiter = sniffDelimiter(record)
-	cells := splitRecord(record, d.Delimiter)
+	d.Delimiter = delim
 	decoder := charmap.Windows1252.NewDecoder()
 	named := false
 	for _, cell := range cells {
@@ -144,80 +142,50 @@ func checkText(head []byte) error {
 	return nil
 }
 
-// firstRecord returns the bytes of the first record of body without its line end: up to
-// the first CR or LF outside double quotes. ended tells whether a line end was found;
-// openQuote that the record (or what there is of it) ends inside quotes.
-func firstRecord(body []byte) (record []byte, ended, openQuote bool) {
-	inQuotes := false
-	for i, c := range body {
-		switch {
-		case c == '"':
-			inQuotes = !inQuotes
-		case (c == '\n' || c == '\r') && !inQuotes:
-			return body[:i], true, false
+// sniffHeader reads the header record at the start of body (the file without its BOM)
+// with each candidate separator and keeps the one that gives the most cells; ties go to
+// ';' (what Dutch Excel writes), then tab, then ','. It returns the separator, the cells
+// and the line the header is on (after any empty lines).
+func sniffHeader(body []byte, atEOF bool) (delim byte, cells [][]byte, line int, err error) {
+	var firstErr error
+	for _, candidate := range []byte{';', '\t', ','} {
+		c, l, err := parseHeader(body, candidate, atEOF)
+		if err != nil {
+			firstErr = cmp.Or(firstErr, err)
+			continue
+		}
+		if delim == 0 || len(c) > len(cells) {
+			delim, cells, line = candidate, c, l
 		}
 	}
-	return body, false, inQuotes
+	if delim == 0 {
+		return 0, nil, 0, firstErr
+	}
+	return delim, cells, line, nil
 }
 
-// sniffDelimiter picks the separator that occurs most often outside quotes in the header
-// record. Ties go to ';' (what Dutch Excel writes), then tab, then ','.
-func sniffDelimiter(record []byte) byte {
-	candidates := []byte{';', '\t', ','}
-	counts := make([]int, len(candidates))
-	inQuotes := false
-	for _, c := range record {
-		if c == '"' {
-			inQuotes = !inQuotes
-			continue
-		}
-		if inQuotes {
-			continue
-		}
-		for i, d := range candidates {
-			if c == d {
-				counts[i]++
-			}
+// parseHeader returns the cells of the first record of body as DuckDB reads it with
+// separator delim (see scanCSVLayout), with quotes removed, and the line it starts on.
+func parseHeader(body []byte, delim byte, atEOF bool) (cells [][]byte, line int, err error) {
+	s := newLayoutScanner(delim, 0)
+	s.header = &headerCells{}
+	for _, c := range body {
+		s.step(c)
+		if s.record >= 0 {
+			return s.header.cells, s.headerLine, nil
 		}
 	}
-	best := 0
-	for i := range candidates {
-		if counts[i] > counts[best] {
-			best = i
-		}
+	switch {
+	case !atEOF:
+		return nil, 0, fmt.Errorf("%w: the header row is longer than %d bytes (a quote that is never closed?)", errNotCSV, maxHeaderBytes)
+	case s.inQuotes:
+		return nil, 0, fmt.Errorf("%w: the header row has a quote (\") that is never closed", errNotCSV)
 	}
-	return candidates[best]
-}
-
-// splitRecord splits one CSV record into its cells. A cell that starts with '"' is quoted:
-// the quotes are removed and "" inside stands for one '"'; anything after the closing
-// quote is kept as written, as is a '"' in the middle of an unquoted cell.
-func splitRecord(record []byte, delim byte) [][]byte {
-	var cells [][]byte
-	var cell []byte
-	atStart, inQuotes := true, false
-	for i := 0; i < len(record); i++ {
-		c := record[i]
-		switch {
-		case inQuotes && c == '"' && i+1 < len(record) && record[i+1] == '"':
-			cell = append(cell, '"')
-			i++
-		case inQuotes && c == '"':
-			inQuotes = false
-		case inQuotes:
-			cell = append(cell, c)
-		case c == delim:
-			cells = append(cells, cell)
-			cell, atStart = nil, true
-			continue
-		case c == '"' && atStart:
-			inQuotes = true
-		default:
-			cell = append(cell, c)
-		}
-		atStart = false
+	s.finish()
+	if s.record < 0 {
+		return nil, 0, fmt.Errorf("%w: the file has only empty lines", errNoHeader)
 	}
-	return append(cells, cell)
+	return s.header.cells, s.headerLine, nil
 }
 
 // validUTF8 reports whether everything r yields is valid UTF-8. It reads in chunks of
@@ -345,9 +313,15 @@ func indexNonASCII(b []byte) int {
 	return len(b)
 }
 
-// errUnclosedQuote rejects a file in which a quote opens a value that never ends: DuckDB
-// would read the rest of the file as that one value.
-var errUnclosedQuote = errors.New("unclosed quote")
+// Errors for CSV files whose records cannot be told apart reliably.
+var (
+	// errUnclosedQuote: a quote opens a value that never ends, so DuckDB would read the
+	// rest of the file as that one value.
+	errUnclosedQuote = errors.New("unclosed quote")
+	// errStrayCR: DuckDB takes the file's first line end as its kind; when that is CR LF,
+	// it reads a lone CR as a line end but loses the value after it.
+	errStrayCR = errors.New("mixed line ends")
+)
 
 // csvLayout tells where the records of a CSV file are, which DuckDB's read_csv cannot:
 // it has no line-number column, skips empty lines, reads a quoted line break as part of
@@ -358,7 +332,7 @@ type csvLayout struct {
 	Records        int            // data records after the header; empty lines are no records
 	QuotedNewlines bool           // a record spans lines: read_csv needs parallel=false with null_padding
 	Shifts         []lineShift    // record→line map: the first record and each one after a blank line or a multi-line record
-	Ragged         []raggedRecord // records with more or fewer fields than the header
+	Ragged         []raggedRecord // records with missing fields or surplus values
 }
 
 // lineShift says that data record Record (1-based, as row_number() over () counts them)
@@ -366,15 +340,19 @@ type csvLayout struct {
 // line(k) = Line + k - Record for the last shift with Record <= k (an ASOF join in SQL).
 type lineShift struct{ Record, Line int }
 
-// raggedRecord is a data record whose number of fields differs from the header's.
+// raggedRecord is a data record with fewer fields than the header, or more of which one
+// beyond the header's count has a value (DuckDB, too, lets trailing empty fields pass).
 type raggedRecord struct{ Record, Line, Fields int }
 
-// scanCSVLayout reads a CSV file of dialect d to the end and tells its layout. It
-// follows DuckDB's reading: a line ends at LF, CRLF or a lone CR outside quotes; a value
-// is quoted when it starts with '"', and "" inside stands for '"'; a line with nothing on
-// it is no record (one with only spaces or separators is). Line numbers are 1-based and
-// count the header. The file is the original one: converting windows-1252 to UTF-8
-// changes no separator, quote or line end.
+// scanCSVLayout reads a CSV file of dialect d to the end and tells its layout. It follows
+// DuckDB's read_csv (null_padding=true, strict_mode=false): a line ends at LF, CR LF or a
+// lone CR outside quotes; a value that starts with '"' (or with one space and '"') is
+// quoted, and every later '"' in it opens or closes quoting, so "" stands for '"'; a '"'
+// elsewhere in an unquoted value is a plain character; an empty line is no record, except
+// in a one-column file (a line with only spaces or separators is one). Lines are numbered
+// from 1 and include the header. It reads the original file: converting windows-1252 to
+// UTF-8 moves no separator, quote or line end. Files DuckDB would misread are refused
+// (errUnclosedQuote, errStrayCR).
 func scanCSVLayout(path string, d csvDialect) (csvLayout, error) {
 	var layout csvLayout
 	f, err := os.Open(path)
@@ -388,7 +366,7 @@ func scanCSVLayout(path string, d csvDialect) (csvLayout, error) {
 			return layout, fmt.Errorf("scan csv: read %s: %w", path, err)
 		}
 	}
-	s := layoutScanner{delim: d.Delimiter, wantFields: len(d.Header), line: 1, recordLine: 1, fields: 1, fieldStart: true, record: -1}
+	s := newLayoutScanner(d.Delimiter, len(d.Header))
 	for {
 		chunk, err := r.ReadSlice('\n')
 		s.feed(chunk)
@@ -402,41 +380,81 @@ func scanCSVLayout(path string, d csvDialect) (csvLayout, error) {
 	if s.inQuotes {
 		return layout, fmt.Errorf("%w: the quote (\") opened on line %d is never closed, so the rest of the file would be read as one value", errUnclosedQuote, s.quoteLine)
 	}
-	s.endRecord()
+	s.finish()
+	if s.strayCRLine > 0 {
+		return layout, fmt.Errorf("%w: line %d ends in a lone carriage return (CR) in a file with CR LF line ends, which DuckDB misreads; save the file again from Excel", errStrayCR, s.strayCRLine)
+	}
 	s.layout.Records = max(s.record, 0)
 	return s.layout, nil
 }
 
-// layoutScanner is the state of scanCSVLayout between chunks of input.
+// fieldState is where layoutScanner is in the current field.
+type fieldState uint8
+
+const (
+	fieldEmpty  fieldState = iota // nothing read yet
+	fieldSpace                    // one space: a quote may still open the value (DuckDB drops the space)
+	fieldText                     // an unquoted value
+	fieldQuoted                   // a value that started with a quote
+)
+
+// layoutScanner is the state of scanCSVLayout between chunks of input. parseHeader uses
+// it too, so that the header ends where scanCSVLayout thinks it does.
 type layoutScanner struct {
 	delim      byte
 	wantFields int
 	layout     csvLayout
+	header     *headerCells // collects the header's cells, when set
+	headerLine int          // line the header record starts on
 
-	line       int  // physical line of the next byte
-	pendingCR  bool // the previous byte was a CR outside quotes
-	inQuotes   bool
-	quoteLine  int  // line where the open quote started
-	fieldStart bool // the next byte starts a field
-	afterQuote bool // the previous byte closed a quoted value
-	record     int  // records completed so far; -1 while reading the header
-	recordLine int  // line the current record started on
-	fields     int  // fields of the current record so far
-	content    bool // the current record has a byte that is not a line end
-	lastShift  int  // line(record) - record according to the last shift; 0 for none
+	line        int    // physical line of the next byte
+	pendingCR   bool   // the previous byte was a CR
+	firstEnd    string // the first line end in the file, quoted or not: "\n", "\r\n" or "\r"
+	strayCRLine int    // first line ending in a lone CR outside quotes, when firstEnd is CR LF
+	inQuotes    bool
+	justClosed  bool // the previous byte closed quoting
+	quoteLine   int  // line where the open quote started
+	field       fieldState
+	fieldValue  bool // the current field has a value byte
+	record      int  // records completed so far; -1 while reading the header
+	recordLine  int  // line the current record started on
+	fields      int  // fields of the current record so far
+	surplus     bool // a field beyond the header's count has a value
+	content     bool // the current record has a byte that is not a line end
+	lastShift   int  // line(record) - record according to the last shift
+}
+
+// headerCells collects the cells of the header record.
+type headerCells struct {
+	cells [][]byte
+	cur   []byte
+}
+
+func newLayoutScanner(delim byte, wantFields int) *layoutScanner {
+	return &layoutScanner{delim: delim, wantFields: wantFields, line: 1, recordLine: 1, fields: 1, record: -1}
 }
 
 // feed scans the next bytes of the file.
 func (s *layoutScanner) feed(b []byte) {
-	// Fast path: a whole line without quotes or stray CRs at the start of a record.
-	if n := len(b); n > 0 && b[n-1] == '\n' && !s.pendingCR && !s.inQuotes && !s.content && s.fields == 1 && s.fieldStart {
-		body := b[:n-1]
+	// Fast path: a whole data line without quotes or stray CRs at the start of a record.
+	if n := len(b); n > 0 && b[n-1] == '\n' && s.header == nil && !s.pendingCR && !s.inQuotes && !s.content {
+		body, end := b[:n-1], "\n"
 		if len(body) > 0 && body[len(body)-1] == '\r' {
-			body = body[:len(body)-1]
+			body, end = body[:len(body)-1], "\r\n"
 		}
 		if bytes.IndexByte(body, '"') < 0 && bytes.IndexByte(body, '\r') < 0 {
+			if s.firstEnd == "" {
+				s.firstEnd = end
+			}
 			s.content = len(body) > 0
 			s.fields += bytes.Count(body, []byte{s.delim})
+			if s.fields > s.wantFields {
+				rest := body
+				for range s.wantFields {
+					rest = rest[bytes.IndexByte(rest, s.delim)+1:]
+				}
+				s.surplus = len(bytes.Trim(rest, string(s.delim))) > 0
+			}
 			s.endLine()
 			return
 		}
@@ -448,26 +466,26 @@ func (s *layoutScanner) feed(b []byte) {
 
 // step scans one byte.
 func (s *layoutScanner) step(c byte) {
-	if s.pendingCR {
-		s.pendingCR = false
-		if c == '\n' {
-			s.endLine()
-			return
-		}
-		s.endLine() // a lone CR ends a line too
+	if s.pendingCR && s.resolveCR(c == '\n') {
+		return
 	}
-	wasAfterQuote := s.afterQuote
-	s.afterQuote = false
+	if c == '\n' && s.firstEnd == "" {
+		s.firstEnd = "\n"
+	}
+	closed := s.justClosed
+	s.justClosed = false
 	if s.inQuotes {
 		switch c {
 		case '"':
-			s.inQuotes, s.afterQuote = false, true
+			s.inQuotes, s.justClosed = false, true
+			return
 		case '\n':
 			s.line++
 			s.layout.QuotedNewlines = true
 		case '\r':
-			// part of a quoted CRLF or a lone CR in a value: counted at the LF, if any
+			s.pendingCR = true // a line end only for firstEnd; counted at the LF, if any
 		}
+		s.value(c)
 		return
 	}
 	switch c {
@@ -481,41 +499,108 @@ func (s *layoutScanner) step(c byte) {
 	s.content = true
 	switch {
 	case c == s.delim:
+		s.endField()
 		s.fields++
-		s.fieldStart = true
 		return
-	case c == '"' && (s.fieldStart || wasAfterQuote):
-		s.inQuotes = true
-		s.quoteLine = s.line
+	case c == '"' && (s.field == fieldEmpty || s.field == fieldSpace):
+		s.inQuotes, s.field, s.quoteLine = true, fieldQuoted, s.line
+		s.fieldValue = false // the space before the quote is no part of the value
+		if s.header != nil {
+			s.header.cur = s.header.cur[:0]
+		}
+		return
+	case c == '"' && s.field == fieldQuoted:
+		s.inQuotes, s.quoteLine = true, s.line
+		if closed {
+			s.value('"') // "" is a quote in the value; after other text DuckDB drops it
+		}
+		return
+	case c == ' ' && s.field == fieldEmpty:
+		s.field = fieldSpace
+	case s.field != fieldQuoted:
+		s.field = fieldText
 	}
-	s.fieldStart = false
+	s.value(c)
 }
 
-// endLine handles a line end outside quotes: it ends the record, unless the line was empty.
+// value notes a byte of the current field's value.
+func (s *layoutScanner) value(c byte) {
+	s.fieldValue = true
+	if s.header != nil && s.record < 0 {
+		s.header.cur = append(s.header.cur, c)
+	}
+}
+
+// endField closes the current field at a separator or at the end of the record.
+func (s *layoutScanner) endField() {
+	if s.fields > s.wantFields && s.fieldValue {
+		s.surplus = true // DuckDB lets surplus fields pass only while they are empty
+	}
+	if s.header != nil && s.record < 0 {
+		s.header.cells = append(s.header.cells, s.header.cur)
+		s.header.cur = nil
+	}
+	s.field, s.fieldValue = fieldEmpty, false
+}
+
+// resolveCR handles a CR now that the next byte is known: lf tells whether that is LF.
+// Outside quotes a CR ends a line, with or without the LF; resolveCR reports whether it
+// took the LF as part of that line end.
+func (s *layoutScanner) resolveCR(lf bool) bool {
+	s.pendingCR = false
+	if s.firstEnd == "" {
+		s.firstEnd = "\r"
+		if lf {
+			s.firstEnd = "\r\n"
+		}
+	}
+	if s.inQuotes {
+		return false
+	}
+	if !lf && s.firstEnd == "\r\n" && s.strayCRLine == 0 {
+		s.strayCRLine = s.line
+	}
+	s.endLine()
+	return lf
+}
+
+// endLine handles a line end outside quotes: it ends the record, unless the line was
+// empty. DuckDB skips empty lines, except in a one-column file, where they are NULL rows.
 func (s *layoutScanner) endLine() {
 	s.line++
-	if s.content {
+	if s.content || s.wantFields == 1 {
 		s.endRecord()
 	}
 	s.recordLine = s.line
-	s.fields, s.fieldStart, s.content, s.afterQuote = 1, true, false, false
+	s.fields, s.surplus, s.content = 1, false, false
+	s.field, s.fieldValue = fieldEmpty, false
 }
 
-// endRecord counts the record that has been read, if there is one.
-func (s *layoutScanner) endRecord() {
-	if !s.content {
-		return
+// finish ends the last line of the file, which need not end in a line end.
+func (s *layoutScanner) finish() {
+	switch {
+	case s.pendingCR: // a CR as the last byte ends the last line, whatever the file's line ends
+		s.pendingCR = false
+		s.endLine()
+	case s.content:
+		s.endRecord()
 	}
+}
+
+// endRecord counts the record that has been read.
+func (s *layoutScanner) endRecord() {
+	s.endField()
 	s.content = false
 	s.record++
 	if s.record == 0 {
-		return // the header
+		s.headerLine = s.recordLine
+		return
 	}
 	if shift := s.recordLine - s.record; shift != s.lastShift || len(s.layout.Shifts) == 0 {
 		s.layout.Shifts = append(s.layout.Shifts, lineShift{Record: s.record, Line: s.recordLine})
 		s.lastShift = shift
 	}
-	if s.fields != s.wantFields {
+	if s.fields < s.wantFields || s.surplus {
 		s.layout.Ragged = append(s.layout.Ragged, raggedRecord{Record: s.record, Line: s.recordLine, Fields: s.fields})
 	}
 }

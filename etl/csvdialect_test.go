@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -410,6 +411,21 @@ func TestScanCSVLayout(t *testing.T) {
 			want: csvLayout{Records: 2, Shifts: []lineShift{{1, 2}, {2, 4}}},
 		},
 		{
+			name: "trailing empty fields pass, surplus values do not",
+			data: "a;b\n1;2;\n3;4;;\n5;6;x\n7;8;\"\"\n9;10; \n11;12;\"\"\"\"\n13;14;;\"\"x\n",
+			want: csvLayout{Records: 7, Shifts: []lineShift{{1, 2}}, Ragged: []raggedRecord{{3, 4, 3}, {5, 6, 3}, {6, 7, 3}, {7, 8, 4}}},
+		},
+		{
+			name: "lone CR at the end of a CRLF file",
+			data: "a;b\r\n1;2\r",
+			want: csvLayout{Records: 1, Shifts: []lineShift{{1, 2}}},
+		},
+		{
+			name: "one column: empty lines are records",
+			data: "a\n1\n\n2\n\n",
+			want: csvLayout{Records: 4, Shifts: []lineShift{{1, 2}}},
+		},
+		{
 			name: "comma dialect ignores semicolons",
 			data: "a,b\n1;2,3\n",
 			want: csvLayout{Records: 1, Shifts: []lineShift{{1, 2}}},
@@ -451,16 +467,46 @@ func TestScanCSVLayoutLongLines(t *testing.T) {
 	}
 }
 
-func TestScanCSVLayoutUnclosedQuote(t *testing.T) {
-	path := writeTempFile(t, "open.csv", []byte("a;b;c\n1;2;3\n4;\"5;6\n7;8;9\n"))
-	d, err := sniffCSV(path)
-	if err != nil {
-		t.Fatal(err)
+func TestScanCSVLayoutErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		data    string
+		wantErr error
+		wantMsg string
+	}{
+		{
+			name:    "unclosed quote",
+			data:    "a;b;c\n1;2;3\n4;\"5;6\n7;8;9\n",
+			wantErr: errUnclosedQuote,
+			wantMsg: "unclosed quote: the quote (\") opened on line 3 is never closed, so the rest of the file would be read as one value",
+		},
+		{
+			name:    "lone CR in a CRLF file",
+			data:    "a;b\r\n1;2\r\n3;4\r5;6\r\n",
+			wantErr: errStrayCR,
+			wantMsg: "mixed line ends: line 3 ends in a lone carriage return (CR) in a file with CR LF line ends, which DuckDB misreads; save the file again from Excel",
+		},
+		{
+			name:    "lone CR after a quoted CRLF in the header",
+			data:    "a;\"b\r\nB\"\r1;2\n",
+			wantErr: errStrayCR,
+		},
 	}
-	_, err = scanCSVLayout(path, d)
-	want := "unclosed quote: the quote (\") opened on line 3 is never closed, so the rest of the file would be read as one value"
-	if !errors.Is(err, errUnclosedQuote) || err.Error() != want {
-		t.Errorf("scanCSVLayout() error = %v, want %q", err, want)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeTempFile(t, "bad.csv", []byte(tt.data))
+			d, err := sniffCSV(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = scanCSVLayout(path, d)
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("scanCSVLayout() error = %v, want %v", err, tt.wantErr)
+			}
+			if tt.wantMsg != "" && err.Error() != tt.wantMsg {
+				t.Errorf("scanCSVLayout() error = %q, want %q", err, tt.wantMsg)
+			}
+		})
 	}
 }
 
@@ -481,6 +527,8 @@ func TestCSVLayoutMatchesDuckDB(t *testing.T) {
 		{"BOM and tabs", "\xEF\xBB\xBFa\tb\tc\r\nL2\tx\ty\r\n\r\nL4\t\"x\ty\"\tz\r\n"},
 		{"windows-1252", "a,b,c\nL2,caf\xe9,\x80\n\nL4,\x93x\x94,y\n"},
 		{"quoted header", "\"a\";\"b\nB\";c\nL3;x;y\nL4;x;y\n"},
+		{"one column", "a\nL2\n\nL4\n\n"},
+		{"lone CR at the end of a CRLF file", "a;b\r\nL2;x\r\nL3;y\r"},
 	}
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
@@ -609,7 +657,7 @@ func FuzzSniffCSV(f *testing.F) {
 			}
 		}
 		layout, err := scanCSVLayout(path, got)
-		if err != nil && !errors.Is(err, errUnclosedQuote) {
+		if err != nil && !errors.Is(err, errUnclosedQuote) && !errors.Is(err, errStrayCR) {
 			t.Fatalf("scanCSVLayout(%q) error = %v", data, err)
 		}
 		if len(layout.Ragged) > layout.Records || (layout.Records > 0) != (len(layout.Shifts) > 0) {
@@ -705,4 +753,110 @@ func BenchmarkToUTF8File(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// FuzzCSVLayoutDuckDB checks that scanCSVLayout counts exactly the records DuckDB's
+// read_csv gives with the loader's options, so that record numbers map to lines.
+func FuzzCSVLayoutDuckDB(f *testing.F) {
+	for _, s := range []string{
+		"a;b\n1;2\n\n3;4\n",
+		"a;b\r\n1;\"x\r\ny\"\r\n\r\n3\r\n",
+		"a;b\n1;2\r3;4\n\r5;6",
+		"a,b\n\"x\"\"y\",\"\"\n ,\n",
+		"a;b\n\"1\"x;\"2\"\"\"\n",
+		"a\tb\n1\t2\t3\n\n",
+		"a;b\r1;2\r\n3;4\r\r\n",
+		",0\n\"\"0\"\n0",
+		"a;b\n\"ab\"c\"d;e\";f\nx\"y;z\"w;v\n1;2\n",
+		",0\n,0,",
+		", \"0\n0\"",
+		",\"\"0\n0",
+		"a;b\n1; \"x;y\"\n2;  \"x\ny\"\n3;x \"y;z\"\n4;\"x\" ;5\n",
+		"a;b\n1;2;\n3;4;;\n5;6;x\n7;8;\"\"\n9;10; \n11;12;\"\"\"\"\n",
+	} {
+		f.Add([]byte(s))
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer db.Close()
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(dir, "fuzz.csv")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		d, err := sniffCSV(path)
+		// One-column files are left out: no feed has fewer than two columns, and DuckDB
+		// reads their empty lines as NULL rows in ways that depend on the line ends.
+		if err != nil || d.Encoding != encodingUTF8 || len(d.Header) < 2 || len(d.Header) > 50 {
+			return
+		}
+		layout, err := scanCSVLayout(path, d)
+		if err != nil {
+			return
+		}
+		cols := make([]string, len(d.Header))
+		for i := range d.Header {
+			cols[i] = fmt.Sprintf("'c%d': 'VARCHAR'", i)
+		}
+		var n int
+		err = db.QueryRow(fmt.Sprintf(`select count(*) from read_csv('%s', delim = '%s', quote = '"',
+			escape = '"', header = true, auto_detect = false, columns = {%s}, null_padding = true,
+			strict_mode = false, parallel = false)`,
+			strings.ReplaceAll(path, "'", "''"), string(d.Delimiter), strings.Join(cols, ", "))).Scan(&n)
+		if err != nil {
+			t.Skipf("read_csv cannot read %q: %v", data, err)
+		}
+		if n != layout.Records {
+			t.Errorf("read_csv gave %d rows of %q, scanCSVLayout counted %d records", n, data, layout.Records)
+		}
+
+		// Where DuckDB's strict reading copes with the file, the records it rejects for
+		// their number of fields must be the ragged ones. (Its reject line numbers do not
+		// count line breaks inside quotes and count CR LF as two in an LF file, so files
+		// with those are left out.)
+		if layout.QuotedNewlines || bytes.IndexByte(data, '\r') >= 0 {
+			return
+		}
+		conn, err := db.Conn(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(context.Background(), "drop table if exists fuzz_errors; drop table if exists fuzz_scans"); err != nil {
+			t.Fatal(err)
+		}
+		var strictRows int
+		err = conn.QueryRowContext(context.Background(), fmt.Sprintf(`select count(*) from read_csv('%s',
+			delim = '%s', quote = '"', escape = '"', header = true, auto_detect = false, columns = {%s},
+			store_rejects = true, rejects_table = 'fuzz_errors', rejects_scan = 'fuzz_scans', parallel = false)`,
+			strings.ReplaceAll(path, "'", "''"), string(d.Delimiter), strings.Join(cols, ", "))).Scan(&strictRows)
+		if err != nil {
+			return
+		}
+		var rejected string
+		var rejectedLines, other int
+		err = conn.QueryRowContext(context.Background(), `select
+				coalesce(string_agg(distinct line::varchar, ',' order by line::varchar)
+					filter (where error_type in ('MISSING COLUMNS', 'TOO MANY COLUMNS')), ''),
+				count(distinct line),
+				count(*) filter (where error_type not in ('MISSING COLUMNS', 'TOO MANY COLUMNS'))
+			from fuzz_errors`).Scan(&rejected, &rejectedLines, &other)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if other > 0 || strictRows+rejectedLines != layout.Records {
+			return // strict reading splits such records differently, or loses them
+		}
+		var ragged []string
+		for _, r := range layout.Ragged {
+			ragged = append(ragged, strconv.Itoa(r.Line))
+		}
+		slices.Sort(ragged)
+		if want := strings.Join(ragged, ","); rejected != want {
+			t.Errorf("read_csv rejected lines %q of %q for their fields, scanCSVLayout found %q ragged", rejected, data, want)
+		}
+	})
 }

@@ -162,3 +162,44 @@ func TestNotACSV(t *testing.T) {
 		t.Fatalf("binary file = %s %q, want rejected", f.Status, f.Reason)
 	}
 }
+
+func TestCSVLineNumbersAndRaggedRows(t *testing.T) {
+	db := openTestDB(t)
+	body := verzuimHeader + "\n" +
+		verzuimRow("m1", testBSN(1), nil) + "\n" +
+		"\n" + // a blank line: line numbers after it shift
+		strings.Replace(verzuimRow("m2", testBSN(2), nil), "00AA", "\"00\nAA\"", 1) + "\n" + // a quoted line break
+		verzuimRow("m3", badBSN(3), nil) + "\n" +
+		"m4;" + testBSN(4) + ";01-01-2005;Haarlem\n" + // too few fields
+		verzuimRow("m5", testBSN(5), nil) + ";extra\n" + // a value beyond the header
+		verzuimRow("m6", testBSN(6), nil) + ";\n" // an empty trailing field is fine
+	sum := load(t, db, map[string]string{"verzuimmeldingen_x.csv": body})
+	if f := sum.Files[0]; f.Status != StatusLoaded || f.New != 3 || f.Quarantined != 3 {
+		t.Fatalf("file = %+v; quarantine %q", f, queryStrings(t, db, "select line || ': ' || reason from etl_quarantine"))
+	}
+	got := queryStrings(t, db, "select melding_id || '@' || line from fact_verzuimmelding order by 1")
+	if want := []string{"m1@2", "m2@4", "m6@9"}; !slices.Equal(got, want) {
+		t.Errorf("lineage = %q, want %q", got, want)
+	}
+	q := queryStrings(t, db, "select line || ' ' || column_name || ': ' || reason from etl_quarantine order by line")
+	want := []string{
+		"6 bsn: bsn fails the eleven test",
+		"7 *: line 7 has 4 fields where the header has 10; check the separators and quotes on that line",
+		"8 *: line 8 has 11 fields where the header has 10; check the separators and quotes on that line",
+	}
+	if !slices.Equal(q, want) {
+		t.Errorf("quarantine = %q, want %q", q, want)
+	}
+}
+
+func TestCSVMostlyRaggedRejected(t *testing.T) {
+	db := openTestDB(t)
+	lines := []string{verzuimHeader}
+	for i := range 20 {
+		lines = append(lines, strings.ReplaceAll(verzuimRow(fmt.Sprintf("m%d", i), testBSN(i), nil), ";", ","))
+	}
+	sum := load(t, db, map[string]string{"verzuimmeldingen_x.csv": csvLines(lines...)})
+	if f := sum.Files[0]; f.Status != StatusRejected || !strings.Contains(f.Reason, "check the separator") {
+		t.Fatalf("file = %s %q, want rejected for its separators", f.Status, f.Reason)
+	}
+}

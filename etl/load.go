@@ -245,11 +245,11 @@ func (l *loader) load(ctx context.Context, f feed, in inboxFile, sum string, res
 		}
 		return reject("cannot read the file: %v", err)
 	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), `drop view if exists checked; drop view if exists numbered;
+	defer conn.ExecContext(context.WithoutCancel(ctx), `drop view if exists checked; drop view if exists numbered; drop table if exists ragged;
 		drop table if exists typed; drop table if exists pmap; drop table if exists ranked; drop table if exists fresh;
 		drop table if exists stg_xlsx`)
 	l.opts.Logger.Debug("validated", "file", in.name, "ms", time.Since(t0).Milliseconds())
-	if err := l.views(ctx, conn, f); err != nil {
+	if err := l.views(ctx, conn, f, st); err != nil {
 		return err
 	}
 	if err := conn.QueryRowContext(ctx, "select count(*) from typed").Scan(&res.Read); err != nil {
@@ -300,9 +300,33 @@ func (l *loader) load(ctx context.Context, f feed, in inboxFile, sum string, res
 // views numbers the validated rows and pseudonymises every distinct BSN once:
 // `numbered` is typed with _line (CSV rows by position: the header is line 1), and
 // `checked` adds persoon_id.
-func (l *loader) views(ctx context.Context, conn *sql.Conn, f feed) error {
+func (l *loader) views(ctx context.Context, conn *sql.Conn, f feed, st *staged) error {
+	layout := st.layout
 	t0 := time.Now()
-	if _, err := conn.ExecContext(ctx, "create or replace temp view numbered as select coalesce(_line, rowid + 2) as _line, * exclude (_line) from typed"); err != nil {
+	numbered := "create or replace temp view numbered as select * from typed"
+	if layout != nil {
+		var n int
+		if err := conn.QueryRowContext(ctx, "select count(*) from typed").Scan(&n); err != nil {
+			return fmt.Errorf("etl: count rows: %w", err)
+		}
+		if n != layout.Records {
+			return reject("DuckDB read %d rows where the file has %d records; the file's quoting or line ends are inconsistent — save it again from Excel", n, layout.Records)
+		}
+		numbered = "create or replace temp view numbered as select " + layout.lineSQL("(rowid + 1)") + " as _line, * exclude (_line) from typed"
+		if len(layout.Ragged) > 0 {
+			if err := ragged(ctx, conn, layout, st.fields); err != nil {
+				return err
+			}
+			// A ragged row is quarantined whatever its values say. (An UPDATE of typed
+			// would move the row to a new rowid, and rowid is its position in the file.)
+			numbered = `create or replace temp view numbered as
+				select ` + layout.lineSQL("(t.rowid + 1)") + ` as _line, t.* exclude (_line, _ok, _problems),
+					t._ok and r.rec is null as _ok,
+					case when r.rec is null then t._problems else [{'column_name': '*', 'value': null::varchar, 'reason': r.reason}] end as _problems
+				from typed t left join ragged r on r.rec = t.rowid + 1`
+		}
+	}
+	if _, err := conn.ExecContext(ctx, numbered); err != nil {
 		return fmt.Errorf("etl: number rows: %w", err)
 	}
 	checked := "create or replace temp view checked as select * from numbered"
@@ -318,6 +342,21 @@ func (l *loader) views(ctx context.Context, conn *sql.Conn, f feed) error {
 		return fmt.Errorf("etl: checked view: %w", err)
 	}
 	l.opts.Logger.Debug("pseudonymised", "ms", time.Since(t0).Milliseconds())
+	return nil
+}
+
+// ragged lists the records whose number of fields differs from the header's: read_csv
+// pads or cuts them silently, so their values cannot be trusted.
+func ragged(ctx context.Context, conn *sql.Conn, layout *csvLayout, headerFields int) error {
+	if _, err := conn.ExecContext(ctx, "create or replace temp table ragged (rec bigint, reason varchar)"); err != nil {
+		return fmt.Errorf("etl: ragged rows: %w", err)
+	}
+	for _, r := range layout.Ragged {
+		reason := fmt.Sprintf("line %d has %d fields where the header has %d; check the separators and quotes on that line", r.Line, r.Fields, headerFields)
+		if _, err := conn.ExecContext(ctx, "insert into ragged values (?, ?)", r.Record, reason); err != nil {
+			return fmt.Errorf("etl: ragged rows: %w", err)
+		}
+	}
 	return nil
 }
 

@@ -28,6 +28,8 @@ type staged struct {
 	present map[string]bool // feed columns the file has
 	extra   []string        // columns the feed does not use, as written
 	sheet   string          // XLSX sheet name
+	layout  *csvLayout      // CSV only: where each record is, and the ragged ones
+	fields  int             // CSV only: fields in the header, what every record should have
 	cleanup func()
 }
 
@@ -42,6 +44,32 @@ func fileFormat(name string) (string, error) {
 		return "parquet", nil
 	}
 	return "", reject("file type %q is not supported; deliver CSV, XLSX or Parquet", filepath.Ext(name))
+}
+
+// maxRagged is how many rows with a wrong number of fields a file may have before it is
+// rejected whole: beyond it the file is misread (a wrong separator, broken quoting)
+// rather than a few rows broken.
+func maxRagged(records int) int {
+	return min(1000, max(10, records/10))
+}
+
+// lineSQL maps the record number rec (1-based) to the file's line through the layout's
+// shifts: the line of the last shift at or before rec, plus the records since.
+func (l *csvLayout) lineSQL(rec string) string {
+	if len(l.Shifts) == 0 {
+		return rec + " + 1"
+	}
+	if len(l.Shifts) == 1 {
+		return fmt.Sprintf("%s + %d", rec, l.Shifts[0].Line-l.Shifts[0].Record)
+	}
+	var b strings.Builder
+	b.WriteString("case")
+	for i := len(l.Shifts) - 1; i > 0; i-- {
+		s := l.Shifts[i]
+		fmt.Fprintf(&b, " when %s >= %d then %s + %d", rec, s.Record, rec, s.Line-s.Record)
+	}
+	fmt.Fprintf(&b, " else %s + %d end", rec, l.Shifts[0].Line-l.Shifts[0].Record)
+	return b.String()
 }
 
 // mapHeader matches a file's header to the feed's columns. It rejects a header that lacks
@@ -140,18 +168,31 @@ func stageCSV(f feed, path string) (*staged, error) {
 		}
 		readPath = tmp.Name()
 	}
+	layout, err := scanCSVLayout(path, d)
+	if err != nil {
+		st.cleanup()
+		return nil, reject("%v", err)
+	}
+	if len(layout.Ragged) > maxRagged(layout.Records) {
+		st.cleanup()
+		r := layout.Ragged[0]
+		return nil, reject("%d of %d rows have a different number of fields than the header (%d), the first on line %d with %d; check the separator and the quoting",
+			len(layout.Ragged), layout.Records, len(d.Header), r.Line, r.Fields)
+	}
+	st.layout, st.fields = &layout, len(d.Header)
 	cols := make([]string, len(canon))
 	for i, c := range canon {
 		cols[i] = fmt.Sprintf("%s: 'VARCHAR'", sqlString(c))
 	}
 	// Every option is explicit: DuckDB's own sniffing must never decide how a row reads.
 	// _line is left null here: the validated rows keep the file's order (insertion order
-	// is preserved), so the loader numbers them from rowid afterwards, which keeps the
-	// parallel CSV reader parallel (row_number() over () would not).
+	// is preserved), so the loader numbers them from rowid afterwards with the layout,
+	// which keeps the parallel CSV reader parallel (row_number() over () would not).
+	// null_padding lets a short row through; the layout scan has it quarantined.
 	st.source = fmt.Sprintf(`(select null::bigint as _line, *
 		from read_csv(%s, delim = %s, quote = '"', escape = '"', header = true, auto_detect = false,
-			columns = {%s}, null_padding = true, strict_mode = false))`,
-		sqlString(readPath), sqlString(string(d.Delimiter)), strings.Join(cols, ", "))
+			columns = {%s}, null_padding = true, strict_mode = false, parallel = %t))`,
+		sqlString(readPath), sqlString(string(d.Delimiter)), strings.Join(cols, ", "), !layout.QuotedNewlines)
 	return st, nil
 }
 

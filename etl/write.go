@@ -98,7 +98,7 @@ func (w writer) write(ctx context.Context, res *FileResult) (int64, error) {
 		}
 	}
 	t0 := time.Now()
-	if err := w.tx.QueryRowContext(ctx, fmt.Sprintf(`select count(*) from (select 1 from typed where _ok group by %s having count(*) > 1)`,
+	if err := w.tx.QueryRowContext(ctx, fmt.Sprintf(`select count(*) from (select 1 from numbered where _ok group by %s having count(*) > 1)`,
 		strings.Join(typedKeys, ", "))).Scan(&dups); err != nil {
 		return 0, fmt.Errorf("etl: %s: duplicates: %w", w.fileName, err)
 	}

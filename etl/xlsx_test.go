@@ -584,3 +584,53 @@ func fmtRows(rows []xlsxRow) string {
 	}
 	return b.String()
 }
+
+// BenchmarkReadXLSX reads a 20,000-row sheet of text, number and date cells.
+func BenchmarkReadXLSX(b *testing.B) {
+	f := excelize.NewFile()
+	defer f.Close()
+	custom := "dd-mm-yyyy"
+	dmy, err := f.NewStyle(&excelize.Style{CustomNumFmt: &custom})
+	if err != nil {
+		b.Fatal(err)
+	}
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	header := []any{"melding_id", "bsn", "geboortedatum", "gemeente", "verzuimsoort", "meldingsdatum", "uren"}
+	if err := sw.SetRow("A1", header); err != nil {
+		b.Fatal(err)
+	}
+	const rows = 20_000
+	for i := range rows {
+		row := []any{
+			fmt.Sprintf("M%06d", i), "123456782",
+			excelize.Cell{StyleID: dmy, Value: 37000 + i%3000}, "Haarlem", "RELATIEF",
+			excelize.Cell{StyleID: dmy, Value: 43374 + i%300}, 12.5,
+		}
+		if err := sw.SetRow(fmt.Sprintf("A%d", i+2), row); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), "big.xlsx")
+	if err := f.SaveAs(path); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		n := 0
+		_, err := readXLSX(path, func(_ int, cells []string) error {
+			n++
+			if n == 2 && cells[2] != "2001-04-19" {
+				return fmt.Errorf("date cell = %q", cells[2])
+			}
+			return nil
+		})
+		if err != nil || n != rows+1 {
+			b.Fatalf("readXLSX() = %d rows, %v", n, err)
+		}
+	}
+}
