@@ -6,7 +6,7 @@ LDFLAGS := -X main.version=$(VERSION)
 DATA    ?= ./data
 BIN     := bin/leerplein
 
-.PHONY: build run test bench lint demo clean
+.PHONY: build run test bench lint demo clean browser-deps
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/leerplein
@@ -14,14 +14,23 @@ build:
 demo: build
 	./$(BIN) demo --data $(DATA)
 
+ADDR    ?= 127.0.0.1:8080
+
 run: demo
-	./$(BIN) report jaarverslag --db $(DATA)/leerplein.duckdb --schooljaar 2018-2019 --format csv
+	./$(BIN) serve --db $(DATA)/leerplein.duckdb --addr $(ADDR) --demo-login
 
-test:
-	$(GO) test -race -count=1 ./...
+test: browser-deps
+	LEERPLEIN_REQUIRE_BROWSER=1 $(GO) test -race -count=1 ./...
 
-bench: build
-	$(GO) run ./cmd/leerplein bench
+# Headless Chromium for the dashboard's browser test (api/web_browser_test.go).
+browser-deps:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "the browser test needs Chromium: run 'sudo apt-get install -y chromium' (Debian) and try again" >&2; exit 1; fi; }
+
+bench: demo
+	./$(BIN) bench
+	./$(BIN) bench-api --db $(DATA)/leerplein.duckdb
 
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt: $$out"; exit 1; fi

@@ -47,6 +47,11 @@ func commands() []command {
 		{"demo", "generate synthetic exports and load them (used by make run)", cmdDemo},
 		{"bench", "measure the loader against DuckDB's own CSV reader (make bench)", cmdBench},
 		{"bench-read-csv", "internal: step (a) of the bench", cmdBenchReadCSV},
+		{"serve", "serve the KPI API, the Grafana datasource and the dashboard", cmdServe},
+		{"token create", "create a bearer token for the API or Grafana (shown once)", cmdTokenCreate},
+		{"token revoke", "revoke the tokens of a name (with the server stopped)", cmdTokenRevoke},
+		{"user create", "create a dashboard login; the password is read from stdin", cmdUserCreate},
+		{"bench-api", "measure the KPI API against the same bytes from memory (make bench)", cmdBenchAPI},
 		{"version", "print the version", func(_ context.Context, e env, _ []string) error {
 			fmt.Fprintln(e.stdout, version)
 			return nil

@@ -1,0 +1,119 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/hetleerplein/leerplein/etl"
+	"github.com/hetleerplein/leerplein/etl/demo"
+	"github.com/hetleerplein/leerplein/warehouse"
+)
+
+// demoWarehouse is the demo data set loaded through the real loader into a temp
+// DuckDB file, built once per test binary (loading ten school years takes a while) and
+// shared read-only by the Grafana and dashboard tests. Tests import etl only here, to
+// make data: the api package itself never does.
+type demoWarehouse struct {
+	db     *warehouse.DB
+	tokens map[string]string // role → bearer token
+	user   string            // a bestuur login for the browser test
+	pass   string
+	dir    string
+}
+
+// demoState holds the one demoWarehouse of this test binary.
+var demoState struct {
+	once sync.Once
+	w    *demoWarehouse
+	err  error
+}
+
+// demoPassword is the browser test's login; not a secret (a throwaway warehouse).
+const demoPassword = "demo-wachtwoord-2018"
+
+// TestMain runs the package's tests and then removes the demo warehouse, if a test
+// built it. The warehouse is built lazily (loadDemo), so tests that do not need it do
+// not wait for it.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if w := demoState.w; w != nil {
+		w.db.Close()
+		os.RemoveAll(w.dir)
+	}
+	os.Exit(code)
+}
+
+// loadDemo returns the shared demo warehouse, building it on first use.
+func loadDemo(t testing.TB) *demoWarehouse {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("needs the demo warehouse (ten school years through the loader); skipped with -short")
+	}
+	demoState.once.Do(func() { demoState.w, demoState.err = buildDemo() })
+	if demoState.err != nil {
+		t.Fatalf("build demo warehouse: %v", demoState.err)
+	}
+	return demoState.w
+}
+
+func buildDemo() (*demoWarehouse, error) {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "leerplein-api-test-")
+	if err != nil {
+		return nil, err
+	}
+	inbox := filepath.Join(dir, "inbox")
+	if _, err := demo.Generate(inbox); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	db, err := warehouse.Open(ctx, filepath.Join(dir, "leerplein.duckdb"))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := etl.Run(ctx, db, etl.Options{Inbox: inbox, Key: []byte("api-test-demo-key-0123456789abcdef"), Job: "demo"}); err != nil {
+		db.Close()
+		return nil, err
+	}
+	w := &demoWarehouse{db: db, tokens: map[string]string{}, user: "bestuurder", pass: demoPassword, dir: dir}
+	for _, r := range RoleNames() {
+		tok, err := CreateToken(ctx, db, "test-"+r, r)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		w.tokens[r] = tok
+	}
+	if err := SetUser(ctx, db, w.user, "bestuur", w.pass, true); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+// server starts a real HTTP server on 127.0.0.1:0 over the demo warehouse.
+func (w *demoWarehouse) server(t testing.TB) *httptest.Server {
+	t.Helper()
+	srv := New(w.db, Config{Version: "test"}, nil)
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// do sends req with the bearer token of role ("" for none).
+func (w *demoWarehouse) do(t *testing.T, req *http.Request, role string) *http.Response {
+	t.Helper()
+	if role != "" {
+		req.Header.Set("Authorization", "Bearer "+w.tokens[role])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	return res
+}

@@ -1,0 +1,138 @@
+package api
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/hetleerplein/leerplein/warehouse"
+)
+
+// maxCachedBodies bounds the responses kept per load: beyond it, odd filter
+// combinations are computed per request (still from the in-memory snapshot).
+const maxCachedBodies = 4096
+
+// cache keeps the KPI snapshot of the current load and the responses computed from it.
+// Every FreshnessInterval one request reads the warehouse's LoadState; when its key has
+// changed (a load committed), a new snapshot is read and every cached response dropped.
+type cache struct {
+	interval time.Duration
+
+	mu      sync.RWMutex
+	gen     *generation // nil until the first request
+	checked time.Time   // when gen's key was last compared with the warehouse
+
+	refresh sync.Mutex // one refresh at a time
+}
+
+// generation is what one load state gives: its snapshot and the series and responses
+// made from it.
+type generation struct {
+	snap   *warehouse.KPISnapshot
+	mu     sync.Mutex
+	bodies map[string]*bodyEntry
+	values map[string]*valueEntry
+}
+
+type bodyEntry struct {
+	once sync.Once
+	b    *body
+	err  error
+}
+
+type valueEntry struct {
+	once sync.Once
+	v    any
+	err  error
+}
+
+func newCache(interval time.Duration) *cache { return &cache{interval: interval} }
+
+// invalidate makes the next request compare the load state with the warehouse.
+func (c *cache) invalidate() {
+	c.mu.Lock()
+	c.checked = time.Time{}
+	c.mu.Unlock()
+}
+
+// current returns the generation of the warehouse's committed state, refreshing it
+// when it is older than the interval. While one request refreshes, others go on with
+// the previous generation.
+func (c *cache) current(ctx context.Context, db *warehouse.DB, now time.Time) (*generation, error) {
+	c.mu.RLock()
+	gen, checked := c.gen, c.checked
+	c.mu.RUnlock()
+	if gen != nil && now.Sub(checked) < c.interval {
+		return gen, nil
+	}
+	if gen != nil {
+		if !c.refresh.TryLock() {
+			return gen, nil // someone else is checking
+		}
+	} else {
+		c.refresh.Lock()
+	}
+	defer c.refresh.Unlock()
+	// Another request may have refreshed while this one waited for the lock.
+	c.mu.RLock()
+	gen, checked = c.gen, c.checked
+	c.mu.RUnlock()
+	if gen != nil && now.Sub(checked) < c.interval {
+		return gen, nil
+	}
+	state, err := db.LoadState(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("api: load state: %w", err)
+	}
+	if gen == nil || gen.snap.State.Key != state.Key {
+		snap, err := db.KPISnapshot(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("api: kpi snapshot: %w", err)
+		}
+		gen = &generation{snap: snap, bodies: make(map[string]*bodyEntry), values: make(map[string]*valueEntry)}
+	}
+	c.mu.Lock()
+	c.gen, c.checked = gen, now
+	c.mu.Unlock()
+	return gen, nil
+}
+
+// body returns the response cached under key, computing it once with make.
+func (g *generation) body(key string, make func() (*body, error)) (*body, error) {
+	g.mu.Lock()
+	e, ok := g.bodies[key]
+	if !ok {
+		e = &bodyEntry{}
+		if len(g.bodies) < maxCachedBodies {
+			g.bodies[key] = e
+		}
+	}
+	g.mu.Unlock()
+	e.once.Do(func() {
+		e.b, e.err = make()
+		if e.err == nil && e.b.etag == "" {
+			sum := sha256.Sum256(e.b.data)
+			e.b.etag = `"` + hex.EncodeToString(sum[:12]) + `"`
+		}
+	})
+	return e.b, e.err
+}
+
+// value returns the value cached under key (a series), computing it once with make.
+// Callers must not modify what it returns.
+func (g *generation) value(key string, make func() (any, error)) (any, error) {
+	g.mu.Lock()
+	e, ok := g.values[key]
+	if !ok {
+		e = &valueEntry{}
+		if len(g.values) < maxCachedBodies {
+			g.values[key] = e
+		}
+	}
+	g.mu.Unlock()
+	e.once.Do(func() { e.v, e.err = make() })
+	return e.v, e.err
+}

@@ -1,0 +1,271 @@
+package api
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hetleerplein/leerplein/warehouse"
+)
+
+// The JSON shapes of the KPI API; api/openapi.json describes the same.
+
+type catalogueJSON struct {
+	KPIs          []kpiDefJSON  `json:"kpis"`
+	MonthlySeries []monthlyJSON `json:"monthly_series"`
+	DataAsOf      *time.Time    `json:"data_as_of"`
+}
+
+type kpiDefJSON struct {
+	ID            string         `json:"id"`
+	Unit          string         `json:"unit"`
+	TitleNL       string         `json:"title_nl"`
+	TitleEN       string         `json:"title_en"`
+	DescriptionNL string         `json:"description_nl"`
+	DescriptionEN string         `json:"description_en"`
+	TargetRule    targetRuleJSON `json:"target_rule"`
+	Filters       []string       `json:"filters"`
+	Source        string         `json:"source"`
+	Query         string         `json:"query"`
+}
+
+type monthlyJSON struct {
+	ID            string   `json:"id"`
+	Unit          string   `json:"unit"`
+	TitleNL       string   `json:"title_nl"`
+	TitleEN       string   `json:"title_en"`
+	DescriptionNL string   `json:"description_nl"`
+	DescriptionEN string   `json:"description_en"`
+	Verzuimsoort  []string `json:"verzuimsoort"`
+	Filters       []string `json:"filters"`
+}
+
+type targetRuleJSON struct {
+	Kind         string   `json:"kind"`
+	BaselineYear *string  `json:"baseline_year"`
+	Reduction    *float64 `json:"reduction"`
+	Limit        *float64 `json:"limit"`
+	TextNL       string   `json:"text_nl"`
+	TextEN       string   `json:"text_en"`
+}
+
+type seriesJSON struct {
+	ID         string         `json:"id"`
+	Unit       string         `json:"unit"`
+	Filter     filterJSON     `json:"filter"`
+	Baseline   *baselineJSON  `json:"baseline"`
+	TargetRule targetRuleJSON `json:"target_rule"`
+	OnTrack    *bool          `json:"on_track"`
+	Points     []pointJSON    `json:"points"`
+	DataAsOf   *time.Time     `json:"data_as_of"`
+}
+
+type filterJSON struct {
+	Subregio *string `json:"subregio"`
+	Gemeente *string `json:"gemeente"`
+	Van      string  `json:"van"`
+	Tot      string  `json:"tot"`
+}
+
+type baselineJSON struct {
+	SchoolYear string   `json:"school_year"`
+	Value      *float64 `json:"value"`
+	Suppressed bool     `json:"suppressed"`
+}
+
+type pointJSON struct {
+	SchoolYear       string   `json:"school_year"`
+	Value            *float64 `json:"value"`
+	Target           *float64 `json:"target"`
+	OnTrack          *bool    `json:"on_track"`
+	Suppressed       bool     `json:"suppressed"`
+	TargetSuppressed bool     `json:"target_suppressed,omitempty"`
+}
+
+// rowJSON is one point as a flat row (format=rows, for Grafana's Infinity datasource).
+type rowJSON struct {
+	ID         string    `json:"id"`
+	SchoolYear string    `json:"school_year"`
+	Date       time.Time `json:"date"`
+	Value      *float64  `json:"value"`
+	Target     *float64  `json:"target"`
+	OnTrack    *bool     `json:"on_track"`
+	Suppressed bool      `json:"suppressed"`
+	Unit       string    `json:"unit"`
+}
+
+type monthSeriesJSON struct {
+	ID       string           `json:"id"`
+	Unit     string           `json:"unit"`
+	Filter   filterJSON       `json:"filter"`
+	Points   []monthPointJSON `json:"points"`
+	DataAsOf *time.Time       `json:"data_as_of"`
+}
+
+type monthPointJSON struct {
+	Month        string    `json:"month"` // 2018-08
+	Date         time.Time `json:"date"`
+	SchoolYear   string    `json:"school_year"`
+	Verzuimsoort string    `json:"verzuimsoort"`
+	Value        *float64  `json:"value"`
+	Suppressed   bool      `json:"suppressed"`
+}
+
+type monthRowJSON struct {
+	ID string `json:"id"`
+	monthPointJSON
+	Unit string `json:"unit"`
+}
+
+func ruleJSON(r warehouse.TargetRule) targetRuleJSON {
+	out := targetRuleJSON{Kind: r.Kind, Limit: r.Limit, TextNL: r.TextNL, TextEN: r.TextEN}
+	if r.BaselineYear != "" {
+		by, red := r.BaselineYear, r.Reduction
+		out.BaselineYear, out.Reduction = &by, &red
+	}
+	return out
+}
+
+func defJSON(d warehouse.KPIDef) kpiDefJSON {
+	return kpiDefJSON{ID: d.ID, Unit: d.Unit, TitleNL: d.TitleNL, TitleEN: d.TitleEN,
+		DescriptionNL: d.DescriptionNL, DescriptionEN: d.DescriptionEN,
+		TargetRule: ruleJSON(d.Target), Filters: d.Filters, Source: d.Source, Query: d.Query}
+}
+
+func monthlyCatalogue() []monthlyJSON {
+	return []monthlyJSON{{
+		ID: warehouse.MonthlyID, Unit: warehouse.UnitCount,
+		TitleNL:       "Verzuimmeldingen per maand",
+		TitleEN:       "Absence reports per month",
+		DescriptionNL: "Verzuimmeldingen per kalendermaand en verzuimsoort (dezelfde selectie als de verzuimmeldingen per schooljaar), met het totaal per maand.",
+		DescriptionEN: "Absence reports per calendar month and verzuimsoort (the selection of verzuim_meldingen), with the total per month.",
+		Verzuimsoort:  []string{"relatief", "luxe", "absoluut", "totaal"},
+		Filters:       []string{warehouse.FilterSubregio, warehouse.FilterGemeente, warehouse.FilterVan, warehouse.FilterTot},
+	}}
+}
+
+func filterOut(f warehouse.KPIFilter) filterJSON {
+	out := filterJSON{Van: f.Van, Tot: f.Tot}
+	if f.Subregio != "" {
+		v := f.Subregio
+		out.Subregio = &v
+	}
+	if f.Gemeente != "" {
+		v := f.Gemeente
+		out.Gemeente = &v
+	}
+	return out
+}
+
+// jsonBody encodes v as a cacheable response.
+func jsonBody(v any) (*body, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // JSON, not HTML: keep "<" and "&" readable
+	if err := enc.Encode(v); err != nil {
+		return nil, fmt.Errorf("api: encode: %w", err)
+	}
+	data := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	return &body{contentType: "application/json; charset=utf-8", data: data, private: true}, nil
+}
+
+// renderSeries writes a series in the requested format.
+func renderSeries(s warehouse.KPISeries, kq kpiQuery) (*body, error) {
+	switch kq.format {
+	case "csv":
+		return seriesCSV(s, kq.decimal)
+	case "rows":
+		rows := make([]rowJSON, 0, len(s.Points))
+		for _, p := range s.Points {
+			rows = append(rows, rowJSON{ID: s.ID, SchoolYear: p.SchoolYear, Date: p.Date, Value: p.Value,
+				Target: p.Target, OnTrack: p.OnTrack, Suppressed: p.Suppressed, Unit: s.Unit})
+		}
+		return jsonBody(rows)
+	}
+	out := seriesJSON{ID: s.ID, Unit: s.Unit, Filter: filterOut(s.Filter), TargetRule: ruleJSON(s.TargetRule),
+		Points: make([]pointJSON, 0, len(s.Points)), DataAsOf: timeOrNil(s.DataAsOf)}
+	if s.Baseline != nil {
+		out.Baseline = &baselineJSON{SchoolYear: s.Baseline.SchoolYear, Value: s.Baseline.Value, Suppressed: s.Baseline.Suppressed}
+	}
+	for _, p := range s.Points {
+		out.Points = append(out.Points, pointJSON{SchoolYear: p.SchoolYear, Value: p.Value, Target: p.Target,
+			OnTrack: p.OnTrack, Suppressed: p.Suppressed, TargetSuppressed: p.TargetSuppressed})
+		if p.Value != nil || p.Suppressed {
+			out.OnTrack = p.OnTrack // the latest point with a figure
+		}
+	}
+	return jsonBody(out)
+}
+
+// renderMonthly writes the monthly series in the requested format.
+func renderMonthly(points []warehouse.MonthPoint, state warehouse.LoadState, f warehouse.KPIFilter, kq kpiQuery) (*body, error) {
+	jp := make([]monthPointJSON, 0, len(points))
+	for _, p := range points {
+		jp = append(jp, monthPointJSON{Month: p.Month.Format("2006-01"), Date: p.Month, SchoolYear: p.SchoolYear,
+			Verzuimsoort: p.Verzuimsoort, Value: p.Value, Suppressed: p.Suppressed})
+	}
+	switch kq.format {
+	case "csv":
+		return monthlyCSV(jp, kq.decimal)
+	case "rows":
+		rows := make([]monthRowJSON, 0, len(jp))
+		for _, p := range jp {
+			rows = append(rows, monthRowJSON{ID: warehouse.MonthlyID, monthPointJSON: p, Unit: warehouse.UnitCount})
+		}
+		return jsonBody(rows)
+	}
+	return jsonBody(monthSeriesJSON{ID: warehouse.MonthlyID, Unit: warehouse.UnitCount, Filter: filterOut(f),
+		Points: jp, DataAsOf: timeOrNil(state.DataAsOf)})
+}
+
+// formatNumber writes a value for CSV: no thousands separator, the decimal mark as
+// asked (comma for Dutch spreadsheets), empty for no value.
+func formatNumber(v *float64, decimal string) string {
+	if v == nil {
+		return ""
+	}
+	s := strconv.FormatFloat(*v, 'f', -1, 64)
+	if decimal == "comma" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+func formatBool(b *bool) string {
+	if b == nil {
+		return ""
+	}
+	return strconv.FormatBool(*b)
+}
+
+func csvBody(name string, records [][]string) (*body, error) {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Comma = ';'
+	if err := w.WriteAll(records); err != nil {
+		return nil, fmt.Errorf("api: csv: %w", err)
+	}
+	return &body{contentType: "text/csv; charset=utf-8", data: buf.Bytes(), private: true}, nil
+}
+
+func seriesCSV(s warehouse.KPISeries, decimal string) (*body, error) {
+	records := [][]string{{"id", "school_year", "date", "value", "target", "on_track", "suppressed", "unit"}}
+	for _, p := range s.Points {
+		records = append(records, []string{s.ID, p.SchoolYear, p.Date.Format("2006-01-02"), formatNumber(p.Value, decimal),
+			formatNumber(p.Target, decimal), formatBool(p.OnTrack), strconv.FormatBool(p.Suppressed), s.Unit})
+	}
+	return csvBody(s.ID, records)
+}
+
+func monthlyCSV(points []monthPointJSON, decimal string) (*body, error) {
+	records := [][]string{{"id", "month", "school_year", "verzuimsoort", "value", "suppressed"}}
+	for _, p := range points {
+		records = append(records, []string{warehouse.MonthlyID, p.Month, p.SchoolYear, p.Verzuimsoort,
+			formatNumber(p.Value, decimal), strconv.FormatBool(p.Suppressed)})
+	}
+	return csvBody(warehouse.MonthlyID, records)
+}

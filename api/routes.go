@@ -1,0 +1,61 @@
+package api
+
+import "github.com/gin-gonic/gin"
+
+// route is one entry of the route table: who may call it and what answers.
+type route struct {
+	method, path string
+	access       access
+	handler      gin.HandlerFunc
+}
+
+// access says who may call a route: anyone, or callers with at least a role. A browser
+// route sends an unauthenticated caller to the login page instead of answering 401.
+type access struct {
+	min     role // roleNone: open to anyone
+	browser bool
+}
+
+var (
+	open       = access{}
+	anyRole    = access{min: roleBestuur}
+	anyRoleWeb = access{min: roleBestuur, browser: true}
+	beheerOnly = access{min: roleBeheer}
+)
+
+// routes is every route of the server, in one list.
+func (s *Server) routes() []route {
+	r := []route{
+		{"GET", "/healthz", open, s.handle(s.healthz)},
+
+		// KPI API (kpi.go); the monthly series is served as /api/v1/kpis/verzuim_meldingen_maand.
+		{"GET", "/api/v1/kpis", anyRole, s.handle(s.listKPIs)},
+		{"GET", "/api/v1/kpis/:id", anyRole, s.handle(s.getKPI)},
+		{"GET", "/api/v1/openapi.json", open, s.handle(s.openAPI)},
+		{"GET", "/api/v1/loads", beheerOnly, s.handle(s.listLoads)},
+
+		// Grafana JSON datasource (grafana.go).
+		{"GET", "/grafana/", anyRole, s.handle(s.grafanaRoot)},
+		{"POST", "/grafana/metrics", anyRole, s.handle(s.grafanaMetrics)},
+		{"POST", "/grafana/metric-payload-options", anyRole, s.handle(s.grafanaMetricPayloadOptions)},
+		{"POST", "/grafana/query", anyRole, s.handle(s.grafanaQuery)},
+		{"POST", "/grafana/variable", anyRole, s.handle(s.grafanaVariable)},
+		{"POST", "/grafana/tag-keys", anyRole, s.handle(s.grafanaTagKeys)},
+		{"POST", "/grafana/tag-values", anyRole, s.handle(s.grafanaTagValues)},
+
+		// Login for the built-in dashboard (auth_login.go).
+		{"GET", "/login", open, s.handle(s.loginPage)},
+		{"POST", "/login", open, s.handle(s.login)},
+		{"POST", "/logout", open, s.handle(s.logout)},
+
+		// The built-in dashboard (web.go): the page needs a login, its assets hold no data.
+		{"GET", "/", anyRoleWeb, s.handle(s.webIndex)},
+		{"GET", "/assets/*path", open, s.handle(s.webAssets)},
+	}
+	if s.cfg.StaticBody != nil {
+		// The baseline of `leerplein bench-api`: the same bytes from memory, behind the
+		// same middleware and authentication as the API.
+		r = append(r, route{"GET", "/bench/static", anyRole, s.handle(s.benchStatic)})
+	}
+	return r
+}

@@ -1,0 +1,123 @@
+// Package api serves the warehouse over HTTP: the KPI API, the Grafana JSON datasource
+// and the built-in dashboard, behind bearer tokens and session cookies.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hetleerplein/leerplein/warehouse"
+)
+
+// Config holds the server's settings; the zero value of a field means its default.
+type Config struct {
+	// SmallNumberThreshold: for the bestuur role, counts from 1 to SmallNumberThreshold−1
+	// are suppressed, and percentages whose base is below it. Default 5.
+	SmallNumberThreshold int
+	// FreshnessInterval is how often the server looks for a newly committed load (one
+	// cheap query); in-process loads call Invalidate. Default 1 s.
+	FreshnessInterval time.Duration
+	// MaxYears bounds the school years of one request (van … tot). Default 30.
+	MaxYears int
+	// MaxRows bounds the rows of one response (csv, rows, monthly). Default 10 000.
+	MaxRows int
+	// SessionTTL is how long a dashboard login lasts. Default 12 h.
+	SessionTTL time.Duration
+	// SecureCookie sets the Secure attribute on the session cookie (serve behind TLS).
+	SecureCookie bool
+	// Version is reported by /healthz.
+	Version string
+	// StaticBody, when set, is served at GET /bench/static behind the same middleware
+	// as the API: the from-memory baseline of `leerplein bench-api`. Nil in production.
+	StaticBody []byte
+}
+
+func (c Config) withDefaults() Config {
+	if c.SmallNumberThreshold <= 0 {
+		c.SmallNumberThreshold = 5
+	}
+	if c.FreshnessInterval <= 0 {
+		c.FreshnessInterval = time.Second
+	}
+	if c.MaxYears <= 0 {
+		c.MaxYears = 30
+	}
+	if c.MaxRows <= 0 {
+		c.MaxRows = 10000
+	}
+	if c.SessionTTL <= 0 {
+		c.SessionTTL = 12 * time.Hour
+	}
+	return c
+}
+
+// Server is the HTTP server of one warehouse. Build it with New; it is safe for
+// concurrent use.
+type Server struct {
+	db     *warehouse.DB
+	cfg    Config
+	log    *slog.Logger
+	cache  *cache
+	auth   *authStore
+	engine *gin.Engine
+	now    func() time.Time
+}
+
+// New builds the server for db. It reads nothing yet: credentials and data are loaded
+// on first use, so a server on an empty warehouse starts.
+func New(db *warehouse.DB, cfg Config, logger *slog.Logger) *Server {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{db: db, cfg: cfg.withDefaults(), log: logger, now: time.Now}
+	s.cache = newCache(s.cfg.FreshnessInterval)
+	s.auth = newAuthStore(db, s.cfg.SessionTTL)
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New()
+	e.Use(gin.CustomRecoveryWithWriter(nil, s.recovered), s.requestLogger())
+	e.HandleMethodNotAllowed = true
+	for _, r := range s.routes() {
+		e.Handle(r.method, r.path, append(s.guard(r.access), r.handler)...)
+	}
+	e.NoRoute(s.handle(func(*gin.Context) (any, error) { return nil, errNotFound }))
+	e.NoMethod(s.handle(func(*gin.Context) (any, error) { return nil, errMethod }))
+	s.engine = e
+	return s
+}
+
+// Handler is the server's http.Handler, for http.Server or httptest.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// Invalidate drops every cached result at once; an in-process load calls it after it
+// commits (other loads are noticed within FreshnessInterval).
+func (s *Server) Invalidate() { s.cache.invalidate() }
+
+// requestLogger logs one line per request: method, path, status, duration and role,
+// never a token or a query value that could identify a person.
+func (s *Server) requestLogger() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		level := slog.LevelDebug
+		if c.Writer.Status() >= 500 {
+			level = slog.LevelError
+		} else if c.Writer.Status() >= 400 {
+			level = slog.LevelInfo
+		}
+		if !s.log.Enabled(c.Request.Context(), level) {
+			return // a busy server logs its 200s only at debug level
+		}
+		s.log.Log(c.Request.Context(), level, "request",
+			"method", c.Request.Method, "path", c.FullPath(), "status", c.Writer.Status(),
+			"duration_ms", float64(time.Since(start).Microseconds())/1000, "role", callerRole(c).String())
+	}
+}
+
+// recovered answers 500 for a handler that panicked, and logs it.
+func (s *Server) recovered(c *gin.Context, err any) {
+	s.log.Error("panic in handler", "method", c.Request.Method, "path", c.FullPath(), "panic", err)
+	writeError(c, http.StatusInternalServerError, "internal error", "")
+}

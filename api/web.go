@@ -1,0 +1,102 @@
+package api
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"mime"
+	"path"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// webFS holds the built-in dashboard: the page template and its assets. Everything is
+// in the binary, so the dashboard works on a machine without internet access.
+//
+//go:embed webassets
+var webFS embed.FS
+
+// webPageName is the page template; every other file of webassets/ is served under /assets/.
+const webPageName = "index.html"
+
+var webPage = template.Must(template.ParseFS(webFS, "webassets/"+webPageName))
+
+// webVersion is computed once from the embedded assets, which never change at run time.
+var webVersion = webAssetVersion()
+
+// webView is what the page template shows before the script fetches the figures.
+type webView struct {
+	Role         string
+	Version      string
+	AssetVersion string // changes when the assets change, so browsers fetch them anew
+	Subregios    []webOption
+	Gemeenten    []webOption
+}
+
+type webOption struct{ Code, Naam, Subregio string }
+
+// webCSP keeps the page to its own assets: no inline script, nothing from elsewhere.
+const webCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+// webIndex serves the dashboard page with the filter choices of the current load.
+func (s *Server) webIndex(c *gin.Context) (any, error) {
+	snap, err := s.snapshot(c)
+	if err != nil {
+		return nil, err
+	}
+	v := webView{Role: callerRole(c).String(), Version: s.cfg.Version, AssetVersion: webVersion}
+	for _, sr := range snap.Subregios {
+		v.Subregios = append(v.Subregios, webOption{Code: sr.Code, Naam: sr.Naam})
+	}
+	for _, g := range snap.Gemeenten {
+		v.Gemeenten = append(v.Gemeenten, webOption{Code: g.Code, Naam: g.Naam, Subregio: g.Subregio})
+	}
+	var buf bytes.Buffer
+	if err := webPage.Execute(&buf, v); err != nil {
+		return nil, fmt.Errorf("api: render dashboard page: %w", err)
+	}
+	c.Header("Content-Security-Policy", webCSP)
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Header("Referrer-Policy", "same-origin")
+	return &body{contentType: "text/html; charset=utf-8", data: buf.Bytes(), private: true}, nil
+}
+
+// webAssets serves the dashboard's CSS, script and icon. They hold no data, so they
+// are open and cacheable; the ETag is their hash.
+func (s *Server) webAssets(c *gin.Context) (any, error) {
+	name := strings.TrimPrefix(path.Clean("/"+c.Param("path")), "/")
+	if name == "" || name == webPageName || strings.Contains(name, "/") {
+		return nil, errNotFound
+	}
+	data, err := webFS.ReadFile("webassets/" + name)
+	if err != nil {
+		return nil, errNotFound
+	}
+	ctype := mime.TypeByExtension(path.Ext(name))
+	if ctype == "" {
+		ctype = "application/octet-stream"
+	}
+	if strings.HasPrefix(ctype, "text/") && !strings.Contains(ctype, "charset") {
+		ctype += "; charset=utf-8"
+	}
+	sum := sha256.Sum256(data)
+	c.Header("Cache-Control", "public, max-age=3600")
+	c.Header("X-Content-Type-Options", "nosniff")
+	return &body{contentType: ctype, data: data, etag: `"` + hex.EncodeToString(sum[:12]) + `"`}, nil
+}
+
+// webAssetVersion is a short hash over every asset, for cache-busting URLs.
+func webAssetVersion() string {
+	h := sha256.New()
+	entries, _ := webFS.ReadDir("webassets")
+	for _, e := range entries {
+		data, _ := webFS.ReadFile("webassets/" + e.Name())
+		h.Write([]byte(e.Name()))
+		h.Write(data)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:10]
+}

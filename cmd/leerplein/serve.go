@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/hetleerplein/leerplein/api"
+	"github.com/hetleerplein/leerplein/warehouse"
+)
+
+const serveUsage = `usage: leerplein serve [--db PATH] [--addr HOST:PORT] [--demo-login]
+
+Start de server: de KPI-API (/api/v1), de Grafana-datasource (/grafana/) en het
+dashboard (/) in één proces. Stopt netjes bij Ctrl-C of SIGTERM.
+
+Toegang: API en Grafana met een token (leerplein token create), het dashboard met een
+login (leerplein user create). --demo-login maakt (of herstelt) de login 'bestuur' met
+rol bestuur en een nieuw wachtwoord, en toont dat bij de start: alleen voor de demo.
+
+De server houdt het warehouse-bestand open; stop hem voor 'etl run', 'token create'
+of 'user create' op hetzelfde bestand.
+
+flags:
+`
+
+// demoUser is the dashboard login --demo-login creates.
+const demoUser = "bestuur"
+
+// cmdServe runs the HTTP server until ctx is done, then shuts it down gracefully.
+func cmdServe(ctx context.Context, e env, args []string) error {
+	fset := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fset.SetOutput(e.stderr)
+	fset.Usage = func() {
+		fmt.Fprint(fset.Output(), serveUsage)
+		fset.PrintDefaults()
+	}
+	dbPath := fset.String("db", warehouse.DefaultPath, "warehouse file")
+	addr := fset.String("addr", "127.0.0.1:8080", "listen address (port 0: any free port)")
+	demoLogin := fset.Bool("demo-login", false, "create or reset the dashboard login 'bestuur' with a new password, printed at start (demo only)")
+	small := fset.Int("small-numbers", 5, "for role bestuur, suppress counts from 1 to this number minus 1")
+	secure := fset.Bool("secure-cookie", false, "mark the session cookie Secure (when served behind HTTPS)")
+	logLevel := fset.String("log-level", "info", "debug (logs every request), info, warn or error")
+	if err := fset.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageError{err.Error()}
+	}
+	if fset.NArg() > 0 {
+		return usageError{fmt.Sprintf("serve: unexpected argument %q", fset.Arg(0))}
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return usageError{fmt.Sprintf("serve: --log-level %q: use debug, info, warn or error", *logLevel)}
+	}
+	if *small < 1 {
+		return usageError{"serve: --small-numbers must be at least 1 (1 suppresses nothing)"}
+	}
+	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+
+	db, err := warehouse.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var demoPassword string
+	if *demoLogin {
+		if demoPassword, err = newDemoPassword(); err != nil {
+			return err
+		}
+		if err := api.SetUser(ctx, db, demoUser, "bestuur", demoPassword, true); err != nil {
+			return fmt.Errorf("serve: demo login: %w", err)
+		}
+	}
+	srv := api.New(db, api.Config{SmallNumberThreshold: *small, SecureCookie: *secure, Version: version}, logger)
+	return serveHTTP(ctx, e, srv.Handler(), *addr, logger, func(url string) {
+		fmt.Fprintf(e.stdout, "leerplein: serving %s on %s\n", *dbPath, url)
+		fmt.Fprintf(e.stdout, "  dashboard %s  API %sapi/v1/kpis  Grafana %sgrafana/\n", url, url, url)
+		if demoPassword != "" {
+			fmt.Fprintf(e.stdout, "  demo login: %s / %s\n", demoUser, demoPassword)
+		}
+	})
+}
+
+// serveHTTP listens on addr, tells announce the URL, and serves h until ctx is done;
+// then it stops accepting and gives running requests ten seconds to finish.
+func serveHTTP(ctx context.Context, e env, h http.Handler, addr string, logger *slog.Logger, announce func(url string)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("serve: listen on %s: %w", addr, err)
+	}
+	hs := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	announce("http://" + ln.Addr().String() + "/")
+	done := make(chan error, 1)
+	go func() { done <- hs.Serve(ln) }()
+	select {
+	case err := <-done:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("serve: shutdown: %w", err)
+	}
+	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	fmt.Fprintln(e.stdout, "leerplein: stopped")
+	return nil
+}
+
+// newDemoPassword makes a password that is easy to type from the screen: 16 random
+// base32 characters (80 bits) in groups of four.
+func newDemoPassword() (string, error) {
+	t := strings.ToLower(rand.Text()) // 26 characters, 130 bits
+	return t[0:4] + "-" + t[4:8] + "-" + t[8:12] + "-" + t[12:16], nil
+}

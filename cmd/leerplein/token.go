@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/hetleerplein/leerplein/api"
+	"github.com/hetleerplein/leerplein/warehouse"
+)
+
+const tokenCreateUsage = `usage: leerplein token create --name NAAM --role bestuur|analist|beheer [--db PATH]
+
+Maakt een token voor de API of Grafana ('Authorization: Bearer <token>'). Het token
+wordt één keer getoond, alleen op de laatste regel; het warehouse bewaart alleen een
+hash. Rollen: bestuur (KPI's, kleine aantallen afgeschermd), analist (exacte cijfers),
+beheer (ook de laadgeschiedenis).
+
+flags:
+`
+
+// cmdTokenCreate creates a bearer token and prints it once, alone on its last line.
+func cmdTokenCreate(ctx context.Context, e env, args []string) error {
+	fset := flag.NewFlagSet("token create", flag.ContinueOnError)
+	fset.SetOutput(e.stderr)
+	fset.Usage = func() {
+		fmt.Fprint(fset.Output(), tokenCreateUsage)
+		fset.PrintDefaults()
+	}
+	dbPath := fset.String("db", warehouse.DefaultPath, "warehouse file")
+	name := fset.String("name", "", "who or what uses the token, e.g. grafana (required)")
+	role := fset.String("role", "", "bestuur, analist or beheer (required)")
+	if err := fset.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageError{err.Error()}
+	}
+	switch {
+	case fset.NArg() > 0:
+		return usageError{fmt.Sprintf("token create: unexpected argument %q", fset.Arg(0))}
+	case strings.TrimSpace(*name) == "":
+		return usageError{"token create: --name is required (who or what uses the token, e.g. --name grafana)"}
+	case !validRole(*role):
+		return usageError{fmt.Sprintf("token create: --role %q: use one of %s", *role, strings.Join(api.RoleNames(), ", "))}
+	}
+	db, err := warehouse.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	token, err := api.CreateToken(ctx, db, *name, *role)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Token voor %q (rol %s) aangemaakt. Het wordt alleen nu getoond; bewaar het veilig:\n", *name, *role)
+	fmt.Fprintln(e.stdout, token)
+	return nil
+}
+
+func validRole(r string) bool {
+	for _, n := range api.RoleNames() {
+		if n == r {
+			return true
+		}
+	}
+	return false
+}
+
+// cmdTokenRevoke revokes every token of a name (stop the server first: it holds the file).
+func cmdTokenRevoke(ctx context.Context, e env, args []string) error {
+	fset := flag.NewFlagSet("token revoke", flag.ContinueOnError)
+	fset.SetOutput(e.stderr)
+	dbPath := fset.String("db", warehouse.DefaultPath, "warehouse file")
+	name := fset.String("name", "", "the name the token(s) were created with (required)")
+	if err := fset.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageError{err.Error()}
+	}
+	if fset.NArg() > 0 || strings.TrimSpace(*name) == "" {
+		return usageError{"usage: leerplein token revoke --name NAAM [--db PATH]"}
+	}
+	db, err := warehouse.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := api.RevokeTokens(ctx, db, *name)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return exitError{code: 1, err: fmt.Errorf("token revoke: no live token named %q", *name)}
+	}
+	fmt.Fprintf(e.stdout, "%d token(s) van %q ingetrokken.\n", n, *name)
+	return nil
+}
