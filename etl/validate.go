@@ -91,17 +91,15 @@ func columnSQL(c column, t, p string, region Region) colSQL {
 			bad: "null",
 		}
 	case kDate:
-		parsed := fmt.Sprintf(`case
-			when regexp_full_match(%[1]s, '[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}') then try_strptime(%[1]s, '%%d-%%m-%%Y')
-			when regexp_full_match(%[1]s, '[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}') then try_strptime(%[1]s, '%%d/%%m/%%Y')
-			when regexp_full_match(%[1]s, '[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}') then try_strptime(%[1]s, '%%Y-%%m-%%d')
-			end::date`, t)
+		// One strptime over the accepted formats; a year of fewer than four digits
+		// ("01-10-18") parses as year 18 and is refused as not a date below.
+		parsed := fmt.Sprintf("try_strptime(%s, ['%%d-%%m-%%Y', '%%d/%%m/%%Y', '%%Y-%%m-%%d'])::date", t)
 		inRange := fmt.Sprintf("(%s between date '1900-01-01' and date '2099-12-31')", p)
 		return colSQL{
 			parsed: parsed,
 			value:  fmt.Sprintf("case when %s then %s end", inRange, p),
 			reason: fmt.Sprintf(`case when %[1]s is null then %[2]s
-				when %[3]s is null then format('%[4]s ''{}'' is not a date; use dd-mm-jjjj, dd/mm/jjjj or jjjj-mm-dd', %[1]s)
+				when %[3]s is null or year(%[3]s) < 1000 then format('%[4]s ''{}'' is not a date; use dd-mm-jjjj, dd/mm/jjjj or jjjj-mm-dd', %[1]s)
 				when not %[5]s then format('%[4]s ''{}'' is outside 1900-2099', %[1]s) end`, t, empty, p, name, inRange),
 			bad: t,
 		}
@@ -139,7 +137,8 @@ func columnSQL(c column, t, p string, region Region) colSQL {
 		code := fmt.Sprintf(`case when regexp_full_match(upper(%[1]s), '(GM)?[0-9]{1,4}')
 			then 'GM' || lpad(regexp_extract(%[1]s, '[0-9]+'), 4, '0') else %[2]s end`, t, strings.Join(byName, " "))
 		return colSQL{
-			parsed: fmt.Sprintf("case when %s then %s end", inList(code, codes), code),
+			// Codes written as listed (GM0392) skip the normalisation.
+			parsed: fmt.Sprintf("case when %s then %s when %s then %s end", inList(t, codes), t, inList(code, codes), code),
 			value:  p,
 			reason: unparsed(fmt.Sprintf("format('gemeente ''{}'' is not a municipality of the region; use a CBS code (GM0392, 0392) or a name from the region file', %s)", t)),
 			bad:    t,
