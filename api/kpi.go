@@ -214,7 +214,7 @@ func (s *Server) getKPI(c *gin.Context) (any, error) {
 		return nil, err
 	}
 	suppress := s.suppresses(c)
-	return gen.body(kq.cacheKey(id, suppress), func() (*body, error) {
+	b, err := gen.body(kq.cacheKey(id, suppress), func() (*body, error) {
 		if id == warehouse.MonthlyID {
 			f, err := gen.snap.ResolveFilter(kq.filter, true)
 			if err != nil {
@@ -232,6 +232,10 @@ func (s *Server) getKPI(c *gin.Context) (any, error) {
 		}
 		return renderSeries(series, kq)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return s.withStaleFeeds(c, id, b) // jobs_stale.go
 }
 
 // healthz is open: it says the process is up and whether the warehouse answers.

@@ -34,6 +34,14 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/openapi.json", open, s.handle(s.openAPI)},
 		{"GET", "/api/v1/loads", beheerOnly, s.handle(s.listLoads)},
 
+		// The data steward's resources (jobs.go, runs.go) and Prometheus (metrics.go).
+		{"GET", "/api/v1/jobs", beheerOnly, s.handle(s.listJobs)},
+		{"POST", "/api/v1/jobs/:name/run", beheerOnly, s.handle(s.runJob)},
+		{"GET", "/api/v1/runs", beheerOnly, s.handle(s.listRuns)},
+		{"GET", "/api/v1/runs/:id", beheerOnly, s.handle(s.getRun)},
+		{"GET", "/api/v1/quarantine", beheerOnly, s.handle(s.listQuarantine)},
+		{"GET", "/metrics", open, s.prom.metricsHandler()},
+
 		// Grafana JSON datasource (grafana.go).
 		{"GET", "/grafana/", anyRole, s.handle(s.grafanaRoot)},
 		{"POST", "/grafana/metrics", anyRole, s.handle(s.grafanaMetrics)},
@@ -51,6 +59,7 @@ func (s *Server) routes() []route {
 		// The built-in dashboard (web.go): the page needs a login, its assets hold no data.
 		{"GET", "/", anyRoleWeb, s.handle(s.webIndex)},
 		{"GET", "/assets/*path", open, s.handle(s.webAssets)},
+		{"GET", "/beheer", anyRoleWeb, s.handle(s.stewardPage)},
 	}
 	if s.cfg.StaticBody != nil {
 		// The baseline of `leerplein bench-api`: the same bytes from memory, behind the

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/hetleerplein/leerplein/warehouse"
 )
@@ -33,6 +34,12 @@ type Config struct {
 	// StaticBody, when set, is served at GET /bench/static behind the same middleware
 	// as the API: the from-memory baseline of `leerplein bench-api`. Nil in production.
 	StaticBody []byte
+	// Jobs is the scheduler, adapted by cmd (the api does not import etl). Nil: no
+	// jobs; /api/v1/jobs lists none and nothing is ever stale.
+	Jobs Jobs
+	// Metrics is the registry /metrics serves; the server adds its HTTP and ledger
+	// series to it. Nil: a registry of its own with the Go and process collectors.
+	Metrics *prometheus.Registry
 }
 
 func (c Config) withDefaults() Config {
@@ -64,6 +71,8 @@ type Server struct {
 	auth   *authStore
 	engine *gin.Engine
 	now    func() time.Time
+	stale  staleCache     // stale feeds for KPI responses (jobs.go)
+	prom   *serverMetrics // /metrics (metrics.go)
 }
 
 // New builds the server for db. It reads nothing yet: credentials and data are loaded
@@ -75,9 +84,10 @@ func New(db *warehouse.DB, cfg Config, logger *slog.Logger) *Server {
 	s := &Server{db: db, cfg: cfg.withDefaults(), log: logger, now: time.Now}
 	s.cache = newCache(s.cfg.FreshnessInterval)
 	s.auth = newAuthStore(db, s.cfg.SessionTTL)
+	s.prom = s.newServerMetrics(s.cfg.Metrics)
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
-	e.Use(gin.CustomRecoveryWithWriter(nil, s.recovered), s.requestLogger())
+	e.Use(gin.CustomRecoveryWithWriter(nil, s.recovered), s.requestLogger(), s.prom.observe())
 	e.HandleMethodNotAllowed = true
 	for _, r := range s.routes() {
 		e.Handle(r.method, r.path, append(s.guard(r.access), r.handler)...)

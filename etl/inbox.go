@@ -6,13 +6,36 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 )
 
 // inboxFile is a candidate file in an inbox.
 type inboxFile struct {
-	name string
-	path string
-	size int64
+	name  string
+	path  string
+	size  int64
+	mtime time.Time
+}
+
+// splitStable separates the files whose modification time lies at least stableAfter
+// before now from the ones that may still be being written.
+func splitStable(files []inboxFile, stableAfter time.Duration, now time.Time) (stable []inboxFile, waiting []FileResult) {
+	for _, f := range files {
+		if age := now.Sub(f.mtime); age < stableAfter {
+			waiting = append(waiting, FileResult{Name: f.name, Status: StatusWaiting,
+				Reason: fmt.Sprintf("changed %s ago; waiting until it has been unchanged for %s", age.Round(time.Second), stableAfter)})
+			continue
+		}
+		stable = append(stable, f)
+	}
+	return stable, waiting
+}
+
+// unchanged tells whether the file still has the size and modification time it was
+// listed with.
+func (f inboxFile) unchanged() bool {
+	info, err := os.Stat(f.path)
+	return err == nil && info.Size() == f.size && info.ModTime().Equal(f.mtime)
 }
 
 // listInbox returns the regular files of dir in lexicographic order of their names,
@@ -32,7 +55,7 @@ func listInbox(dir string) ([]inboxFile, error) {
 		if err != nil {
 			continue // removed while listing
 		}
-		files = append(files, inboxFile{name: name, path: filepath.Join(dir, name), size: info.Size()})
+		files = append(files, inboxFile{name: name, path: filepath.Join(dir, name), size: info.Size(), mtime: info.ModTime()})
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].name < files[j].name })
 	return files, nil

@@ -29,6 +29,12 @@ type Options struct {
 	Job    string       // "manual", "demo" or a scheduled job's name
 	Move   bool         // move handled files to processed/ or rejected/
 	Logger *slog.Logger // nil: discard
+	// RunID, when set, is an etl_run row the caller inserted with status 'running'
+	// (a scheduler that must answer with the run id before the run starts).
+	RunID int64
+	// StableAfter, when set, leaves files whose size or modification time changed within
+	// this time in the inbox, reported as StatusWaiting: they may still be being written.
+	StableAfter time.Duration
 	// Progress, when set, is told the stage of a file being loaded (for a terminal bar).
 	Progress func(file string, stage int, stages int, label string)
 }
@@ -39,6 +45,7 @@ const (
 	StatusSkipped      = "skipped"
 	StatusRejected     = "rejected"
 	StatusUnrecognised = "unrecognised"
+	StatusWaiting      = "waiting" // still being written (Options.StableAfter); not in the ledger
 )
 
 // FileResult is what happened to one file.
@@ -95,20 +102,34 @@ func Run(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
+	var waiting []FileResult
+	if opts.StableAfter > 0 {
+		files, waiting = splitStable(files, opts.StableAfter, time.Now())
+	}
 	if err := checkKey(ctx, db, opts.Key); err != nil {
 		return Summary{}, err
 	}
 	if err := writeRegion(ctx, db, opts.Region); err != nil {
 		return Summary{}, err
 	}
-	var sum Summary
-	if err := db.QueryRowContext(ctx, `insert into etl_run (run_id, job, inbox, started_at, status)
-		values (nextval('etl_run_seq'), ?, ?, now(), 'running') returning run_id`, opts.Job, opts.Inbox).Scan(&sum.RunID); err != nil {
-		return sum, fmt.Errorf("etl: start run: %w", err)
+	sum := Summary{RunID: opts.RunID, Files: waiting}
+	if sum.RunID == 0 {
+		if err := db.QueryRowContext(ctx, `insert into etl_run (run_id, job, inbox, started_at, status)
+			values (nextval('etl_run_seq'), ?, ?, now(), 'running') returning run_id`, opts.Job, opts.Inbox).Scan(&sum.RunID); err != nil {
+			return sum, fmt.Errorf("etl: start run: %w", err)
+		}
 	}
 	l := &loader{db: db, opts: opts, runID: sum.RunID}
 	var runErr error
 	for _, file := range files {
+		if err := ctx.Err(); err != nil { // stopping: take no further file
+			runErr = fmt.Errorf("etl: run stopped before %s: %w", file.name, err)
+			break
+		}
+		if opts.StableAfter > 0 && !file.unchanged() {
+			sum.Files = append(sum.Files, FileResult{Name: file.name, Status: StatusWaiting, Reason: "the file changed while the run was busy; it is left for the next run"})
+			continue
+		}
 		res, err := l.file(ctx, file)
 		if err != nil {
 			runErr = err

@@ -10,7 +10,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -69,12 +71,53 @@ func (db *DB) Close() error {
 	return err
 }
 
-// explainLock turns DuckDB's lock error into one that says what to do.
-func explainLock(err error) error {
-	if err != nil && strings.Contains(err.Error(), "Could not set lock on file") {
-		return fmt.Errorf("the warehouse file is in use by another process (a running `leerplein serve`?); stop that process or point --db at another file: %w", err)
+// ErrLocked is matched (errors.Is) by the error Open returns when another process holds
+// the warehouse file, so a command can add what to do in its own case.
+var ErrLocked = errors.New("warehouse: file in use by another process")
+
+// LockError says which process holds the warehouse file: DuckDB lets one process open
+// it, and the raw lock error does not tell a data steward what to do.
+type LockError struct {
+	PID     int    // the holding process, 0 when DuckDB did not say
+	Program string // its executable, when DuckDB said
+	Err     error  // DuckDB's error
+}
+
+// Error names the process and says what to do.
+func (e *LockError) Error() string {
+	who := "another process"
+	if e.PID > 0 {
+		who = fmt.Sprintf("process %d", e.PID)
+		if e.Program != "" {
+			who += " (" + e.Program + ")"
+		}
 	}
-	return err
+	return "the warehouse file is in use by " + who + ", probably a running `leerplein serve`; " +
+		"DuckDB lets only one process open it. Stop that process first, or let the server do the work: " +
+		"to load files, drop them into a job's inbox and start the job with POST /api/v1/jobs/{name}/run " +
+		"(or wait for its schedule); reports and KPIs are available from the server's API"
+}
+
+// Unwrap returns DuckDB's error.
+func (e *LockError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrLocked) true.
+func (e *LockError) Is(target error) bool { return target == ErrLocked }
+
+// lockHolder matches DuckDB's "Conflicting lock is held in /usr/bin/leerplein (PID 4711)".
+var lockHolder = regexp.MustCompile(`held in (.*?) \(PID (\d+)\)`)
+
+// explainLock turns DuckDB's lock error into a LockError that names the process.
+func explainLock(err error) error {
+	if err == nil || !strings.Contains(err.Error(), "Could not set lock on file") {
+		return err
+	}
+	le := &LockError{Err: err}
+	if m := lockHolder.FindStringSubmatch(err.Error()); m != nil {
+		le.Program = m[1]
+		le.PID, _ = strconv.Atoi(m[2])
+	}
+	return le
 }
 
 // migrate applies the embedded migrations in name order, each in its own transaction,

@@ -240,6 +240,11 @@
       const all = await Promise.all(cat.kpis.map((k) => getJSON("/api/v1/kpis/" + encodeURIComponent(k.id) + filterParams(k, f)).then((s) => [k, s])));
       tegels.replaceChildren(...all.filter(([k]) => k.target_rule.kind !== "none").map(([k, s]) => tile(k, s, f)));
       grafieken.replaceChildren(...all.map(([k, s]) => chart(k, s, f)));
+      // A KPI whose feed has not loaded within its expected period says so (stale_feeds).
+      const verouderd = document.getElementById("verouderd");
+      const stale = [...new Set(all.flatMap(([, s]) => s.stale_feeds || []))].sort();
+      verouderd.textContent = stale.length ? "Gegevens verouderd: " + stale.join(", ") : "";
+      verouderd.hidden = stale.length === 0;
       document.body.dataset.geladen = "ja";
     } catch (e) {
       melding.textContent = "De cijfers konden niet worden geladen: " + e.message;

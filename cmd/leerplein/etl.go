@@ -63,7 +63,17 @@ func cliLogger(e env, verbose bool) *slog.Logger {
 	if !verbose {
 		return slog.New(slog.DiscardHandler)
 	}
-	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	return slog.New(logHandler(e.stderr, slog.LevelDebug))
+}
+
+// logHandler writes JSON lines when w is not a terminal (systemd, a log file: machines
+// read them) and text when a person watches a terminal.
+func logHandler(w io.Writer, level slog.Level) slog.Handler {
+	opts := &slog.HandlerOptions{Level: level}
+	if isTerminal(w) {
+		return slog.NewTextHandler(w, opts)
+	}
+	return slog.NewJSONHandler(w, opts)
 }
 
 // loadKey reads the pseudonym key from a file or the environment.
@@ -114,11 +124,7 @@ func printSummary(w io.Writer, sum etl.Summary) {
 // newProgress returns a stage bar for files that take over a second, drawn only when w
 // is a terminal.
 func newProgress(w io.Writer) func(file string, stage, stages int, label string) {
-	f, ok := w.(*os.File)
-	if !ok {
-		return nil
-	}
-	if info, err := f.Stat(); err != nil || info.Mode()&os.ModeCharDevice == 0 {
+	if !isTerminal(w) {
 		return nil
 	}
 	var mu sync.Mutex

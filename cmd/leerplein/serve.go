@@ -13,10 +13,11 @@ import (
 	"time"
 
 	"github.com/hetleerplein/leerplein/api"
+	"github.com/hetleerplein/leerplein/etl"
 	"github.com/hetleerplein/leerplein/warehouse"
 )
 
-const serveUsage = `usage: leerplein serve [--db PATH] [--addr HOST:PORT] [--demo-login]
+const serveUsage = `usage: leerplein serve [--config FILE] [--db PATH] [--addr HOST:PORT] [--demo-login]
 
 Start de server: de KPI-API (/api/v1), de Grafana-datasource (/grafana/) en het
 dashboard (/) in één proces. Stopt netjes bij Ctrl-C of SIGTERM.
@@ -24,6 +25,10 @@ dashboard (/) in één proces. Stopt netjes bij Ctrl-C of SIGTERM.
 Toegang: API en Grafana met een token (leerplein token create), het dashboard met een
 login (leerplein user create). --demo-login maakt (of herstelt) de login 'bestuur' met
 rol bestuur en een nieuw wachtwoord, en toont dat bij de start: alleen voor de demo.
+
+Met --config (zie leerplein.example.yaml) komen warehouse, adres en regio uit het
+bestand en draaien de geplande laadtaken (jobs) in dit proces: het enige proces dat
+naar het warehouse schrijft. --db en --addr gaan dan voor op het bestand.
 
 De server houdt het warehouse-bestand open; stop hem voor 'etl run', 'token create'
 of 'user create' op hetzelfde bestand.
@@ -42,6 +47,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		fmt.Fprint(fset.Output(), serveUsage)
 		fset.PrintDefaults()
 	}
+	configPath := fset.String("config", "", "configuration file with the warehouse, listen address and scheduled jobs")
 	dbPath := fset.String("db", warehouse.DefaultPath, "warehouse file")
 	addr := fset.String("addr", "127.0.0.1:8080", "listen address (port 0: any free port)")
 	demoLogin := fset.Bool("demo-login", false, "create or reset the dashboard login 'bestuur' with a new password, printed at start (demo only)")
@@ -64,7 +70,22 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if *small < 1 {
 		return usageError{"serve: --small-numbers must be at least 1 (1 suppresses nothing)"}
 	}
-	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+	logger := slog.New(logHandler(e.stderr, level))
+	var cfg config
+	if *configPath != "" {
+		var err error
+		if cfg, err = loadConfig(*configPath); err != nil {
+			return err
+		}
+		set := map[string]bool{}
+		fset.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if !set["db"] {
+			*dbPath = cfg.warehouse
+		}
+		if !set["addr"] {
+			*addr = cfg.listen
+		}
+	}
 
 	db, err := warehouse.Open(ctx, *dbPath)
 	if err != nil {
@@ -80,7 +101,25 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 			return fmt.Errorf("serve: demo login: %w", err)
 		}
 	}
-	srv := api.New(db, api.Config{SmallNumberThreshold: *small, SecureCookie: *secure, Version: version}, logger)
+	var srv *api.Server
+	sched, err := newScheduler(e, cfg, db, logger, func() { srv.Invalidate() })
+	if err != nil {
+		return err
+	}
+	apiCfg := api.Config{SmallNumberThreshold: *small, SecureCookie: *secure, Version: version}
+	if sched != nil {
+		apiCfg.Jobs = schedulerJobs{sched}
+	}
+	srv = api.New(db, apiCfg, logger)
+	if sched != nil {
+		sched.Start()
+		defer sched.Stop() // waits for the file in progress to commit or roll back
+		// On SIGTERM take no new work at once, while HTTP drains.
+		go func() {
+			<-ctx.Done()
+			sched.Stop()
+		}()
+	}
 	return serveHTTP(ctx, e, srv.Handler(), *addr, logger, func(url string) {
 		fmt.Fprintf(e.stdout, "leerplein: serving %s on %s\n", *dbPath, url)
 		fmt.Fprintf(e.stdout, "  dashboard %s  API %sapi/v1/kpis  Grafana %sgrafana/\n", url, url, url)
@@ -131,4 +170,21 @@ func serveHTTP(ctx context.Context, e env, h http.Handler, addr string, logger *
 func newDemoPassword() (string, error) {
 	t := strings.ToLower(rand.Text()) // 26 characters, 130 bits
 	return t[0:4] + "-" + t[4:8] + "-" + t[8:12] + "-" + t[12:16], nil
+}
+
+// newScheduler prepares the configured jobs, or returns nil when there are none.
+func newScheduler(e env, cfg config, db *warehouse.DB, logger *slog.Logger, onLoad func()) (*etl.Scheduler, error) {
+	if len(cfg.jobs) == 0 {
+		return nil, nil
+	}
+	key, err := cfg.key(e)
+	if err != nil {
+		return nil, fmt.Errorf("serve: the jobs need the pseudonym key: %w", err)
+	}
+	region, err := loadRegion(cfg.region)
+	if err != nil {
+		return nil, err
+	}
+	return etl.NewScheduler(etl.SchedulerConfig{DB: db, Key: key, Region: region, Jobs: cfg.jobs,
+		Logger: logger.With("component", "scheduler"), OnLoad: onLoad})
 }

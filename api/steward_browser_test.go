@@ -1,0 +1,92 @@
+package api
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestStewardPageInBrowser logs in as a beheer user with headless Chromium, opens the
+// data steward's page over the ledger fixture and checks what the steward must see:
+// the stale-feed banner, the runs, the rejected files with their reasons and the
+// quarantine by reason, never a BSN.
+func TestStewardPageInBrowser(t *testing.T) {
+	w := ledgerWarehouse(t)
+	const user, pass = "beheerder", "beheer-wachtwoord-2026"
+	if err := SetUser(context.Background(), w.db, user, "beheer", pass, true); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser(t, 1440, 900)
+	// The real clock: the session cookie's expiry must lie in the browser's future. By
+	// it, every feed of the fixture's jobs is stale.
+	srv, ts := ledgerServer(t, w, &fakeJobs{})
+	srv.now = time.Now
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/beheer"),
+		chromedp.WaitVisible(chromedp.CSS(`#password`)),
+		chromedp.SendKeys(chromedp.CSS(`#name`), user),
+		chromedp.SendKeys(chromedp.CSS(`#password`), pass),
+		chromedp.Submit(chromedp.CSS(`#password`)),
+	); err != nil {
+		t.Fatalf("browser: log in to /beheer: %v", err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(wctx, chromedp.WaitVisible(chromedp.CSS(`body[data-geladen="ja"]`))); err != nil {
+		loc, _ := chromedp.Run(ctx, chromedp.Location())
+		text, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`body`)))
+		t.Fatalf("browser: the steward page did not finish loading (%v); at %s it shows: %.600s", err, loc, text)
+	}
+	banner := run(t, ctx, "banner", chromedp.Text(chromedp.CSS(`#verouderd`)))
+	runs := run(t, ctx, "runs", chromedp.Evaluate[int](`document.querySelectorAll("#rondes tbody tr").length`))
+	rejected := run(t, ctx, "rejected", chromedp.Text(chromedp.CSS(`#afgekeurd`)))
+	groups := run(t, ctx, "quarantine", chromedp.Evaluate[int](`document.querySelectorAll("#quarantaine tbody tr").length`))
+	page := run(t, ctx, "page text", chromedp.Text(chromedp.CSS(`main`)))
+	errorShown := run(t, ctx, "error", chromedp.Evaluate[bool](`!document.getElementById("melding").hidden`))
+	shot := run(t, ctx, "screenshot", chromedp.FullScreenshot(100))
+
+	// The board's dashboard says which figures rest on stale feeds, and links beheer here.
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-geladen="ja"]`)),
+	); err != nil {
+		t.Fatalf("browser: open the dashboard: %v", err)
+	}
+	dashBanner := run(t, ctx, "dashboard banner", chromedp.Text(chromedp.CSS(`#verouderd`)))
+	link := run(t, ctx, "beheer link", chromedp.Evaluate[int](`document.querySelectorAll('a[href="/beheer"]').length`))
+
+	const wantBanner = "Gegevens verouderd: leerlingen, maatregelen, verzuimmeldingen, vsv_cijfers"
+	const wantDashBanner = "Gegevens verouderd: maatregelen, verzuimmeldingen, vsv_cijfers"
+	checks := []struct {
+		name string
+		ok   bool
+		got  string
+		want string
+	}{
+		{"stale banner", banner == wantBanner, banner, wantBanner},
+		{"three runs", runs == 3, strings.Repeat("row ", runs), "3 rows"},
+		{"rejected file with its reason", strings.Contains(rejected, "maatregelen_kapot.csv") && strings.Contains(rejected, "column 'maatregel' is missing"), rejected, "maatregelen_kapot.csv and its reason"},
+		{"five quarantine groups", groups == 5, strings.Repeat("row ", groups), "5 rows"},
+		{"never a BSN", !strings.Contains(page, "123456789"), "the page holds 123456789", "no BSN"},
+		{"no error message", !errorShown, "an error is shown", "none"},
+		{"dashboard banner: the KPI feeds only", dashBanner == wantDashBanner, dashBanner, wantDashBanner},
+		{"dashboard links the steward page", link == 1, strings.Repeat("link ", link), "1 link"},
+	}
+	for _, c := range checks {
+		t.Run(c.name, func(t *testing.T) {
+			if !c.ok {
+				t.Errorf("got %q, want %s", c.got, c.want)
+			}
+		})
+	}
+	path := filepath.Join(screenshotDir(t), "beheer.png")
+	if err := os.WriteFile(path, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
+}

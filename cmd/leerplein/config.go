@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	yaml "go.yaml.in/yaml/v4"
+
+	"github.com/hetleerplein/leerplein/etl"
+)
+
+// fileConfig is leerplein.yaml: everything a server with scheduled loads needs.
+// See leerplein.example.yaml for the documented form.
+type fileConfig struct {
+	Warehouse     string      `yaml:"warehouse"`
+	Listen        string      `yaml:"listen"`
+	Region        string      `yaml:"region"`
+	PseudoKeyFile string      `yaml:"pseudo_key_file"`
+	Jobs          []jobConfig `yaml:"jobs"`
+}
+
+// jobConfig is one entry of jobs: in the configuration file.
+type jobConfig struct {
+	Name        string   `yaml:"name"`
+	Schedule    string   `yaml:"schedule"`
+	Inbox       string   `yaml:"inbox"`
+	Feeds       []string `yaml:"feeds"`
+	StableAfter string   `yaml:"stable_after"`
+	ExpectEvery string   `yaml:"expect_every"`
+}
+
+// config is a checked configuration file with relative paths made absolute.
+type config struct {
+	path          string
+	warehouse     string
+	listen        string
+	region        string
+	pseudoKeyFile string
+	jobs          []etl.Job
+}
+
+// loadConfig reads and checks a configuration file. Relative paths in it are relative
+// to the file's directory, so the file means the same from wherever it is used.
+func loadConfig(path string) (config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return config{}, fmt.Errorf("config: %w", err)
+	}
+	c, err := parseConfig(b, filepath.Dir(path))
+	if err != nil {
+		return config{}, fmt.Errorf("config %s: %w", path, err)
+	}
+	c.path = path
+	return c, nil
+}
+
+// parseConfig decodes and checks the YAML; unknown keys are errors, so a typo does not
+// silently fall back to a default.
+func parseConfig(b []byte, base string) (config, error) {
+	var fc fileConfig
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&fc); err != nil && !errors.Is(err, io.EOF) {
+		return config{}, err
+	}
+	abs := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(base, p)
+	}
+	if fc.Warehouse == "" {
+		return config{}, errors.New("warehouse: is required (the DuckDB file, e.g. /srv/leerplein/leerplein.duckdb)")
+	}
+	c := config{warehouse: abs(fc.Warehouse), listen: fc.Listen, region: abs(fc.Region), pseudoKeyFile: abs(fc.PseudoKeyFile)}
+	if c.listen == "" {
+		c.listen = "127.0.0.1:8080"
+	}
+	known := etl.FeedNames()
+	for i, jc := range fc.Jobs {
+		where := fmt.Sprintf("jobs[%d]", i)
+		if jc.Name == "" {
+			return config{}, fmt.Errorf("%s: name is required", where)
+		}
+		where = fmt.Sprintf("job %q", jc.Name)
+		for _, earlier := range c.jobs {
+			if earlier.Name == jc.Name {
+				return config{}, fmt.Errorf("%s: the name is used twice", where)
+			}
+		}
+		if jc.Schedule == "" {
+			return config{}, fmt.Errorf("%s: schedule is required (cron, e.g. \"0 */15 * * * *\")", where)
+		}
+		if _, err := etl.ParseSchedule(jc.Schedule); err != nil {
+			return config{}, fmt.Errorf("%s: schedule %q: %v (five fields: minute hour day month weekday; six: seconds first)", where, jc.Schedule, err)
+		}
+		if jc.Inbox == "" {
+			return config{}, fmt.Errorf("%s: inbox is required", where)
+		}
+		for _, f := range jc.Feeds {
+			if !slices.Contains(known, f) {
+				return config{}, fmt.Errorf("%s: unknown feed %q; the feeds are %s", where, f, strings.Join(known, ", "))
+			}
+		}
+		j := etl.Job{Name: jc.Name, Schedule: jc.Schedule, Inbox: abs(jc.Inbox), Feeds: jc.Feeds, StableAfter: etl.DefaultStableAfter}
+		var err error
+		if jc.StableAfter != "" {
+			if j.StableAfter, err = parseDuration(jc.StableAfter); err != nil {
+				return config{}, fmt.Errorf("%s: stable_after: %w", where, err)
+			}
+		}
+		if jc.ExpectEvery != "" {
+			if j.ExpectEvery, err = parseDuration(jc.ExpectEvery); err != nil {
+				return config{}, fmt.Errorf("%s: expect_every: %w", where, err)
+			}
+		}
+		c.jobs = append(c.jobs, j)
+	}
+	return c, nil
+}
+
+func parseDuration(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%q is not a positive duration (use e.g. 10s, 15m, 744h)", s)
+	}
+	return d, nil
+}
+
+// key reads the pseudonym key from pseudo_key_file, else from the environment.
+func (c config) key(e env) ([]byte, error) {
+	return loadKey(e, c.pseudoKeyFile)
+}
