@@ -44,6 +44,9 @@ func commands() []command {
 	return []command{
 		{"etl run", "load every recognised export in an inbox into the warehouse", cmdETLRun},
 		{"report jaarverslag", "write the annual report tables (csv or xlsx)", cmdReportJaarverslag},
+		{"export leerplichttelling", "write the yearly count for DUO/OCW (csv or xlsx; --openbaar)", cmdExportLeerplichttelling},
+		{"export vsv", "write the VSV and Doorstroompunt figures (csv or xlsx; --openbaar)", cmdExportVSV},
+		{"export snapshot", "write the analyst views to a standalone DuckDB file", cmdExportSnapshot},
 		{"demo", "generate synthetic exports and load them (used by make run)", cmdDemo},
 		{"bench", "measure the loader against DuckDB's own CSV reader (make bench)", cmdBench},
 		{"bench-read-csv", "internal: step (a) of the bench", cmdBenchReadCSV},
@@ -51,6 +54,7 @@ func commands() []command {
 		{"token create", "create a bearer token for the API or Grafana (shown once)", cmdTokenCreate},
 		{"token revoke", "revoke the tokens of a name (with the server stopped)", cmdTokenRevoke},
 		{"user create", "create a dashboard login; the password is read from stdin", cmdUserCreate},
+		{"backup", "copy the warehouse consistently, also while the server runs", cmdBackup},
 		{"bench-api", "measure the KPI API against the same bytes from memory (make bench)", cmdBenchAPI},
 		{"version", "print the version", func(_ context.Context, e env, _ []string) error {
 			fmt.Fprintln(e.stdout, version)

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/hetleerplein/leerplein/warehouse"
+)
+
+const exportFiguresUsage = `usage: leerplein export %s --schooljaar JJJJ-JJJJ [--db PATH] [--format csv|xlsx] [--out FILE] [--openbaar [--drempel 5]]
+
+%s
+
+  --format csv   de machinevorm (%s), naar --out of anders naar
+                 standaarduitvoer
+  --format xlsx  een werkmap met één blad per tabel en een blad Toelichting; naar --out,
+                 of naar standaarduitvoer als die is omgeleid, nooit naar een terminal
+  --openbaar     voor publicatie: aantallen onder de drempel worden weggelaten ("<5"),
+                 met aanvullende onderdrukking zodat ze niet uit de totalen terug te
+                 rekenen zijn. De CSV krijgt dan een kolom onderdrukt en vraagt --out:
+                 de toelichting op de methode komt ernaast (FILE zonder .csv +
+                 .toelichting.txt). Zonder --openbaar: exacte aantallen (voor DUO/OCW).
+
+flags:
+`
+
+const exportSnapshotUsage = `usage: leerplein export snapshot --out FILE.duckdb [--db PATH]
+
+Schrijft een los DuckDB-bestand met de analistenviews als tabellen (gepseudonimiseerd;
+geen laadadministratie, tokens, gebruikers of audit), te openen in DuckDB, DBeaver, R of
+Python: select * from verzuimmeldingen. Een bestaand bestand wordt vervangen.
+Zie docs/schema.md voor de tabellen en kolommen.
+
+flags:
+`
+
+// exportKind is one of the figure exports: how to build it from the warehouse.
+type exportKind struct {
+	name      string
+	about     string
+	csvHeader string
+	build     func(ctx context.Context, db *warehouse.DB, schooljaar string) (warehouse.Export, error)
+}
+
+// cmdExportLeerplichttelling writes the yearly count for DUO/OCW:
+// `leerplein export leerplichttelling --schooljaar 2018-2019 --format xlsx|csv`.
+func cmdExportLeerplichttelling(ctx context.Context, e env, args []string) error {
+	return exportFigures(ctx, e, args, exportKind{
+		name:      "leerplichttelling",
+		about:     "Schrijft de leerplichttelling (artikel 25 Leerplichtwet) voor DUO/OCW: per gemeente en\nonderwijssoort elke indicator, met nullen; de werkmap ook met een regiototaal.",
+		csvHeader: warehouse.LeerplichtCSVHeader,
+		build: func(ctx context.Context, db *warehouse.DB, schooljaar string) (warehouse.Export, error) {
+			t, err := db.Leerplichttelling(ctx, schooljaar)
+			if err != nil {
+				return warehouse.Export{}, err
+			}
+			return warehouse.LeerplichtExport(t), nil
+		},
+	})
+}
+
+// cmdExportVSV writes the early-school-leaving figures and the Doorstroompunt results
+// per gemeente: `leerplein export vsv --schooljaar 2018-2019 --format xlsx|csv`.
+func cmdExportVSV(ctx context.Context, e env, args []string) error {
+	return exportFigures(ctx, e, args, exportKind{
+		name:      "vsv",
+		about:     "Schrijft de vsv-cijfers van de regio naast de landelijke (tabel 7) en de resultaten van\nhet Doorstroompunt (tabel 9) per gemeente en voor de regio.",
+		csvHeader: warehouse.VSVCSVHeader,
+		build: func(ctx context.Context, db *warehouse.DB, schooljaar string) (warehouse.Export, error) {
+			return db.VSVExport(ctx, schooljaar)
+		},
+	})
+}
+
+func exportFigures(ctx context.Context, e env, args []string, kind exportKind) error {
+	cmd := "export " + kind.name
+	fset := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fset.SetOutput(e.stderr)
+	fset.Usage = func() {
+		fmt.Fprintf(fset.Output(), exportFiguresUsage, kind.name, kind.about, kind.csvHeader)
+		fset.PrintDefaults()
+	}
+	dbPath := fset.String("db", warehouse.DefaultPath, "warehouse file")
+	schooljaar := fset.String("schooljaar", "", "school year, e.g. 2018-2019 (required)")
+	format := fset.String("format", "csv", "csv or xlsx")
+	out := fset.String("out", "", "output file (csv: default standard output; xlsx: required unless standard output is redirected)")
+	openbaar := fset.Bool("openbaar", false, "protect small numbers for publication")
+	drempel := fset.Int("drempel", 5, "with --openbaar: counts from 1 to drempel-1 are hidden")
+	if err := fset.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageError{err.Error()}
+	}
+	drempelSet := false
+	fset.Visit(func(f *flag.Flag) { drempelSet = drempelSet || f.Name == "drempel" })
+	switch {
+	case fset.NArg() > 0:
+		return usageError{fmt.Sprintf("%s: unexpected argument %q", cmd, fset.Arg(0))}
+	case *schooljaar == "":
+		return usageError{cmd + ": --schooljaar is required, e.g. --schooljaar 2018-2019"}
+	case *format != "csv" && *format != "xlsx":
+		return usageError{fmt.Sprintf("%s: --format %q: use csv or xlsx", cmd, *format)}
+	case drempelSet && !*openbaar:
+		return usageError{cmd + ": --drempel applies to --openbaar only; without it the figures are exact"}
+	case *openbaar && *drempel < 2:
+		return usageError{fmt.Sprintf("%s: --drempel %d: use 2 or more", cmd, *drempel)}
+	case *format == "xlsx" && *out == "" && isTerminal(e.stdout):
+		return usageError{cmd + ": --format xlsx writes a binary workbook: give --out FILE or redirect standard output"}
+	case *format == "csv" && *openbaar && *out == "":
+		return usageError{cmd + ": --openbaar with --format csv needs --out FILE: the note on the method is written beside it"}
+	}
+	if err := warehouse.ValidateSchooljaar(*schooljaar); err != nil {
+		return usageError{cmd + ": --schooljaar: " + err.Error()}
+	}
+	db, err := openExisting(ctx, cmd, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	export, err := kind.build(ctx, db, *schooljaar)
+	if err != nil {
+		return err
+	}
+	if *openbaar {
+		if err := export.Protect(*drempel); err != nil {
+			return err
+		}
+	}
+	write := export.WriteCSV
+	if *format == "xlsx" {
+		write = export.WriteXLSX
+	}
+	if *out == "" {
+		return write(e.stdout)
+	}
+	if err := writeFileAtomic(*out, write); err != nil {
+		return err
+	}
+	if *format == "csv" && *openbaar {
+		return writeFileAtomic(toelichtingPath(*out), export.WriteToelichting)
+	}
+	return nil
+}
+
+// toelichtingPath is the file beside a CSV that holds its explanation:
+// telling.csv → telling.toelichting.txt.
+func toelichtingPath(csvPath string) string {
+	return strings.TrimSuffix(csvPath, filepath.Ext(csvPath)) + ".toelichting.txt"
+}
+
+// cmdExportSnapshot writes the analyst views to a standalone DuckDB file:
+// `leerplein export snapshot --out FILE.duckdb`.
+func cmdExportSnapshot(ctx context.Context, e env, args []string) error {
+	const cmd = "export snapshot"
+	fset := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fset.SetOutput(e.stderr)
+	fset.Usage = func() {
+		fmt.Fprint(fset.Output(), exportSnapshotUsage)
+		fset.PrintDefaults()
+	}
+	dbPath := fset.String("db", warehouse.DefaultPath, "warehouse file")
+	out := fset.String("out", "", "the DuckDB file to write (required)")
+	if err := fset.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageError{err.Error()}
+	}
+	switch {
+	case fset.NArg() > 0:
+		return usageError{fmt.Sprintf("%s: unexpected argument %q", cmd, fset.Arg(0))}
+	case *out == "":
+		return usageError{cmd + ": --out FILE.duckdb is required"}
+	}
+	db, err := openExisting(ctx, cmd, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Snapshot(ctx, *out); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "snapshot: %s (%d tables; see docs/schema.md)\n", *out, len(warehouse.AnalistSchema()))
+	return nil
+}
+
+// openExisting opens a warehouse that must exist already: opening creates a missing
+// file, and an export must not make an empty warehouse.
+func openExisting(ctx context.Context, cmd, path string) (*warehouse.DB, error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: warehouse %s does not exist; load the feeds first with `leerplein etl run` or give --db", cmd, path)
+	}
+	return warehouse.Open(ctx, path)
+}

@@ -1,0 +1,347 @@
+package warehouse
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Small-number protection for public figures (--openbaar exports; reusable by the API).
+//
+// The method, as the exports' notes explain it to readers:
+//
+//   - primary: a count from 1 to threshold−1 is hidden ("<5"); zero is shown;
+//   - complementary: where figures add up to a total (a row, a column, a region), no
+//     hidden figure may be derivable from the figures shown. Two attacks are checked
+//     after every step, and a further cell is hidden until neither succeeds:
+//     1. linear: the equations of every total, solved for the hidden cells over the
+//     whole table at once. A hidden cell is exposed when it has the same value in
+//     every solution (suppress_linear.go);
+//     2. bounds: what a reader knows about a hidden cell — a small one lies in
+//     1…threshold−1, a complementary one is 0 or at least threshold — propagated
+//     through the same equations; a cell whose range shrinks to one value is exposed
+//     (e.g. a shown total 8 = two hidden small cells, each then 4; suppress_bounds.go).
+//   - the complementary cell is chosen among the shown non-zero cells that share a total
+//     with an exposed one (a zero only when there is no other): the one that leaves the
+//     fewest cells exposed, looking two cells ahead; among equals the smallest count
+//     (hiding a zero protects little, hiding a large count loses much).
+//   - parts of a table that share no total are protected independently.
+//
+// A reader with an integer-programming solver could combine bounds across equations
+// further than the propagation does; the linear attack, the one a reader with a
+// spreadsheet makes, is checked completely.
+
+// Suppression says whether a figure of a public export is hidden, and why.
+type Suppression uint8
+
+const (
+	// Shown is a figure published as it is.
+	Shown Suppression = iota
+	// SuppressedSmall is a count from 1 to threshold−1 (primary suppression).
+	SuppressedSmall
+	// SuppressedComplementary is hidden so that no small count can be derived from the
+	// totals beside it (complementary suppression).
+	SuppressedComplementary
+)
+
+// Hidden reports whether the figure is left out of the export.
+func (s Suppression) Hidden() bool { return s != Shown }
+
+// Relation says that one cell is the sum of others: values[Total] = Σ values[Parts].
+// Cells are indexes into the values given to Suppress.
+type Relation struct {
+	Total int
+	Parts []int
+}
+
+// Suppress applies primary and complementary suppression to a table of counts whose
+// additive structure is given by relations, and says for every value whether it may
+// be shown. A relation whose total is not quite the sum of its parts (a count of
+// distinct persons over a region, where a person who moved counts in two gemeenten)
+// is protected as if it were: a reader may assume it is.
+func Suppress(values []int64, relations []Relation, threshold int) ([]Suppression, error) {
+	if threshold < 1 {
+		return nil, fmt.Errorf("warehouse: suppress: threshold %d: use 1 or more", threshold)
+	}
+	for i, v := range values {
+		if v < 0 {
+			return nil, fmt.Errorf("warehouse: suppress: value %d of cell %d is negative; only counts can be protected", v, i)
+		}
+	}
+	for r, rel := range relations {
+		seen := map[int]bool{}
+		for _, c := range rel.cells() {
+			if c < 0 || c >= len(values) {
+				return nil, fmt.Errorf("warehouse: suppress: relation %d names cell %d of %d", r, c, len(values))
+			}
+			if seen[c] {
+				return nil, fmt.Errorf("warehouse: suppress: relation %d names cell %d twice", r, c)
+			}
+			seen[c] = true
+		}
+	}
+	state := make([]Suppression, len(values))
+	for i, v := range values {
+		if v >= 1 && v < int64(threshold) {
+			state[i] = SuppressedSmall
+		}
+	}
+	for _, comp := range components(len(values), relations) {
+		small := false
+		for _, c := range comp.cells {
+			small = small || state[c].Hidden()
+		}
+		if !small {
+			continue
+		}
+		p := newProblem(values, relations, state, comp, int64(threshold))
+		p.protect()
+		for local, c := range comp.cells {
+			state[c] = p.state[local]
+		}
+	}
+	return state, nil
+}
+
+func (r Relation) cells() []int { return append([]int{r.Total}, r.Parts...) }
+
+// component is a part of a table whose cells are linked by relations: the cells (global
+// indexes) and the relations among them.
+type component struct {
+	cells []int
+	rels  []int
+}
+
+// components splits a table into parts that share no relation, in order of their first
+// cell.
+func components(n int, rels []Relation) []component {
+	parent := make([]int, n)
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for _, rel := range rels {
+		for _, p := range rel.Parts {
+			if a, b := find(rel.Total), find(p); a != b {
+				parent[b] = a
+			}
+		}
+	}
+	index := map[int]int{}
+	var out []component
+	for c := 0; c < n; c++ {
+		root := find(c)
+		k, ok := index[root]
+		if !ok {
+			k = len(out)
+			index[root] = k
+			out = append(out, component{})
+		}
+		out[k].cells = append(out[k].cells, c)
+	}
+	for r, rel := range rels {
+		k := index[find(rel.Total)]
+		out[k].rels = append(out[k].rels, r)
+	}
+	return out
+}
+
+// problem is one component being protected, in local cell indexes.
+type problem struct {
+	values    []int64
+	rels      []Relation
+	relCells  [][]int // per relation, its total and parts
+	state     []Suppression
+	cellRels  [][]int // per cell, the relations it takes part in
+	threshold int64
+	lin       *linear
+}
+
+func newProblem(values []int64, rels []Relation, state []Suppression, comp component, threshold int64) *problem {
+	local := make(map[int]int, len(comp.cells))
+	p := &problem{threshold: threshold, cellRels: make([][]int, len(comp.cells))}
+	for i, c := range comp.cells {
+		local[c] = i
+		p.values = append(p.values, values[c])
+		p.state = append(p.state, state[c])
+	}
+	for _, r := range comp.rels {
+		rel := Relation{Total: local[rels[r].Total]}
+		for _, c := range rels[r].Parts {
+			rel.Parts = append(rel.Parts, local[c])
+		}
+		for _, c := range rel.cells() {
+			p.cellRels[c] = append(p.cellRels[c], len(p.rels))
+		}
+		p.rels = append(p.rels, rel)
+		p.relCells = append(p.relCells, rel.cells())
+	}
+	p.lin = newLinear(p.rels, len(p.values))
+	for c, st := range p.state {
+		if st.Hidden() {
+			p.lin.add(c)
+		}
+	}
+	return p
+}
+
+// protect hides further cells until no hidden cell is exposed. Every round hides one
+// cell, so it ends; it stops early only when an exposed cell has no shown cell left
+// around it (the structure of the table fixes it, e.g. a total with a single part).
+func (p *problem) protect() {
+	for {
+		if exposed := p.lin.determined(); len(exposed) > 0 {
+			c, ok := p.chooseLinear(exposed)
+			if !ok {
+				return
+			}
+			p.hide(c)
+			continue
+		}
+		exposed := boundExposed(p.values, p.rels, p.state, p.threshold)
+		if len(exposed) == 0 {
+			return
+		}
+		c, ok := p.chooseBound(exposed)
+		if !ok {
+			return
+		}
+		p.hide(c)
+	}
+}
+
+func (p *problem) hide(c int) {
+	p.state[c] = SuppressedComplementary
+	p.lin.add(c)
+}
+
+// neighbours lists the shown non-zero cells that share a relation with any of cells,
+// smallest first (then by index); only when there are none, the zeros. A hidden zero
+// protects little (a reader who finds its range below the threshold knows it is 0) and
+// would hide a whole table of zeros around a small count.
+func (p *problem) neighbours(cells []int) []int {
+	seen := map[int]bool{}
+	var out []int
+	for _, c := range cells {
+		for _, r := range p.cellRels[c] {
+			for _, d := range p.relCells[r] {
+				if p.state[d] == Shown && !seen[d] {
+					seen[d] = true
+					out = append(out, d)
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return p.prefer(out[i], out[j]) })
+	for i, c := range out {
+		if p.values[c] == 0 && i > 0 {
+			return out[:i]
+		}
+	}
+	return out
+}
+
+// prefer orders candidates for complementary suppression.
+func (p *problem) prefer(a, b int) bool {
+	va, vb := p.values[a], p.values[b]
+	if (va == 0) != (vb == 0) {
+		return vb == 0
+	}
+	if va != vb {
+		return va < vb
+	}
+	return a < b
+}
+
+// maxPairFirsts bounds the two-cell lookahead to the best first cells, so that a large
+// table (many gemeenten) stays quick; the rest only narrows the choice.
+const maxPairFirsts = 40
+
+// chooseLinear picks the next complementary cell against the linear attack: the
+// neighbour of an exposed cell after which the fewest cells are exposed; when no single
+// cell lowers that number (a cell must be hidden on a cycle of totals, which takes
+// several), the first cell of the best pair.
+func (p *problem) chooseLinear(exposed []int) (int, bool) {
+	cands := p.neighbours(exposed)
+	if len(cands) == 0 {
+		return 0, false
+	}
+	isExposed := make(map[int]bool, len(exposed))
+	for _, c := range exposed {
+		isExposed[c] = true
+	}
+	best, bestScore := cands[0], len(exposed)+2
+	var tied []int // the candidates with the best score, best first
+	for _, c := range cands {
+		switch s := p.lin.scoreAdd(c, isExposed); {
+		case s < bestScore:
+			best, bestScore, tied = c, s, []int{c}
+		case s == bestScore:
+			tied = append(tied, c)
+		}
+	}
+	if bestScore == 0 {
+		// Linearly safe either way: take one the bound attack does not defeat.
+		for _, c := range tied {
+			p.state[c] = SuppressedComplementary
+			safe := len(boundExposed(p.values, p.rels, p.state, p.threshold)) == 0
+			p.state[c] = Shown
+			if safe {
+				return c, true
+			}
+		}
+	}
+	if bestScore < len(exposed) {
+		return best, true
+	}
+	pairFirst, pairScore := -1, len(exposed)
+	for i, c1 := range cands {
+		if i == maxPairFirsts {
+			break
+		}
+		// The second cell must tie in with the first to be of use.
+		p.state[c1] = SuppressedComplementary
+		seconds := p.neighbours([]int{c1})
+		p.state[c1] = Shown
+		for _, c2 := range seconds {
+			if s := p.lin.scorePair(c1, c2, isExposed); s < pairScore {
+				pairFirst, pairScore = c1, s
+			}
+		}
+	}
+	if pairFirst >= 0 {
+		return pairFirst, true
+	}
+	return best, true
+}
+
+// chooseBound picks the next complementary cell against the bound attack: the first
+// neighbour of an exposed cell after which that cell's range is wide again, else the
+// best neighbour.
+func (p *problem) chooseBound(exposed []int) (int, bool) {
+	for _, k := range exposed {
+		cands := p.neighbours([]int{k})
+		if len(cands) == 0 {
+			continue
+		}
+		for _, c := range cands {
+			p.state[c] = SuppressedComplementary
+			still := false
+			for _, e := range boundExposed(p.values, p.rels, p.state, p.threshold) {
+				still = still || e == k
+			}
+			p.state[c] = Shown
+			if !still {
+				return c, true
+			}
+		}
+		return cands[0], true
+	}
+	return 0, false
+}

@@ -1,0 +1,454 @@
+package warehouse_test
+
+import (
+	"fmt"
+	"math/big"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/hetleerplein/leerplein/warehouse"
+)
+
+// suppressCase is a table of counts with its relations, as Suppress takes it.
+type suppressCase struct {
+	name   string
+	values []int64
+	rels   []warehouse.Relation
+}
+
+// gridCase flattens a Grid into values and relations in the layout SuppressGrid uses, so
+// the checks below can audit a grid's result with the same brute force.
+func gridCase(name string, g warehouse.Grid) suppressCase {
+	rows, cols := len(g.Cells), len(g.Cells[0])
+	c := suppressCase{name: name}
+	for _, r := range g.Cells {
+		c.values = append(c.values, r...)
+	}
+	c.values = append(c.values, g.RowTotals...)
+	c.values = append(c.values, g.ColTotals...)
+	if g.RowTotals != nil {
+		for i := 0; i < rows; i++ {
+			rel := warehouse.Relation{Total: rows*cols + i}
+			for j := 0; j < cols; j++ {
+				rel.Parts = append(rel.Parts, i*cols+j)
+			}
+			c.rels = append(c.rels, rel)
+		}
+	}
+	if g.ColTotals != nil {
+		for j := 0; j < cols; j++ {
+			rel := warehouse.Relation{Total: rows*cols + len(g.RowTotals) + j}
+			for i := 0; i < rows; i++ {
+				rel.Parts = append(rel.Parts, i*cols+j)
+			}
+			c.rels = append(c.rels, rel)
+		}
+	}
+	if g.RowTotals != nil && g.ColTotals != nil {
+		grand := len(c.values)
+		c.values = append(c.values, g.Total)
+		byRow, byCol := warehouse.Relation{Total: grand}, warehouse.Relation{Total: grand}
+		for i := 0; i < rows; i++ {
+			byRow.Parts = append(byRow.Parts, rows*cols+i)
+		}
+		for j := 0; j < cols; j++ {
+			byCol.Parts = append(byCol.Parts, rows*cols+len(g.RowTotals)+j)
+		}
+		c.rels = append(c.rels, byRow, byCol)
+	}
+	return c
+}
+
+// randomGrid makes a grid of mostly small counts with the totals it asks for.
+func randomGrid(r *rand.Rand, rows, cols int, rowTotals, colTotals bool) warehouse.Grid {
+	g := warehouse.Grid{Cells: make([][]int64, rows)}
+	for i := range g.Cells {
+		g.Cells[i] = make([]int64, cols)
+		for j := range g.Cells[i] {
+			switch r.IntN(4) {
+			case 0:
+				g.Cells[i][j] = 0
+			case 1, 2:
+				g.Cells[i][j] = int64(1 + r.IntN(6))
+			default:
+				g.Cells[i][j] = int64(r.IntN(40))
+			}
+		}
+	}
+	if rowTotals {
+		g.RowTotals = make([]int64, rows)
+	}
+	if colTotals {
+		g.ColTotals = make([]int64, cols)
+	}
+	for i := range g.Cells {
+		for j, v := range g.Cells[i] {
+			if rowTotals {
+				g.RowTotals[i] += v
+			}
+			if colTotals {
+				g.ColTotals[j] += v
+			}
+			g.Total += v
+		}
+	}
+	return g
+}
+
+// TestSuppressGridUnrecoverable protects many random grids and audits each result: every
+// small count is hidden, and no hidden cell follows from the totals beside it.
+func TestSuppressGridUnrecoverable(t *testing.T) {
+	r := rand.New(rand.NewPCG(25, 2019))
+	for n := 0; n < 400; n++ {
+		rows, cols := 1+r.IntN(5), 1+r.IntN(5)
+		rowTotals, colTotals := r.IntN(4) != 0, r.IntN(4) != 0
+		g := randomGrid(r, rows, cols, rowTotals, colTotals)
+		name := fmt.Sprintf("%d_%dx%d_rowtotals=%v_coltotals=%v", n, rows, cols, rowTotals, colTotals)
+		t.Run(name, func(t *testing.T) {
+			got, err := warehouse.SuppressGrid(g, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var st []warehouse.Suppression
+			for _, row := range got.Cells {
+				st = append(st, row...)
+			}
+			st = append(st, got.RowTotals...)
+			st = append(st, got.ColTotals...)
+			if rowTotals && colTotals {
+				st = append(st, got.Total)
+			}
+			audit(t, gridCase(name, g), st, 5)
+		})
+	}
+}
+
+// TestSuppressNestedTables protects tables with three dimensions and subtotals, the shape
+// of the Doorstroompunt export (gemeenten × rows with subtotals × columns with a total,
+// and a region that adds up the gemeenten), where a cell sits in three equations.
+func TestSuppressNestedTables(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 25))
+	for n := 0; n < 60; n++ {
+		c := nestedCase(r, 2+r.IntN(6))
+		c.name = fmt.Sprintf("%d_%d_gemeenten", n, (len(c.values)/9)-1)
+		t.Run(c.name, func(t *testing.T) {
+			st, err := warehouse.Suppress(c.values, c.rels, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			audit(t, c, st, 5)
+		})
+	}
+}
+
+// nestedCase builds areas (gemeenten, then the region as their sum) × rows a, b, sub = a+b,
+// c, tot = sub + c × columns x, y, tot = x + y: nine cells per area.
+func nestedCase(r *rand.Rand, gemeenten int) suppressCase {
+	const rows, cols = 5, 3
+	idx := func(area, row, col int) int { return area*rows*cols + row*cols + col }
+	areas := gemeenten + 1
+	c := suppressCase{values: make([]int64, areas*rows*cols)}
+	for a := 0; a < gemeenten; a++ {
+		for _, row := range []int{0, 1, 3} {
+			for col := 0; col < 2; col++ {
+				v := int64(r.IntN(8))
+				if r.IntN(3) == 0 {
+					v = int64(r.IntN(30))
+				}
+				c.values[idx(a, row, col)] = v
+			}
+		}
+	}
+	region := gemeenten
+	for a := 0; a <= gemeenten; a++ {
+		for col := 0; col < 2; col++ {
+			if a == region {
+				for _, row := range []int{0, 1, 3} {
+					for g := 0; g < gemeenten; g++ {
+						c.values[idx(a, row, col)] += c.values[idx(g, row, col)]
+					}
+				}
+			}
+			c.values[idx(a, 2, col)] = c.values[idx(a, 0, col)] + c.values[idx(a, 1, col)]
+			c.values[idx(a, 4, col)] = c.values[idx(a, 2, col)] + c.values[idx(a, 3, col)]
+		}
+		for row := 0; row < rows; row++ {
+			c.values[idx(a, row, 2)] = c.values[idx(a, row, 0)] + c.values[idx(a, row, 1)]
+		}
+	}
+	for a := 0; a < areas; a++ {
+		for col := 0; col < cols; col++ {
+			c.rels = append(c.rels,
+				warehouse.Relation{Total: idx(a, 2, col), Parts: []int{idx(a, 0, col), idx(a, 1, col)}},
+				warehouse.Relation{Total: idx(a, 4, col), Parts: []int{idx(a, 2, col), idx(a, 3, col)}})
+		}
+		for row := 0; row < rows; row++ {
+			c.rels = append(c.rels, warehouse.Relation{Total: idx(a, row, 2), Parts: []int{idx(a, row, 0), idx(a, row, 1)}})
+		}
+	}
+	for row := 0; row < rows; row++ {
+		for col := 0; col < cols; col++ {
+			rel := warehouse.Relation{Total: idx(region, row, col)}
+			for g := 0; g < gemeenten; g++ {
+				rel.Parts = append(rel.Parts, idx(g, row, col))
+			}
+			c.rels = append(c.rels, rel)
+		}
+	}
+	return c
+}
+
+// audit checks a protected table: small counts hidden as such, nothing else marked
+// small, and for every hidden cell the linear equations of the relations, with the
+// shown cells filled in, leave it undetermined. That is checked by brute force in
+// exact rational arithmetic, by another route than Suppress takes: hidden cell k is
+// determined exactly when the unit vector e_k is a combination of the equations'
+// rows, i.e. when A^T·y = e_k has a solution (A: relations × hidden cells). All the
+// systems are solved at once, eliminating [A^T | I].
+func audit(t *testing.T, c suppressCase, st []warehouse.Suppression, threshold int64) {
+	t.Helper()
+	if len(st) != len(c.values) {
+		t.Fatalf("got %d suppression flags for %d values", len(st), len(c.values))
+	}
+	var hidden []int
+	for i, v := range c.values {
+		small := v >= 1 && v < threshold
+		switch {
+		case small && st[i] != warehouse.SuppressedSmall:
+			t.Errorf("cell %d = %d: got %v, want SuppressedSmall", i, v, st[i])
+		case !small && st[i] == warehouse.SuppressedSmall:
+			t.Errorf("cell %d = %d is not small but marked SuppressedSmall", i, v)
+		}
+		if st[i].Hidden() {
+			hidden = append(hidden, i)
+		}
+	}
+	for _, k := range determined(c.rels, hidden) {
+		t.Errorf("hidden cell %d (value %d) can be recovered from the totals", k, c.values[k])
+	}
+	if t.Failed() {
+		t.Logf("values %v\nflags  %v", c.values, st)
+	}
+}
+
+// determined lists the hidden cells whose value the relations fix, given the others.
+func determined(rels []warehouse.Relation, hidden []int) []int {
+	n := len(hidden)
+	row := map[int]int{}
+	for j, i := range hidden {
+		row[i] = j
+	}
+	var cols []map[int]int64 // the columns of A^T: per relation, its hidden cells (±1)
+	for _, rel := range rels {
+		col := map[int]int64{}
+		if j, ok := row[rel.Total]; ok {
+			col[j] = 1
+		}
+		for _, p := range rel.Parts {
+			if j, ok := row[p]; ok {
+				col[j] = -1
+			}
+		}
+		if len(col) > 0 {
+			cols = append(cols, col)
+		}
+	}
+	m := len(cols)
+	// M = [A^T | I]: n rows, m + n columns, sparse (only non-zero entries are kept).
+	M := make([]map[int]*big.Rat, n)
+	for j := range M {
+		M[j] = map[int]*big.Rat{m + j: big.NewRat(1, 1)}
+	}
+	for r, col := range cols {
+		for j, v := range col {
+			M[j][r] = big.NewRat(v, 1)
+		}
+	}
+	pivotRow := 0
+	for col := 0; col < m && pivotRow < n; col++ {
+		p := -1
+		for i := pivotRow; i < n; i++ {
+			if v, ok := M[i][col]; ok && v.Sign() != 0 {
+				p = i
+				break
+			}
+		}
+		if p < 0 {
+			continue
+		}
+		M[pivotRow], M[p] = M[p], M[pivotRow]
+		for i := pivotRow + 1; i < n; i++ {
+			v, ok := M[i][col]
+			if !ok || v.Sign() == 0 {
+				continue
+			}
+			f := new(big.Rat).Quo(v, M[pivotRow][col])
+			for k, x := range M[pivotRow] {
+				y := new(big.Rat).Mul(f, x)
+				if old, ok := M[i][k]; ok {
+					y.Sub(old, y)
+				} else {
+					y.Neg(y)
+				}
+				if y.Sign() == 0 {
+					delete(M[i], k)
+				} else {
+					M[i][k] = y
+				}
+			}
+		}
+		pivotRow++
+	}
+	// Rows from pivotRow on are zero in the A^T part; A^T·y = e_k is solvable exactly
+	// when column m+k is zero in those rows too.
+	var out []int
+	for k := 0; k < n; k++ {
+		solvable := true
+		for i := pivotRow; i < n; i++ {
+			if v, has := M[i][m+k]; has && v.Sign() != 0 {
+				solvable = false
+				break
+			}
+		}
+		if solvable {
+			out = append(out, hidden[k])
+		}
+	}
+	return out
+}
+
+// TestAuditDetects checks that the audit above notices a recoverable cell, so that its
+// silence means something.
+func TestAuditDetects(t *testing.T) {
+	// 2 × 2 with row and column totals and a grand total: cells 0..3, row totals 4, 5,
+	// column totals 6, 7, grand total 8.
+	c := gridCase("2x2", warehouse.Grid{Cells: [][]int64{{3, 8}, {9, 10}}, RowTotals: []int64{11, 19}, ColTotals: []int64{12, 18}, Total: 30})
+	for _, tc := range []struct {
+		hidden []int
+		want   string
+	}{
+		{[]int{0}, "[0]"},                     // alone in its row: 11 − 8
+		{[]int{0, 1}, "[0 1]"},                // both of a row: each from its column
+		{[]int{0, 1, 2, 3}, "[]"},             // the cycle of the four cells
+		{[]int{0, 1, 4, 5, 8}, "[0 1 4 5 8]"}, // the top row and every row total: columns give them
+		{[]int{0, 3, 4, 5, 6, 7}, "[]"},       // corners and all margins but the grand total
+	} {
+		if got := fmt.Sprint(determined(c.rels, tc.hidden)); got != tc.want {
+			t.Errorf("hidden %v: determined %s, want %s", tc.hidden, got, tc.want)
+		}
+	}
+}
+
+// TestSuppressBounds pins down cases that the linear equations alone leave open but a
+// reader can still settle from what "<5" tells.
+func TestSuppressBounds(t *testing.T) {
+	S, C, H := warehouse.Shown, warehouse.SuppressedComplementary, warehouse.SuppressedSmall
+	for _, tc := range []struct {
+		name string
+		g    warehouse.Grid
+		want []warehouse.Suppression // cells, then the column total
+	}{
+		{
+			// 4 + 4 = 28 − 20: both hidden cells lie in 1…4 and add up to 8, so both are 4.
+			name: "two small cells at their maximum",
+			g:    warehouse.Grid{Cells: [][]int64{{4}, {4}, {20}}, ColTotals: []int64{28}},
+			want: []warehouse.Suppression{H, H, C, S},
+		},
+		{
+			// 1 + 1 = 11 − 9: both are 1.
+			name: "two small cells at their minimum",
+			g:    warehouse.Grid{Cells: [][]int64{{1}, {1}, {9}}, ColTotals: []int64{11}},
+			want: []warehouse.Suppression{H, H, C, S},
+		},
+		{
+			// Hiding 5 beside 1 would do against the equation (1 + 5 = 36 − 30), but a
+			// complementary cell is 0 or at least 5 and a small one at least 1, so the
+			// two would be 1 and 5: 30 is hidden instead.
+			name: "complement at the threshold",
+			g:    warehouse.Grid{Cells: [][]int64{{1}, {5}, {30}}, ColTotals: []int64{36}},
+			want: []warehouse.Suppression{H, S, C, S},
+		},
+		{
+			// 3 + 4 = 7 and 3 + 4 + 30: no bound settles either; nothing more is hidden.
+			name: "two small cells in between",
+			g:    warehouse.Grid{Cells: [][]int64{{3}, {4}, {30}}, ColTotals: []int64{37}},
+			want: []warehouse.Suppression{H, H, S, S},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := warehouse.SuppressGrid(tc.g, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var flags []warehouse.Suppression
+			for _, r := range got.Cells {
+				flags = append(flags, r...)
+			}
+			flags = append(flags, got.ColTotals...)
+			if fmt.Sprint(flags) != fmt.Sprint(tc.want) {
+				t.Errorf("got %v, want %v", flags, tc.want)
+			}
+			audit(t, gridCase(tc.name, tc.g), flags, 5)
+		})
+	}
+}
+
+// TestSuppressExamples pins the choices on small tables a reader can check by hand.
+func TestSuppressExamples(t *testing.T) {
+	S, C, H := warehouse.Shown, warehouse.SuppressedComplementary, warehouse.SuppressedSmall
+	for _, tc := range []struct {
+		name string
+		g    warehouse.Grid
+		want warehouse.GridSuppression
+	}{
+		{
+			name: "nothing small",
+			g:    warehouse.Grid{Cells: [][]int64{{10, 0}, {7, 12}}, RowTotals: []int64{10, 19}, ColTotals: []int64{17, 12}, Total: 29},
+			want: warehouse.GridSuppression{Cells: [][]warehouse.Suppression{{S, S}, {S, S}}, RowTotals: []warehouse.Suppression{S, S}, ColTotals: []warehouse.Suppression{S, S}, Total: S},
+		},
+		{
+			// 3 alone in its row and column: hiding the next-smallest of its row (8) leaves
+			// its column with one hidden cell, so the next-smallest there (9) goes too,
+			// and then 8's column (10 is smaller than 11 in its row).
+			name: "one small cell",
+			g: warehouse.Grid{Cells: [][]int64{{3, 8, 20}, {9, 10, 30}}, RowTotals: []int64{31, 49},
+				ColTotals: []int64{12, 18, 50}, Total: 80},
+			want: warehouse.GridSuppression{Cells: [][]warehouse.Suppression{{H, C, S}, {C, C, S}},
+				RowTotals: []warehouse.Suppression{S, S}, ColTotals: []warehouse.Suppression{S, S, S}, Total: S},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := warehouse.SuppressGrid(tc.g, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Errorf("got  %v\nwant %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestSuppressErrors checks the inputs Suppress refuses.
+func TestSuppressErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		values    []int64
+		rels      []warehouse.Relation
+		threshold int
+	}{
+		{"threshold 0", []int64{1}, nil, 0},
+		{"negative value", []int64{-1}, nil, 5},
+		{"cell out of range", []int64{1, 2}, []warehouse.Relation{{Total: 0, Parts: []int{2}}}, 5},
+		{"cell twice", []int64{2, 1}, []warehouse.Relation{{Total: 0, Parts: []int{1, 1}}}, 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := warehouse.Suppress(tc.values, tc.rels, tc.threshold); err == nil {
+				t.Errorf("Suppress: no error, want one")
+			}
+		})
+	}
+	if _, err := warehouse.SuppressGrid(warehouse.Grid{Cells: [][]int64{{1, 2}, {3}}}, 5); err == nil {
+		t.Errorf("SuppressGrid with a ragged grid: no error, want one")
+	}
+}
