@@ -129,6 +129,33 @@ type expectedCell struct {
 // with an optional sixth column `toelichting` saying why the value is what it is.
 func readExpected(t *testing.T, path string) []expectedCell {
 	t.Helper()
+	var out []expectedCell
+	for _, r := range readMachineForm(t, path, "schooljaar;tabel;rij;kolom;waarde") {
+		c := expectedCell{line: r.line, schooljaar: r.key[0], tabel: r.key[1], rij: r.key[2], kolom: r.key[3], absent: r.absent, why: r.why}
+		if !r.absent {
+			var err error
+			if c.waarde, err = warehouse.ParseNumber(r.value); err != nil {
+				t.Fatalf("%s:%d: %v", path, r.line, err)
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// machineRow is one line of an expected.csv in a machine form: four key columns, the
+// value ("-" when the cell must be absent) and an optional toelichting.
+type machineRow struct {
+	line   int
+	key    [4]string
+	value  string
+	absent bool
+	why    string
+}
+
+// readMachineForm reads an expected.csv whose first five header columns are header.
+func readMachineForm(t *testing.T, path, header string) []machineRow {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -137,14 +164,14 @@ func readExpected(t *testing.T, path string) []expectedCell {
 	r := csv.NewReader(f)
 	r.Comma = ';'
 	r.FieldsPerRecord = -1
-	header, err := r.Read()
+	head, err := r.Read()
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-	if got := strings.Join(header[:min(5, len(header))], ";"); got != "schooljaar;tabel;rij;kolom;waarde" {
-		t.Fatalf("%s: header %q, want schooljaar;tabel;rij;kolom;waarde[;toelichting]", path, got)
+	if got := strings.Join(head[:min(5, len(head))], ";"); got != header {
+		t.Fatalf("%s: header %q, want %s[;toelichting]", path, got, header)
 	}
-	var out []expectedCell
+	var out []machineRow
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -157,16 +184,11 @@ func readExpected(t *testing.T, path string) []expectedCell {
 		if len(rec) < 5 {
 			t.Fatalf("%s:%d: %d fields, want at least 5", path, line, len(rec))
 		}
-		c := expectedCell{line: line, schooljaar: rec[0], tabel: rec[1], rij: rec[2], kolom: rec[3]}
+		row := machineRow{line: line, key: [4]string{rec[0], rec[1], rec[2], rec[3]}, value: rec[4], absent: rec[4] == "-"}
 		if len(rec) > 5 {
-			c.why = rec[5]
+			row.why = rec[5]
 		}
-		if rec[4] == "-" {
-			c.absent = true
-		} else if c.waarde, err = warehouse.ParseNumber(rec[4]); err != nil {
-			t.Fatalf("%s:%d: %v", path, line, err)
-		}
-		out = append(out, c)
+		out = append(out, row)
 	}
 	if len(out) == 0 {
 		t.Fatalf("%s: no cells to check", path)

@@ -2,10 +2,7 @@ package warehouse_test
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
-	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -79,47 +76,16 @@ type leerplichtExpected struct {
 // schooljaar;gemeente;onderwijssoort;indicator;waarde, with a sixth column toelichting.
 func readLeerplichtExpected(t *testing.T, path string) []leerplichtExpected {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.Comma = ';'
-	r.FieldsPerRecord = -1
-	header, err := r.Read()
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	if got := strings.Join(header[:min(5, len(header))], ";"); got != "schooljaar;gemeente;onderwijssoort;indicator;waarde" {
-		t.Fatalf("%s: header %q, want schooljaar;gemeente;onderwijssoort;indicator;waarde[;toelichting]", path, got)
-	}
 	var out []leerplichtExpected
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		line, _ := r.FieldPos(0)
-		if len(rec) < 5 {
-			t.Fatalf("%s:%d: %d fields, want at least 5", path, line, len(rec))
-		}
-		c := leerplichtExpected{line: line, schooljaar: rec[0], gemeente: rec[1], onderwijssoort: rec[2], indicator: rec[3]}
-		if len(rec) > 5 {
-			c.why = rec[5]
-		}
-		if rec[4] == "-" {
-			c.absent = true
-		} else if c.waarde, err = strconv.ParseInt(rec[4], 10, 64); err != nil {
-			t.Fatalf("%s:%d: %v", path, line, err)
+	for _, r := range readMachineForm(t, path, "schooljaar;gemeente;onderwijssoort;indicator;waarde") {
+		c := leerplichtExpected{line: r.line, schooljaar: r.key[0], gemeente: r.key[1], onderwijssoort: r.key[2], indicator: r.key[3], absent: r.absent, why: r.why}
+		if !r.absent {
+			var err error
+			if c.waarde, err = strconv.ParseInt(r.value, 10, 64); err != nil {
+				t.Fatalf("%s:%d: %v", path, r.line, err)
+			}
 		}
 		out = append(out, c)
-	}
-	if len(out) == 0 {
-		t.Fatalf("%s: no cells to check", path)
 	}
 	return out
 }
