@@ -31,6 +31,7 @@ browser-deps:
 bench: demo
 	./$(BIN) bench
 	./$(BIN) bench-api --db $(DATA)/leerplein.duckdb
+	./$(BIN) bench-readers --data $(DATA)
 
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt: $$out"; exit 1; fi

@@ -50,6 +50,7 @@ func commands() []command {
 		{"demo", "generate synthetic exports and load them (used by make run)", cmdDemo},
 		{"bench", "measure the loader against DuckDB's own CSV reader (make bench)", cmdBench},
 		{"bench-read-csv", "internal: step (a) of the bench", cmdBenchReadCSV},
+		{"bench-readers", "measure a scheduled load with and without 20 KPI readers (make bench)", cmdBenchReaders},
 		{"serve", "serve the KPI API, the Grafana datasource and the dashboard", cmdServe},
 		{"token create", "create a bearer token for the API or Grafana (shown once)", cmdTokenCreate},
 		{"token revoke", "revoke the tokens of a name (with the server stopped)", cmdTokenRevoke},
