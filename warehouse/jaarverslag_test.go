@@ -143,6 +143,26 @@ func readExpected(t *testing.T, path string) []expectedCell {
 	return out
 }
 
+// openEmpty opens an in-memory warehouse, closed when the test ends.
+func openEmpty(t *testing.T) *warehouse.DB {
+	t.Helper()
+	db, err := warehouse.Open(context.Background(), ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// loadRegion runs the loader over an empty inbox: the warehouse gets the region
+// configuration and no facts.
+func loadRegion(t *testing.T, db *warehouse.DB) {
+	t.Helper()
+	if _, err := etl.Run(context.Background(), db, etl.Options{Inbox: t.TempDir(), Key: testKey, Job: "test"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // machineRow is one line of an expected.csv in a machine form: four key columns, the
 // value ("-" when the cell must be absent) and an optional toelichting.
 type machineRow struct {
@@ -200,14 +220,8 @@ func readMachineForm(t *testing.T, path, header string) []machineRow {
 // the layout, in print order, as 0 — and no tabel7 rows, as nothing was delivered.
 func TestJaarverslagComplete(t *testing.T) {
 	ctx := context.Background()
-	db, err := warehouse.Open(ctx, ":memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := etl.Run(ctx, db, etl.Options{Inbox: t.TempDir(), Key: testKey, Job: "test"}); err != nil {
-		t.Fatal(err)
-	}
+	db := openEmpty(t)
+	loadRegion(t, db)
 	cells, err := db.Jaarverslag(ctx, "2018-2019")
 	if err != nil {
 		t.Fatal(err)
@@ -246,17 +260,11 @@ func TestJaarverslagComplete(t *testing.T) {
 // TestJaarverslagErrors checks the errors a caller can act on.
 func TestJaarverslagErrors(t *testing.T) {
 	ctx := context.Background()
-	db, err := warehouse.Open(ctx, ":memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openEmpty(t)
 	if _, err := db.Jaarverslag(ctx, "2018-2019"); !errors.Is(err, warehouse.ErrNoRegion) {
 		t.Errorf("Jaarverslag before any load: err = %v, want ErrNoRegion", err)
 	}
-	if _, err := etl.Run(ctx, db, etl.Options{Inbox: t.TempDir(), Key: testKey, Job: "test"}); err != nil {
-		t.Fatal(err)
-	}
+	loadRegion(t, db)
 	for _, sj := range []string{"", "2018", "2018/2019", "2018-19", "2018-2020", "2019-2018", " 2018-2019", "1800-1801"} {
 		t.Run(sj, func(t *testing.T) {
 			if _, err := db.Jaarverslag(ctx, sj); !errors.Is(err, warehouse.ErrInvalidSchooljaar) {

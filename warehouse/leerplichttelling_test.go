@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hetleerplein/leerplein/etl"
 	"github.com/hetleerplein/leerplein/warehouse"
 )
 
@@ -95,14 +94,8 @@ func readLeerplichtExpected(t *testing.T, path string) []leerplichtExpected {
 // GM0393 (tot 31 December 2018) in 2018-2019 and not in 2019-2020.
 func TestLeerplichttellingComplete(t *testing.T) {
 	ctx := context.Background()
-	db, err := warehouse.Open(ctx, ":memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := etl.Run(ctx, db, etl.Options{Inbox: t.TempDir(), Key: testKey, Job: "test"}); err != nil {
-		t.Fatal(err)
-	}
+	db := openEmpty(t)
+	loadRegion(t, db)
 	perGebied := 0
 	for _, ind := range warehouse.LeerplichtIndicatoren() {
 		if ind.PerOnderwijssoort {
@@ -156,17 +149,11 @@ func TestLeerplichttellingComplete(t *testing.T) {
 // TestLeerplichttellingErrors checks the errors a caller can act on.
 func TestLeerplichttellingErrors(t *testing.T) {
 	ctx := context.Background()
-	db, err := warehouse.Open(ctx, ":memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openEmpty(t)
 	if _, err := db.Leerplichttelling(ctx, "2018-2019"); !errors.Is(err, warehouse.ErrNoRegion) {
 		t.Errorf("Leerplichttelling before any load: err = %v, want ErrNoRegion", err)
 	}
-	if _, err := etl.Run(ctx, db, etl.Options{Inbox: t.TempDir(), Key: testKey, Job: "test"}); err != nil {
-		t.Fatal(err)
-	}
+	loadRegion(t, db)
 	for _, sj := range []string{"", "2018", "2018-2020", "1800-1801"} {
 		t.Run(sj, func(t *testing.T) {
 			if _, err := db.Leerplichttelling(ctx, sj); !errors.Is(err, warehouse.ErrInvalidSchooljaar) {
