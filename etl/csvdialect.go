@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
@@ -333,6 +334,10 @@ type csvLayout struct {
 	QuotedNewlines bool           // a record spans lines: read_csv needs parallel=false with null_padding
 	Shifts         []lineShift    // record→line map: the first record and each one after a blank line or a multi-line record
 	Ragged         []raggedRecord // records with missing fields or surplus values
+	// EdgeSpace is false when no value can start or end with white space: no white space
+	// character (unicode.IsSpace, as the validation trims) stands next to a separator, a
+	// quote, a line end or the start of a line. The validation then skips its trim.
+	EdgeSpace bool
 }
 
 // lineShift says that data record Record (1-based, as row_number() over () counts them)
@@ -443,6 +448,9 @@ func (s *layoutScanner) feed(b []byte) {
 			body, end = body[:len(body)-1], "\r\n"
 		}
 		if bytes.IndexByte(body, '"') < 0 && bytes.IndexByte(body, '\r') < 0 {
+			if !s.layout.EdgeSpace {
+				s.layout.EdgeSpace = edgeSpace(body, s.delim)
+			}
 			if s.firstEnd == "" {
 				s.firstEnd = end
 			}
@@ -459,9 +467,65 @@ func (s *layoutScanner) feed(b []byte) {
 			return
 		}
 	}
+	if !s.layout.EdgeSpace {
+		s.layout.EdgeSpace = edgeSpace(b, s.delim)
+	}
 	for _, c := range b {
 		s.step(c)
 	}
+}
+
+// suspect marks the bytes that may belong to a white space character other than a line
+// end: ASCII tab, vertical tab, form feed and space, and every byte of a multi-byte
+// UTF-8 sequence (U+0085, U+00A0, U+2000 … U+3000).
+var suspect = func() (t [256]bool) {
+	for _, c := range []byte{'\t', '\v', '\f', ' '} {
+		t[c] = true
+	}
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = true
+	}
+	return t
+}()
+
+// edgeSpace reports whether a white space character stands next to a value's edge in b:
+// at its start or end, or beside a separator, a CR or an LF; on a line with a quote, any
+// white space counts. It may say yes where no value has edge white space (a chunk cut
+// mid-line, a space inside a quoted value), never the reverse; that is all the
+// validation needs to skip its trim safely.
+func edgeSpace(b []byte, delim byte) bool {
+	i := 0
+	for i < len(b) && !suspect[b[i]] {
+		i++
+	}
+	if i == len(b) {
+		return false
+	}
+	space := func(r rune) bool { return unicode.IsSpace(r) && r != '\r' && r != '\n' }
+	if bytes.IndexByte(b, '"') >= 0 {
+		// Quotes: DuckDB's reading of text around them is intricate; any white space
+		// on such a line counts.
+		return bytes.ContainsFunc(b[i:], space)
+	}
+	edge := func(c byte) bool { return c == delim || c == '\r' || c == '\n' }
+	if r, _ := utf8.DecodeRune(b); space(r) {
+		return true
+	}
+	if r, _ := utf8.DecodeLastRune(b); space(r) {
+		return true
+	}
+	for i, c := range b {
+		if !edge(c) {
+			continue
+		}
+		if r, _ := utf8.DecodeLastRune(b[:i]); space(r) {
+			return true
+		}
+		if r, _ := utf8.DecodeRune(b[i+1:]); space(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // step scans one byte.
@@ -482,8 +546,10 @@ func (s *layoutScanner) step(c byte) {
 		case '\n':
 			s.line++
 			s.layout.QuotedNewlines = true
+			s.layout.EdgeSpace = true // a line break in a value may stand at its edge
 		case '\r':
 			s.pendingCR = true // a line end only for firstEnd; counted at the LF, if any
+			s.layout.EdgeSpace = true
 		}
 		s.value(c)
 		return
@@ -548,6 +614,9 @@ func (s *layoutScanner) endField() {
 // took the LF as part of that line end.
 func (s *layoutScanner) resolveCR(lf bool) bool {
 	s.pendingCR = false
+	if !lf {
+		s.layout.EdgeSpace = true // DuckDB may keep a lone CR in a value
+	}
 	if s.firstEnd == "" {
 		s.firstEnd = "\r"
 		if lf {

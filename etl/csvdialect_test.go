@@ -442,6 +442,7 @@ func TestScanCSVLayout(t *testing.T) {
 			if err != nil {
 				t.Fatalf("scanCSVLayout() error = %v", err)
 			}
+			got.EdgeSpace = false // TestEdgeSpace and FuzzCSVLayoutDuckDB cover it
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("scanCSVLayout() = %+v\nwant             %+v", got, tt.want)
 			}
@@ -461,7 +462,7 @@ func TestScanCSVLayoutLongLines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := csvLayout{Records: 3, QuotedNewlines: true, Shifts: []lineShift{{1, 2}, {2, 4}, {3, 6}}, Ragged: []raggedRecord{{3, 6, 3}}}
+	want := csvLayout{Records: 3, QuotedNewlines: true, Shifts: []lineShift{{1, 2}, {2, 4}, {3, 6}}, Ragged: []raggedRecord{{3, 6, 3}}, EdgeSpace: true}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("scanCSVLayout() = %+v, want %+v", got, want)
 	}
@@ -773,6 +774,9 @@ func FuzzCSVLayoutDuckDB(f *testing.F) {
 		",\"\"0\n0",
 		"a;b\n1; \"x;y\"\n2;  \"x\ny\"\n3;x \"y;z\"\n4;\"x\" ;5\n",
 		"a;b\n1;2;\n3;4;;\n5;6;x\n7;8;\"\"\n9;10; \n11;12;\"\"\"\"\n",
+		"a;b\n1;x\u00a0\n2;\u2003y\n3;\"z \"\n4;Haarlemmerliede en Spaarnwoude\n",
+		"a\tb\n1\t x\n2\tcaf\u00e9\n",
+		"a;b\r\n1;\"x\r\n y\"\r\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -801,16 +805,25 @@ func FuzzCSVLayoutDuckDB(f *testing.F) {
 		for i := range d.Header {
 			cols[i] = fmt.Sprintf("'c%d': 'VARCHAR'", i)
 		}
-		var n int
-		err = db.QueryRow(fmt.Sprintf(`select count(*) from read_csv('%s', delim = '%s', quote = '"',
+		// padded counts the values with white space at an edge, which the validation
+		// trims; the scan must not call a file free of them when it is not.
+		padded := make([]string, len(d.Header))
+		for i := range d.Header {
+			padded[i] = fmt.Sprintf("c%[1]d <> trim(c%[1]d, %[2]s)", i, sqlString(whiteSpace))
+		}
+		var n, nPadded int
+		err = db.QueryRow(fmt.Sprintf(`select count(*), count(*) filter (where %s) from read_csv('%s', delim = '%s', quote = '"',
 			escape = '"', header = true, auto_detect = false, columns = {%s}, null_padding = true,
-			strict_mode = false, parallel = false)`,
-			strings.ReplaceAll(path, "'", "''"), string(d.Delimiter), strings.Join(cols, ", "))).Scan(&n)
+			strict_mode = false, parallel = false)`, strings.Join(padded, " or "),
+			strings.ReplaceAll(path, "'", "''"), string(d.Delimiter), strings.Join(cols, ", "))).Scan(&n, &nPadded)
 		if err != nil {
 			t.Skipf("read_csv cannot read %q: %v", data, err)
 		}
 		if n != layout.Records {
 			t.Errorf("read_csv gave %d rows of %q, scanCSVLayout counted %d records", n, data, layout.Records)
+		}
+		if nPadded > 0 && !layout.EdgeSpace {
+			t.Errorf("read_csv gave %d rows of %q with a value starting or ending in white space, scanCSVLayout saw none", nPadded, data)
 		}
 
 		// Where DuckDB's strict reading copes with the file, the records it rejects for
@@ -859,4 +872,61 @@ func FuzzCSVLayoutDuckDB(f *testing.F) {
 			t.Errorf("read_csv rejected lines %q of %q for their fields, scanCSVLayout found %q ragged", rejected, data, want)
 		}
 	})
+}
+
+func TestEdgeSpace(t *testing.T) {
+	tests := []struct {
+		name, line string
+		delim      byte
+		want       bool
+	}{
+		{"plain values", "M1;100000009;01-01-1998;GM0392\r\n", ';', false},
+		{"space inside a value", "M1;Haarlemmerliede en Spaarnwoude;x\n", ';', false},
+		{"accented letters", "café;Zoë;ü\n", ';', false},
+		{"space after a separator", "M1; GM0392\n", ';', true},
+		{"space before a separator", "M1 ;GM0392\n", ';', true},
+		{"space at the start of the line", " M1;GM0392\n", ';', true},
+		{"space at the end of the line", "M1;GM0392 \r\n", ';', true},
+		{"tab at the end of the line", "M1;GM0392\t\n", ';', true},
+		{"no-break space at the end", "M1;GM0392\u00a0\n", ';', true},
+		{"em space at the start of a value", "M1;\u2003GM0392\n", ';', true},
+		{"ideographic space before a separator", "M1\u3000;GM0392\n", ';', true},
+		{"space inside quotes at the edge", "M1;\"GM0392 \"\n", ';', true},
+		{"tab as the separator", "M1\tGM0392\r\n", '\t', false},
+		{"space next to a tab separator", "M1\t GM0392\n", '\t', true},
+		{"no-break space inside a value", "M1;a\u00a0b\n", ';', false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := edgeSpace([]byte(tt.line), tt.delim); got != tt.want {
+				t.Errorf("edgeSpace(%q) = %v, want %v", tt.line, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestEdgeSpaceTrimsDeepInFile checks the loader still trims a padded value that stands
+// far down a large file, after many clean lines.
+func TestEdgeSpaceTrimsDeepInFile(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("melding_id;bsn\n")
+	for i := range 20000 {
+		fmt.Fprintf(&b, "M%d;100000009\n", i)
+	}
+	b.WriteString("M-last;\u00a0100000009\n")
+	path := filepath.Join(t.TempDir(), "x.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d, err := sniffCSV(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	layout, err := scanCSVLayout(path, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !layout.EdgeSpace {
+		t.Errorf("scanCSVLayout: EdgeSpace = false for a file whose last value starts with a no-break space")
+	}
 }

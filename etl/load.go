@@ -260,7 +260,7 @@ func (l *loader) load(ctx context.Context, f feed, in inboxFile, sum string, res
 	}
 	l.progress(in.name, 2, "validating")
 	t0 := time.Now()
-	if _, err := conn.ExecContext(ctx, typedSQL(f, st.source, st.present, l.opts.Region)); err != nil {
+	if _, err := conn.ExecContext(ctx, typedSQL(f, st.source, st.present, l.opts.Region, st.layout == nil || st.layout.EdgeSpace)); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

@@ -179,6 +179,11 @@ func stageCSV(f feed, path string) (*staged, error) {
 		return nil, reject("%d of %d rows have a different number of fields than the header (%d), the first on line %d with %d; check the separator and the quoting",
 			len(layout.Ragged), layout.Records, len(d.Header), r.Line, r.Fields)
 	}
+	if d.Encoding != encodingUTF8 {
+		// The scan saw the bytes before their conversion: a Windows-1252 no-break space
+		// is one byte that is no UTF-8 white space there.
+		layout.EdgeSpace = true
+	}
 	st.layout, st.fields = &layout, len(d.Header)
 	cols := make([]string, len(canon))
 	for i, c := range canon {

@@ -245,7 +245,11 @@ func typedColumn(c column) string {
 // _problems: null for a good row, else the list of (column_name, value, reason) of every
 // rule it breaks. One list column instead of a reason and a value per column keeps the
 // temp table small: most rows have no problem at all.
-func typedSQL(f feed, source string, present map[string]bool, region Region) string {
+//
+// trim says whether values may start or end with white space: when the loader has seen
+// that no value of the file does (csvLayout.EdgeSpace), the trim is skipped, which saves
+// a regular expression per value.
+func typedSQL(f feed, source string, present map[string]bool, region Region, trim bool) string {
 	var raw, trimmed, parsed, checked, judged, final, oks, problems []string
 	cross := map[string][]string{}
 	for _, cr := range crossRules(f) {
@@ -257,7 +261,11 @@ func typedSQL(f feed, source string, present map[string]bool, region Region) str
 			r = ident(c.name)
 		}
 		raw = append(raw, fmt.Sprintf("%s as r_%s", r, c.name))
-		trimmed = append(trimmed, fmt.Sprintf("%s as t_%s", trimSQL("r_"+c.name), c.name))
+		t := fmt.Sprintf("nullif(r_%s, '')", c.name)
+		if trim {
+			t = trimSQL("r_" + c.name)
+		}
+		trimmed = append(trimmed, fmt.Sprintf("%s as t_%s", t, c.name))
 		s := columnSQL(c, "t_"+c.name, "p_"+c.name, region)
 		parsed = append(parsed, "t_"+c.name, fmt.Sprintf("%s as p_%s", s.parsed, c.name))
 		checked = append(checked,
