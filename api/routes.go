@@ -20,6 +20,7 @@ var (
 	open       = access{}
 	anyRole    = access{min: roleBestuur}
 	anyRoleWeb = access{min: roleBestuur, browser: true}
+	analistUp  = access{min: roleAnalist}
 	beheerOnly = access{min: roleBeheer}
 )
 
@@ -40,6 +41,11 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/runs", beheerOnly, s.handle(s.listRuns)},
 		{"GET", "/api/v1/runs/:id", beheerOnly, s.handle(s.getRun)},
 		{"GET", "/api/v1/quarantine", beheerOnly, s.handle(s.listQuarantine)},
+		{"POST", "/api/v1/backup", beheerOnly, s.handle(s.backup)},
+
+		// Reports and exports as the CLI writes them (reports.go), for when the server holds the warehouse.
+		{"GET", "/api/v1/reports/jaarverslag", analistUp, s.handle(s.getJaarverslag)},
+		{"GET", "/api/v1/exports/:name", analistUp, s.handle(s.getExport)},
 		{"GET", "/metrics", open, s.prom.metricsHandler()},
 
 		// Grafana JSON datasource (grafana.go).

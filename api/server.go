@@ -37,6 +37,9 @@ type Config struct {
 	// Jobs is the scheduler, adapted by cmd (the api does not import etl). Nil: no
 	// jobs; /api/v1/jobs lists none and nothing is ever stale.
 	Jobs Jobs
+	// BackupDir is the only directory (with those below it) POST /api/v1/backup writes
+	// into. Default: backups beside the warehouse file.
+	BackupDir string
 	// Metrics is the registry /metrics serves; the server adds its HTTP and ledger
 	// series to it. Nil: a registry of its own with the Go and process collectors.
 	Metrics *prometheus.Registry

@@ -25,7 +25,8 @@ Maakt een consistente kopie van het warehouse: DIR/leerplein.duckdb (een bestaan
 kopie wordt nooit overschreven). Is het warehouse vrij, dan kopieert dit commando zelf;
 houdt een draaiende server het vast, dan vraagt het de server de kopie te maken
 (POST /api/v1/backup, token met rol beheer in $LEERPLEIN_TOKEN). DIR moet dan op de
-machine van de server liggen en voor de server schrijfbaar zijn.
+machine van de server liggen, onder backup_dir uit de configuratie (standaard: backups/
+naast het warehouse-bestand), en voor de server schrijfbaar zijn.
 
 Terugzetten: stop de server, zet de kopie op de plaats van het warehouse-bestand
 (en verwijder een eventueel <warehouse>.wal), start de server.
@@ -66,7 +67,7 @@ func cmdBackup(ctx context.Context, e env, args []string) error {
 			*dbPath = cfg.warehouse
 		}
 		if *server == "" {
-			*server = "http://" + cfg.listen
+			*server = listenURL(cfg.listen)
 		}
 	}
 	if *dbPath == "" {
@@ -82,10 +83,12 @@ func cmdBackup(ctx context.Context, e env, args []string) error {
 	db, err := warehouse.Open(ctx, *dbPath)
 	switch {
 	case errors.Is(err, warehouse.ErrLocked):
-		if *server == "" {
-			return fmt.Errorf("backup: %w; give --server URL to let the running server make the copy", err)
+		via := &viaServer{server: *server}
+		base, err := via.serverFor(e, err, "backup", args, "beheer")
+		if err != nil {
+			return err
 		}
-		path, err := backupViaServer(ctx, *server, e.getenv(TokenEnv), dir)
+		path, err := backupViaServer(ctx, base, e.getenv(TokenEnv), dir)
 		if err != nil {
 			return err
 		}

@@ -23,6 +23,7 @@ type fileConfig struct {
 	Listen        string      `yaml:"listen"`
 	Region        string      `yaml:"region"`
 	PseudoKeyFile string      `yaml:"pseudo_key_file"`
+	BackupDir     string      `yaml:"backup_dir"`
 	Jobs          []jobConfig `yaml:"jobs"`
 }
 
@@ -43,6 +44,7 @@ type config struct {
 	listen        string
 	region        string
 	pseudoKeyFile string
+	backupDir     string // the only directory (and below) the server writes backups into
 	jobs          []etl.Job
 }
 
@@ -82,6 +84,10 @@ func parseConfig(b []byte, base string) (config, error) {
 	c := config{warehouse: abs(fc.Warehouse), listen: fc.Listen, region: abs(fc.Region), pseudoKeyFile: abs(fc.PseudoKeyFile)}
 	if c.listen == "" {
 		c.listen = "127.0.0.1:8080"
+	}
+	c.backupDir = abs(fc.BackupDir)
+	if c.backupDir == "" {
+		c.backupDir = filepath.Join(filepath.Dir(c.warehouse), "backups")
 	}
 	known := etl.FeedNames()
 	for i, jc := range fc.Jobs {

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -24,25 +26,40 @@ func cmdETLRun(ctx context.Context, e env, args []string) error {
 	regio := fs.String("regio", "", "region file (gemeentecode;gemeente;subregio;…); default: the built-in region 25")
 	keyFile := fs.String("key-file", "", "file with the pseudonym key (default: $"+etl.KeyEnv+")")
 	verbose := fs.Bool("verbose", false, "log every step (with timings) to stderr")
+	via := addServerFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
 	if *inbox == "" {
 		return usageError{"etl run: --inbox is required"}
 	}
-	key, err := loadKey(e, *keyFile)
-	if err != nil {
+	if err := via.resolve(fs, dbPath); err != nil {
 		return err
 	}
-	region, err := loadRegion(*regio)
-	if err != nil {
-		return err
+	if via.cfg != nil && !flagGiven(fs, "regio") {
+		*regio = via.cfg.region
+	}
+	if via.cfg != nil && !flagGiven(fs, "key-file") {
+		*keyFile = via.cfg.pseudoKeyFile
+	}
+	// Through a running server neither key nor region is needed here.
+	key, keyErr := loadKey(e, *keyFile)
+	region, regionErr := loadRegion(*regio)
+	setupErr := cmp.Or(keyErr, regionErr)
+	if _, err := os.Stat(*dbPath); setupErr != nil && err != nil {
+		return setupErr // no warehouse yet, so no server holds it
 	}
 	db, err := warehouse.Open(ctx, *dbPath)
+	if errors.Is(err, warehouse.ErrLocked) {
+		return via.etlRun(ctx, e, err, args, *inbox)
+	}
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if setupErr != nil {
+		return setupErr
+	}
 	sum, err := etl.Run(ctx, db, etl.Options{
 		Inbox: *inbox, Key: key, Region: region, Job: "manual", Move: true,
 		Logger:   cliLogger(e, *verbose),

@@ -13,7 +13,7 @@ import (
 	"github.com/hetleerplein/leerplein/warehouse"
 )
 
-const exportFiguresUsage = `usage: leerplein export %s --schooljaar JJJJ-JJJJ [--db PATH] [--format csv|xlsx] [--out FILE] [--openbaar [--drempel 5]]
+const exportFiguresUsage = `usage: leerplein export %s --schooljaar JJJJ-JJJJ [--db PATH | --config FILE] [--format csv|xlsx] [--out FILE] [--openbaar [--drempel 5]] [--server URL]
 
 %s
 
@@ -26,6 +26,9 @@ const exportFiguresUsage = `usage: leerplein export %s --schooljaar JJJJ-JJJJ [-
                  rekenen zijn. De CSV krijgt dan een kolom onderdrukt en vraagt --out:
                  de toelichting op de methode komt ernaast (FILE zonder .csv +
                  .toelichting.txt). Zonder --openbaar: exacte aantallen (voor DUO/OCW).
+  --server URL   houdt een draaiende server het warehouse vast, dan maakt die de uitvoer
+                 (token met rol analist in $LEERPLEIN_TOKEN); standaard het adres uit
+                 --config
 
 flags:
 `
@@ -92,6 +95,7 @@ func exportFigures(ctx context.Context, e env, args []string, kind exportKind) e
 	out := fset.String("out", "", "output file (csv: default standard output; xlsx: required unless standard output is redirected)")
 	openbaar := fset.Bool("openbaar", false, "protect small numbers for publication")
 	drempel := fset.Int("drempel", 5, "with --openbaar: counts from 1 to drempel-1 are hidden")
+	via := addServerFlags(fset) // viaserver.go: when a running server holds the warehouse
 	if err := fset.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -119,7 +123,14 @@ func exportFigures(ctx context.Context, e env, args []string, kind exportKind) e
 	if err := warehouse.ValidateSchooljaar(*schooljaar); err != nil {
 		return usageError{cmd + ": --schooljaar: " + err.Error()}
 	}
+	if err := via.resolve(fset, dbPath); err != nil {
+		return err
+	}
 	db, err := openExisting(ctx, cmd, *dbPath)
+	if errors.Is(err, warehouse.ErrLocked) {
+		return via.figuresViaServer(ctx, e, err, cmd, args, "/api/v1/exports/"+kind.name,
+			figureQuery(*schooljaar, *format, *openbaar, *drempel), *out)
+	}
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ import (
 	"github.com/hetleerplein/leerplein/warehouse/render"
 )
 
-const reportJaarverslagUsage = `usage: leerplein report jaarverslag --schooljaar JJJJ-JJJJ [--db PATH] [--format csv|xlsx] [--out FILE]
+const reportJaarverslagUsage = `usage: leerplein report jaarverslag --schooljaar JJJJ-JJJJ [--db PATH] [--format csv|xlsx] [--out FILE] [--openbaar [--drempel 5]]
 
 Schrijft de tabellen 1 t/m 9 van het jaarverslag voor één schooljaar.
 
@@ -23,6 +23,12 @@ Schrijft de tabellen 1 t/m 9 van het jaarverslag voor één schooljaar.
   --format xlsx  een werkmap met één blad per tabel; naar --out, of naar
                  standaarduitvoer als die is omgeleid (naar een bestand of pipe),
                  nooit naar een terminal
+  --openbaar     voor publicatie: aantallen onder de drempel worden weggelaten ("<5"),
+                 met aanvullende onderdrukking ("x") zodat ze niet uit de totalen terug
+                 te rekenen zijn. De CSV krijgt dan een kolom onderdrukt (0/1, waarde
+                 leeg als 1) en vraagt --out: de toelichting op de methode komt ernaast
+                 (FILE zonder .csv + .toelichting.txt); de werkmap krijgt een blad
+                 Toelichting. Zonder --openbaar: exacte aantallen.
 
 flags:
 `
@@ -40,12 +46,17 @@ func cmdReportJaarverslag(ctx context.Context, e env, args []string) error {
 	schooljaar := fset.String("schooljaar", "", "school year, e.g. 2018-2019 (required)")
 	format := fset.String("format", "csv", "csv or xlsx")
 	out := fset.String("out", "", "output file (csv: default standard output; xlsx: required unless standard output is redirected)")
+	openbaar := fset.Bool("openbaar", false, "protect small numbers for publication")
+	drempel := fset.Int("drempel", 5, "with --openbaar: counts from 1 to drempel-1 are hidden")
+	via := addServerFlags(fset) // viaserver.go: when a running server holds the warehouse
 	if err := fset.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
 		return usageError{err.Error()}
 	}
+	drempelSet := false
+	fset.Visit(func(f *flag.Flag) { drempelSet = drempelSet || f.Name == "drempel" })
 	if fset.NArg() > 0 {
 		return usageError{fmt.Sprintf("report jaarverslag: unexpected argument %q", fset.Arg(0))}
 	}
@@ -58,8 +69,20 @@ func cmdReportJaarverslag(ctx context.Context, e env, args []string) error {
 	if *format != "csv" && *format != "xlsx" {
 		return usageError{fmt.Sprintf("report jaarverslag: --format %q: use csv or xlsx", *format)}
 	}
+	if drempelSet && !*openbaar {
+		return usageError{"report jaarverslag: --drempel applies to --openbaar only; without it the figures are exact"}
+	}
+	if *openbaar && *drempel < 2 {
+		return usageError{fmt.Sprintf("report jaarverslag: --drempel %d: use 2 or more", *drempel)}
+	}
 	if *format == "xlsx" && *out == "" && isTerminal(e.stdout) {
 		return usageError{"report jaarverslag: --format xlsx writes a binary workbook: give --out FILE or redirect standard output"}
+	}
+	if *format == "csv" && *openbaar && *out == "" {
+		return usageError{"report jaarverslag: --openbaar with --format csv needs --out FILE: the note on the method is written beside it"}
+	}
+	if err := via.resolve(fset, dbPath); err != nil {
+		return err
 	}
 	// Opening creates a missing file; a report must not make an empty warehouse.
 	if _, err := os.Stat(*dbPath); errors.Is(err, fs.ErrNotExist) {
@@ -67,6 +90,10 @@ func cmdReportJaarverslag(ctx context.Context, e env, args []string) error {
 	}
 
 	db, err := warehouse.Open(ctx, *dbPath)
+	if errors.Is(err, warehouse.ErrLocked) {
+		return via.figuresViaServer(ctx, e, err, "report jaarverslag", args, "/api/v1/reports/jaarverslag",
+			figureQuery(*schooljaar, *format, *openbaar, *drempel), *out)
+	}
 	if err != nil {
 		return err
 	}
@@ -74,6 +101,9 @@ func cmdReportJaarverslag(ctx context.Context, e env, args []string) error {
 	cells, err := db.Jaarverslag(ctx, *schooljaar)
 	if err != nil {
 		return err
+	}
+	if *openbaar {
+		return writeJaarverslagOpenbaar(ctx, e, db, cells, *schooljaar, *format, *out, *drempel)
 	}
 	write := func(w io.Writer) error { return render.WriteCSV(w, cells) }
 	if *format == "xlsx" {
@@ -88,6 +118,33 @@ func cmdReportJaarverslag(ctx context.Context, e env, args []string) error {
 		return write(e.stdout)
 	}
 	return writeFileAtomic(*out, write)
+}
+
+// writeJaarverslagOpenbaar writes the annual report protected for publication
+// (warehouse.JaarverslagOpenbaar): a CSV with the column onderdrukt and the note on the
+// method beside it, or a workbook with a sheet Toelichting.
+func writeJaarverslagOpenbaar(ctx context.Context, e env, db *warehouse.DB, cells []warehouse.Cell, schooljaar, format, out string, drempel int) error {
+	subregios, err := db.Subregios(ctx)
+	if err != nil {
+		return err
+	}
+	layout := warehouse.JaarverslagLayout(subregios)
+	protected, err := warehouse.JaarverslagOpenbaar(cells, layout, drempel)
+	if err != nil {
+		return err
+	}
+	toelichting := warehouse.JaarverslagToelichting(schooljaar, drempel)
+	if format == "xlsx" {
+		write := func(w io.Writer) error { return render.WriteXLSXOpenbaar(w, layout, protected, drempel, toelichting) }
+		if out == "" {
+			return write(e.stdout)
+		}
+		return writeFileAtomic(out, write)
+	}
+	if err := writeFileAtomic(out, func(w io.Writer) error { return render.WriteCSVOpenbaar(w, protected) }); err != nil {
+		return err
+	}
+	return writeFileAtomic(toelichtingPath(out), func(w io.Writer) error { return render.WriteToelichting(w, toelichting) })
 }
 
 // isTerminal reports whether w is a character device (a terminal), where a binary

@@ -107,6 +107,9 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	apiCfg := api.Config{SmallNumberThreshold: *small, SecureCookie: *secure, Version: version}
+	if *configPath != "" {
+		apiCfg.BackupDir = cfg.backupDir // else: backups beside the warehouse file
+	}
 	if sched != nil {
 		apiCfg.Jobs = schedulerJobs{sched}
 	}

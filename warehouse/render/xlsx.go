@@ -28,26 +28,39 @@ func SheetName(tabel string) string {
 // row of column labels, one row per line with its label, totals in bold, percentages
 // as percentages, and the table's note below. A row the cells do not hold (an
 // undelivered tabel7 row) is left out.
-func WriteXLSX(w io.Writer, layout []warehouse.Table, cells []warehouse.Cell) (err error) {
+func WriteXLSX(w io.Writer, layout []warehouse.Table, cells []warehouse.Cell) error {
 	if len(cells) == 0 {
 		return errors.New("render: xlsx: no cells to write")
 	}
 	schooljaar := cells[0].Schooljaar
-	values := make(map[string]warehouse.Number, len(cells))
+	values := make(map[string]figure, len(cells))
 	for _, c := range cells {
 		if c.Schooljaar != schooljaar {
 			return fmt.Errorf("render: xlsx: cells of two school years (%s and %s); write one year at a time", schooljaar, c.Schooljaar)
 		}
-		values[c.Tabel+"\x00"+c.Rij+"\x00"+c.Kolom] = c.Waarde
+		values[c.Tabel+"\x00"+c.Rij+"\x00"+c.Kolom] = figure{n: c.Waarde}
 	}
+	return writeWorkbook(w, layout, schooljaar, values, nil)
+}
 
+// figure is what a cell of the workbook shows: a number, or a text in its place ("<5"
+// or "x" for a figure hidden in a public report).
+type figure struct {
+	n    warehouse.Number
+	text string
+}
+
+// writeWorkbook writes one sheet per table of the layout with the figures keyed by
+// tabel, rij and kolom, and, when toelichting is given, a last sheet with those
+// paragraphs.
+func writeWorkbook(w io.Writer, layout []warehouse.Table, schooljaar string, values map[string]figure, toelichting []string) (err error) {
 	f := excelize.NewFile()
 	defer func() {
 		if cerr := f.Close(); err == nil && cerr != nil {
 			err = fmt.Errorf("render: xlsx: %w", cerr)
 		}
 	}()
-	st, err := newStyles(f)
+	st, err := newStyles(f, toelichting != nil)
 	if err != nil {
 		return fmt.Errorf("render: xlsx: styles: %w", err)
 	}
@@ -61,12 +74,17 @@ func WriteXLSX(w io.Writer, layout []warehouse.Table, cells []warehouse.Cell) (e
 		if err != nil {
 			return fmt.Errorf("render: xlsx: sheet %s: %w", sheet, err)
 		}
-		lookup := func(rij, kolom string) (warehouse.Number, bool) {
+		lookup := func(rij, kolom string) (figure, bool) {
 			n, ok := values[t.Key+"\x00"+rij+"\x00"+kolom]
 			return n, ok
 		}
 		if err := writeTable(f, sheet, st, t, schooljaar, lookup); err != nil {
 			return fmt.Errorf("render: xlsx: %s: %w", sheet, err)
+		}
+	}
+	if toelichting != nil {
+		if err := writeToelichtingSheet(f, st, toelichting); err != nil {
+			return fmt.Errorf("render: xlsx: %s: %w", ToelichtingSheet, err)
 		}
 	}
 	if err := f.Write(w); err != nil {
@@ -80,9 +98,13 @@ type styles struct {
 	title, header, label, labelBold, note int
 	// number[bold][percent]
 	number [2][2]int
+	// hidden[bold] is a hidden figure's text, right-aligned; text a paragraph of the
+	// note on the method. Made only for a public report.
+	hidden [2]int
+	text   int
 }
 
-func newStyles(f *excelize.File) (styles, error) {
+func newStyles(f *excelize.File, openbaar bool) (styles, error) {
 	var s styles
 	var err error
 	mk := func(st *excelize.Style) int {
@@ -105,11 +127,17 @@ func newStyles(f *excelize.File) (styles, error) {
 			s.number[b][p] = mk(&excelize.Style{Font: &excelize.Font{Bold: bold}, NumFmt: fmtID})
 		}
 	}
+	if openbaar {
+		right := &excelize.Alignment{Horizontal: "right"}
+		s.hidden[0] = mk(&excelize.Style{Alignment: right})
+		s.hidden[1] = mk(&excelize.Style{Alignment: right, Font: &excelize.Font{Bold: true}})
+		s.text = mk(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	}
 	return s, err
 }
 
 func writeTable(f *excelize.File, sheet string, st styles, t warehouse.Table, schooljaar string,
-	lookup func(rij, kolom string) (warehouse.Number, bool)) error {
+	lookup func(rij, kolom string) (figure, bool)) error {
 	set := func(col, row int, value any, style int) error {
 		cell, err := excelize.CoordinatesToCellName(col, row)
 		if err != nil {
@@ -146,7 +174,7 @@ func writeTable(f *excelize.File, sheet string, st styles, t warehouse.Table, sc
 			return err
 		}
 		for j, c := range t.Cols {
-			n, ok := lookup(r.Key, c.Key)
+			fig, ok := lookup(r.Key, c.Key)
 			if !ok {
 				return fmt.Errorf("cell %s/%s is missing", r.Key, c.Key)
 			}
@@ -154,7 +182,13 @@ func writeTable(f *excelize.File, sheet string, st styles, t warehouse.Table, sc
 			if r.IsTotal() || c.IsTotal() {
 				b = 1
 			}
-			value := n.Float64()
+			if fig.text != "" {
+				if err := set(j+2, row, fig.text, st.hidden[b]); err != nil {
+					return err
+				}
+				continue
+			}
+			value := fig.n.Float64()
 			if c.Percent {
 				p, value = 1, value/100 // the cell holds a fraction; the format shows 1,01%
 			}

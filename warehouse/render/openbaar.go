@@ -1,0 +1,105 @@
+package render
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/hetleerplein/leerplein/warehouse"
+)
+
+// CSVHeaderOpenbaar is the header line of the machine form of a report protected for
+// publication: the machine form with a column onderdrukt.
+const CSVHeaderOpenbaar = CSVHeader + ";onderdrukt"
+
+// ToelichtingSheet is the name of the sheet with the note on the method in the
+// workbook of a protected report.
+const ToelichtingSheet = "Toelichting"
+
+// WriteCSVOpenbaar writes protected cells in the machine form with a last column
+// onderdrukt: 1 for a hidden figure, whose waarde is then empty, 0 for a shown one.
+func WriteCSVOpenbaar(w io.Writer, cells []warehouse.OpenbaarCell) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintln(bw, CSVHeaderOpenbaar)
+	for _, c := range cells {
+		value, flag := c.Waarde.String(), 0
+		if c.Onderdrukt.Hidden() {
+			value, flag = "", 1
+		}
+		fmt.Fprintf(bw, "%s;%s;%s;%s;%s;%d\n", c.Schooljaar, c.Tabel, c.Rij, c.Kolom, value, flag)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("render: write csv: %w", err)
+	}
+	return nil
+}
+
+// WriteToelichting writes the note on the method as plain text, one paragraph per line
+// with a blank line between, for the file beside a protected CSV.
+func WriteToelichting(w io.Writer, paragraphs []string) error {
+	bw := bufio.NewWriter(w)
+	for _, p := range paragraphs {
+		fmt.Fprintln(bw, p)
+		fmt.Fprintln(bw)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("render: write toelichting: %w", err)
+	}
+	return nil
+}
+
+// WriteXLSXOpenbaar writes a protected report as WriteXLSX does, with a hidden small
+// count shown as "<drempel>" (e.g. "<5"), another hidden figure as "x", and a last
+// sheet Toelichting holding the note on the method.
+func WriteXLSXOpenbaar(w io.Writer, layout []warehouse.Table, cells []warehouse.OpenbaarCell, drempel int, toelichting []string) error {
+	if len(cells) == 0 {
+		return errors.New("render: xlsx: no cells to write")
+	}
+	if len(toelichting) == 0 {
+		return errors.New("render: xlsx: a public report needs its note on the method")
+	}
+	schooljaar := cells[0].Schooljaar
+	values := make(map[string]figure, len(cells))
+	for _, c := range cells {
+		if c.Schooljaar != schooljaar {
+			return fmt.Errorf("render: xlsx: cells of two school years (%s and %s); write one year at a time", schooljaar, c.Schooljaar)
+		}
+		fig := figure{n: c.Waarde}
+		switch {
+		case c.Onderdrukt == warehouse.SuppressedSmall:
+			fig = figure{text: fmt.Sprintf("<%d", drempel)}
+		case c.Onderdrukt.Hidden():
+			fig = figure{text: "x"}
+		}
+		values[c.Tabel+"\x00"+c.Rij+"\x00"+c.Kolom] = fig
+	}
+	return writeWorkbook(w, layout, schooljaar, values, toelichting)
+}
+
+// writeToelichtingSheet adds the sheet with the note on the method: the first
+// paragraph as its title, one paragraph per row.
+func writeToelichtingSheet(f *excelize.File, st styles, paragraphs []string) error {
+	if _, err := f.NewSheet(ToelichtingSheet); err != nil {
+		return err
+	}
+	for i, p := range paragraphs {
+		cell, err := excelize.CoordinatesToCellName(1, i+1)
+		if err != nil {
+			return err
+		}
+		style := st.text
+		if i == 0 {
+			style = st.title
+		}
+		if err := f.SetCellValue(ToelichtingSheet, cell, p); err != nil {
+			return err
+		}
+		if err := f.SetCellStyle(ToelichtingSheet, cell, cell, style); err != nil {
+			return err
+		}
+	}
+	return f.SetColWidth(ToelichtingSheet, "A", "A", 110)
+}
