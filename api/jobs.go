@@ -22,6 +22,9 @@ type Jobs interface {
 	// RunNow starts a run of the named job and returns its run id (etl_run.run_id).
 	// It returns an error wrapping ErrJobUnknown or ErrJobRunning when it cannot.
 	RunNow(name string) (int64, error)
+	// Loading reports whether a run is loading files right now; the server then paces
+	// its API requests (Config.LoadRequestRate).
+	Loading() bool
 }
 
 // JobInfo is one scheduled job as the scheduler sees it.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -48,7 +49,12 @@ insert into etl_quarantine values
 `
 
 // fakeJobs is a scheduler as the server sees it: two jobs, one of them running.
-type fakeJobs struct{ started []string }
+type fakeJobs struct {
+	started []string
+	loading atomic.Bool
+}
+
+func (f *fakeJobs) Loading() bool { return f.loading.Load() }
 
 func (f *fakeJobs) Jobs() []JobInfo {
 	return []JobInfo{

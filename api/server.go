@@ -40,6 +40,9 @@ type Config struct {
 	// BackupDir is the only directory (with those below it) POST /api/v1/backup writes
 	// into. Default: backups beside the warehouse file.
 	BackupDir string
+	// LoadRequestRate is how many API requests per second the server admits while a
+	// load runs (pace.go); more wait their turn. Default 400; negative: no pacing.
+	LoadRequestRate float64
 	// Metrics is the registry /metrics serves; the server adds its HTTP and ledger
 	// series to it. Nil: a registry of its own with the Go and process collectors.
 	Metrics *prometheus.Registry
@@ -57,6 +60,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxRows <= 0 {
 		c.MaxRows = 10000
+	}
+	if c.LoadRequestRate == 0 {
+		c.LoadRequestRate = defaultLoadRequestRate
 	}
 	if c.SessionTTL <= 0 {
 		c.SessionTTL = 12 * time.Hour
@@ -91,6 +97,9 @@ func New(db *warehouse.DB, cfg Config, logger *slog.Logger) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.Use(gin.CustomRecoveryWithWriter(nil, s.recovered), s.requestLogger(), s.prom.observe())
+	if p := s.newPacer(); p != nil {
+		e.Use(p.middleware())
+	}
 	e.HandleMethodNotAllowed = true
 	for _, r := range s.routes() {
 		e.Handle(r.method, r.path, append(s.guard(r.access), r.handler)...)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 	_ "time/tzdata" // Europe/Amsterdam without system tzdata
 
@@ -78,6 +79,8 @@ type Scheduler struct {
 	ctx    context.Context // cancelled by Stop: the file in progress rolls back
 	cancel context.CancelFunc
 	loadMu sync.Mutex // one load at a time: DuckDB has one writer
+	// loading is true while a run holds loadMu (Loading).
+	loading atomic.Bool
 
 	mu       sync.Mutex
 	running  map[string]bool
@@ -205,6 +208,9 @@ func (s *Scheduler) Jobs() []JobStatus {
 	return out
 }
 
+// Loading reports whether a run is loading files right now: the API gives way to it.
+func (s *Scheduler) Loading() bool { return s.loading.Load() }
+
 // RunNow starts a run of the named job at once and returns its run id; the run goes on
 // in the background. It fails with ErrJobRunning when the job is running already.
 func (s *Scheduler) RunNow(name string) (int64, error) {
@@ -267,6 +273,8 @@ func (s *Scheduler) start(name string) (int64, error) {
 func (s *Scheduler) run(j Job, runID int64) {
 	s.loadMu.Lock()
 	defer s.loadMu.Unlock()
+	s.loading.Store(true)
+	defer s.loading.Store(false)
 	log := s.cfg.Logger.With("job", j.Name, "run_id", runID)
 	t0 := time.Now()
 	sum, err := Run(s.ctx, s.cfg.DB, Options{

@@ -22,6 +22,9 @@ func (a schedulerJobs) Jobs() []api.JobInfo {
 	return out
 }
 
+// Loading reports whether a run is loading files right now.
+func (a schedulerJobs) Loading() bool { return a.s.Loading() }
+
 // RunNow starts a run, mapping the scheduler's errors onto the API's.
 func (a schedulerJobs) RunNow(name string) (int64, error) {
 	id, err := a.s.RunNow(name)
