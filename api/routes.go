@@ -20,7 +20,7 @@ var (
 	open       = access{}
 	anyRole    = access{min: roleBestuur}
 	anyRoleWeb = access{min: roleBestuur, browser: true}
-	analistUp  = access{min: roleAnalist}
+	analistUp  = access{min: roleAnalist} // analist and beheer
 	beheerOnly = access{min: roleBeheer}
 )
 
@@ -34,6 +34,11 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/kpis/:id", anyRole, s.handle(s.getKPI)},
 		{"GET", "/api/v1/openapi.json", open, s.handle(s.openAPI)},
 		{"GET", "/api/v1/loads", beheerOnly, s.handle(s.listLoads)},
+
+		// Analysts' SQL sandbox (sql.go), its schema (schema.go) and audit (audit.go).
+		{"POST", "/api/v1/sql", analistUp, s.handle(s.postSQL)},
+		{"GET", "/api/v1/schema", anyRole, s.handle(s.getSchema)},
+		{"GET", "/api/v1/audit", beheerOnly, s.handle(s.listAudit)},
 
 		// The data steward's resources (jobs.go, runs.go) and Prometheus (metrics.go).
 		{"GET", "/api/v1/jobs", beheerOnly, s.handle(s.listJobs)},

@@ -46,6 +46,20 @@ type Config struct {
 	// Metrics is the registry /metrics serves; the server adds its HTTP and ledger
 	// series to it. Nil: a registry of its own with the Go and process collectors.
 	Metrics *prometheus.Registry
+	// SQLSnapshot is the analysts' snapshot the SQL sandbox (POST /api/v1/sql) opens,
+	// rebuilt after every load. Default analist.duckdb beside the warehouse file; an
+	// in-memory warehouse has none unless set, and then the SQL API answers 503.
+	SQLSnapshot string
+	// SQLTimeout cancels an analyst's query that runs longer. Default 30 s.
+	SQLTimeout time.Duration
+	// SQLMaxRows caps the rows of one SQL result (max_rows may ask fewer). Default 1 000 000.
+	SQLMaxRows int
+	// SQLMemoryLimit bounds the memory of the SQL sandbox, all its queries together
+	// (DuckDB syntax). Default 512MB.
+	SQLMemoryLimit string
+	// SQLRefreshDelay is how long after the last load the sandbox is rebuilt, so loads
+	// in quick succession rebuild it once. Default 2 s.
+	SQLRefreshDelay time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -67,6 +81,18 @@ func (c Config) withDefaults() Config {
 	if c.SessionTTL <= 0 {
 		c.SessionTTL = 12 * time.Hour
 	}
+	if c.SQLTimeout <= 0 {
+		c.SQLTimeout = 30 * time.Second
+	}
+	if c.SQLMaxRows <= 0 {
+		c.SQLMaxRows = 1_000_000
+	}
+	if c.SQLMemoryLimit == "" {
+		c.SQLMemoryLimit = "512MB"
+	}
+	if c.SQLRefreshDelay <= 0 {
+		c.SQLRefreshDelay = 2 * time.Second
+	}
 	return c
 }
 
@@ -82,6 +108,8 @@ type Server struct {
 	now    func() time.Time
 	stale  staleCache     // stale feeds for KPI responses (jobs.go)
 	prom   *serverMetrics // /metrics (metrics.go)
+	// sandbox runs analysts' SQL (sql.go); nil without a snapshot path.
+	sandbox *warehouse.Publisher
 }
 
 // New builds the server for db. It reads nothing yet: credentials and data are loaded
@@ -94,6 +122,7 @@ func New(db *warehouse.DB, cfg Config, logger *slog.Logger) *Server {
 	s.cache = newCache(s.cfg.FreshnessInterval)
 	s.auth = newAuthStore(db, s.cfg.SessionTTL)
 	s.prom = s.newServerMetrics(s.cfg.Metrics)
+	s.sandbox = s.newSandbox()
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.Use(gin.CustomRecoveryWithWriter(nil, s.recovered), s.requestLogger(), s.prom.observe())

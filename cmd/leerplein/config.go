@@ -24,7 +24,15 @@ type fileConfig struct {
 	Region        string      `yaml:"region"`
 	PseudoKeyFile string      `yaml:"pseudo_key_file"`
 	BackupDir     string      `yaml:"backup_dir"`
+	SQL           sqlConfig   `yaml:"sql"`
 	Jobs          []jobConfig `yaml:"jobs"`
+}
+
+// sqlConfig is the optional sql: section: limits of the analysts' SQL sandbox.
+type sqlConfig struct {
+	Timeout     string `yaml:"timeout"`      // default 30s
+	MaxRows     int    `yaml:"max_rows"`     // default 1000000
+	MemoryLimit string `yaml:"memory_limit"` // default 512MB
 }
 
 // jobConfig is one entry of jobs: in the configuration file.
@@ -39,13 +47,16 @@ type jobConfig struct {
 
 // config is a checked configuration file with relative paths made absolute.
 type config struct {
-	path          string
-	warehouse     string
-	listen        string
-	region        string
-	pseudoKeyFile string
-	backupDir     string // the only directory (and below) the server writes backups into
-	jobs          []etl.Job
+	path           string
+	warehouse      string
+	listen         string
+	region         string
+	pseudoKeyFile  string
+	backupDir      string        // the only directory (and below) the server writes backups into
+	sqlTimeout     time.Duration // 0: the server's default
+	sqlMaxRows     int
+	sqlMemoryLimit string
+	jobs           []etl.Job
 }
 
 // loadConfig reads and checks a configuration file. Relative paths in it are relative
@@ -85,6 +96,17 @@ func parseConfig(b []byte, base string) (config, error) {
 	if c.listen == "" {
 		c.listen = "127.0.0.1:8080"
 	}
+	if fc.SQL.Timeout != "" {
+		d, err := parseDuration(fc.SQL.Timeout)
+		if err != nil {
+			return config{}, fmt.Errorf("sql: timeout: %w", err)
+		}
+		c.sqlTimeout = d
+	}
+	if fc.SQL.MaxRows < 0 {
+		return config{}, fmt.Errorf("sql: max_rows must be positive (default 1000000)")
+	}
+	c.sqlMaxRows, c.sqlMemoryLimit = fc.SQL.MaxRows, fc.SQL.MemoryLimit
 	c.backupDir = abs(fc.BackupDir)
 	if c.backupDir == "" {
 		c.backupDir = filepath.Join(filepath.Dir(c.warehouse), "backups")

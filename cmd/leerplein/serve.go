@@ -102,7 +102,10 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		}
 	}
 	var srv *api.Server
-	sched, err := newScheduler(e, cfg, db, logger, func() { srv.Invalidate() })
+	sched, err := newScheduler(e, cfg, db, logger, func() {
+		srv.Invalidate()
+		srv.RefreshSandbox() // the analysts' SQL sandbox: rebuilt once after a burst of loads
+	})
 	if err != nil {
 		return err
 	}
@@ -113,7 +116,12 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if sched != nil {
 		apiCfg.Jobs = schedulerJobs{sched}
 	}
+	apiCfg.SQLTimeout, apiCfg.SQLMaxRows, apiCfg.SQLMemoryLimit = cfg.sqlTimeout, cfg.sqlMaxRows, cfg.sqlMemoryLimit
 	srv = api.New(db, apiCfg, logger)
+	// The SQL sandbox (analist.duckdb beside the warehouse) is built in the background;
+	// stopSandbox runs before db.Close (deferred earlier), after HTTP has drained.
+	stopSandbox := srv.StartSandbox(ctx)
+	defer stopSandbox()
 	if sched != nil {
 		sched.Start()
 		defer sched.Stop() // waits for the file in progress to commit or roll back
