@@ -19,13 +19,16 @@ import (
 // fileConfig is leerplein.yaml: everything a server with scheduled loads needs.
 // See leerplein.example.yaml for the documented form.
 type fileConfig struct {
-	Warehouse     string      `yaml:"warehouse"`
-	Listen        string      `yaml:"listen"`
-	Region        string      `yaml:"region"`
-	PseudoKeyFile string      `yaml:"pseudo_key_file"`
-	BackupDir     string      `yaml:"backup_dir"`
-	SQL           sqlConfig   `yaml:"sql"`
-	Jobs          []jobConfig `yaml:"jobs"`
+	Warehouse     string    `yaml:"warehouse"`
+	Listen        string    `yaml:"listen"`
+	Region        string    `yaml:"region"`
+	PseudoKeyFile string    `yaml:"pseudo_key_file"`
+	BackupDir     string    `yaml:"backup_dir"`
+	SQL           sqlConfig `yaml:"sql"`
+	// LoadRequestRate: API requests per second admitted while a load runs (0: the
+	// server's default, 400; negative: no pacing).
+	LoadRequestRate float64     `yaml:"load_request_rate"`
+	Jobs            []jobConfig `yaml:"jobs"`
 }
 
 // sqlConfig is the optional sql: section: limits of the analysts' SQL sandbox.
@@ -47,16 +50,17 @@ type jobConfig struct {
 
 // config is a checked configuration file with relative paths made absolute.
 type config struct {
-	path           string
-	warehouse      string
-	listen         string
-	region         string
-	pseudoKeyFile  string
-	backupDir      string        // the only directory (and below) the server writes backups into
-	sqlTimeout     time.Duration // 0: the server's default
-	sqlMaxRows     int
-	sqlMemoryLimit string
-	jobs           []etl.Job
+	path            string
+	warehouse       string
+	listen          string
+	region          string
+	pseudoKeyFile   string
+	backupDir       string        // the only directory (and below) the server writes backups into
+	sqlTimeout      time.Duration // 0: the server's default
+	sqlMaxRows      int
+	sqlMemoryLimit  string
+	loadRequestRate float64 // 0: the server's default
+	jobs            []etl.Job
 }
 
 // loadConfig reads and checks a configuration file. Relative paths in it are relative
@@ -107,6 +111,7 @@ func parseConfig(b []byte, base string) (config, error) {
 		return config{}, fmt.Errorf("sql: max_rows must be positive (default 1000000)")
 	}
 	c.sqlMaxRows, c.sqlMemoryLimit = fc.SQL.MaxRows, fc.SQL.MemoryLimit
+	c.loadRequestRate = fc.LoadRequestRate
 	c.backupDir = abs(fc.BackupDir)
 	if c.backupDir == "" {
 		c.backupDir = filepath.Join(filepath.Dir(c.warehouse), "backups")

@@ -40,3 +40,22 @@ func TestConfigSQL(t *testing.T) {
 		})
 	}
 }
+
+func TestConfigLoadRequestRate(t *testing.T) {
+	for _, c := range []struct {
+		yaml string
+		want float64
+	}{
+		{"warehouse: w.duckdb\n", 0},
+		{"warehouse: w.duckdb\nload_request_rate: 150\n", 150},
+		{"warehouse: w.duckdb\nload_request_rate: -1\n", -1},
+	} {
+		cfg, err := parseConfig([]byte(c.yaml), t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.loadRequestRate != c.want {
+			t.Errorf("%q: load_request_rate %v, want %v", c.yaml, cfg.loadRequestRate, c.want)
+		}
+	}
+}

@@ -117,6 +117,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		apiCfg.Jobs = schedulerJobs{sched}
 	}
 	apiCfg.SQLTimeout, apiCfg.SQLMaxRows, apiCfg.SQLMemoryLimit = cfg.sqlTimeout, cfg.sqlMaxRows, cfg.sqlMemoryLimit
+	apiCfg.LoadRequestRate = cfg.loadRequestRate
 	srv = api.New(db, apiCfg, logger)
 	// The SQL sandbox (analist.duckdb beside the warehouse) is built in the background;
 	// stopSandbox runs before db.Close (deferred earlier), after HTTP has drained.
