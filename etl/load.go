@@ -171,6 +171,17 @@ func (l *loader) file(ctx context.Context, in inboxFile) (FileResult, error) {
 		return res, l.record(ctx, &res, "", in.size, start)
 	}
 	res.Feed = f.name
+	// The hash and a CSV file's layout scan each read the whole file: they run side by
+	// side, and the scan is thrown away when the hash says the file was loaded before.
+	var pre *prestaged
+	if format, _ := fileFormat(in.path); format == "csv" {
+		pre = &prestaged{done: make(chan struct{})}
+		go func() {
+			defer close(pre.done)
+			pre.st, pre.err = stageCSV(f, in.path)
+		}()
+		defer pre.discard()
+	}
 	sum, err := hashFile(in.path)
 	if err != nil {
 		return res, fmt.Errorf("etl: read %s: %w", in.name, err)
@@ -183,7 +194,7 @@ func (l *loader) file(ctx context.Context, in inboxFile) (FileResult, error) {
 		res.Status = StatusSkipped
 		res.Reason = fmt.Sprintf("same bytes as %s, loaded in run %d", earlier, earlierRun)
 	case errors.Is(err, sql.ErrNoRows):
-		err = l.load(ctx, f, in, sum, &res, start)
+		err = l.load(ctx, f, in, sum, &res, start, pre)
 		var rej rejectError
 		switch {
 		case errors.As(err, &rej) && ctx.Err() == nil:
@@ -242,14 +253,19 @@ func (l *loader) progress(file string, stage int, label string) {
 }
 
 // load stages, validates and writes one file in one transaction.
-func (l *loader) load(ctx context.Context, f feed, in inboxFile, sum string, res *FileResult, start time.Time) error {
+func (l *loader) load(ctx context.Context, f feed, in inboxFile, sum string, res *FileResult, start time.Time, pre *prestaged) error {
 	conn, err := l.db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("etl: connection: %w", err)
 	}
 	defer conn.Close()
 	l.progress(in.name, 1, "reading")
-	st, err := stage(ctx, conn, f, in.path)
+	var st *staged
+	if pre != nil {
+		st, err = pre.take()
+	} else {
+		st, err = stage(ctx, conn, f, in.path)
+	}
 	if err != nil {
 		return err
 	}
@@ -316,6 +332,29 @@ func (l *loader) load(ctx context.Context, f feed, in inboxFile, sum string, res
 		return fmt.Errorf("etl: %s: the warehouse holds %d rows of this file after commit, expected %d; the load was not committed", in.name, got, inserted)
 	}
 	return nil
+}
+
+// prestaged is a CSV file staged in the background while the file is hashed.
+type prestaged struct {
+	done  chan struct{}
+	st    *staged
+	err   error
+	taken bool
+}
+
+// take waits for the staging and hands its result over to the caller, who cleans up.
+func (p *prestaged) take() (*staged, error) {
+	<-p.done
+	p.taken = true
+	return p.st, p.err
+}
+
+// discard waits for the staging and cleans up what nobody took.
+func (p *prestaged) discard() {
+	<-p.done
+	if !p.taken && p.st != nil {
+		p.st.cleanup()
+	}
 }
 
 // views numbers the validated rows and pseudonymises every distinct BSN once:
