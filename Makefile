@@ -1,5 +1,8 @@
 # leerplein — see README.md. CGO is required: the DuckDB driver is cgo.
 export CGO_ENABLED := 1
+# DuckDB's Arrow interface (the SQL API's Arrow and Parquet results) needs this tag;
+# without it the sandbox builds Arrow batches from scanned rows (tested below too).
+export GOFLAGS := -tags=duckdb_arrow
 GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
@@ -21,6 +24,7 @@ run: demo
 
 test: browser-deps
 	LEERPLEIN_REQUIRE_BROWSER=1 $(GO) test -race -count=1 ./...
+	$(GO) test -tags= -count=1 -run 'Sandbox|SQL' ./warehouse/ ./api/
 
 # Headless Chromium for the dashboard's browser test (api/web_browser_test.go).
 browser-deps:
@@ -32,10 +36,12 @@ bench: demo
 	./$(BIN) bench
 	./$(BIN) bench-api --db $(DATA)/leerplein.duckdb
 	./$(BIN) bench-readers --data $(DATA)
+	./$(BIN) bench-sql --dir $(DATA)/bench-sql
 
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt: $$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags= ./...
 
 clean:
 	rm -rf bin $(DATA)

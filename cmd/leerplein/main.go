@@ -57,6 +57,8 @@ func commands() []command {
 		{"user create", "create a dashboard login; the password is read from stdin", cmdUserCreate},
 		{"backup", "copy the warehouse consistently, also while the server runs", cmdBackup},
 		{"bench-api", "measure the KPI API against the same bytes from memory (make bench)", cmdBenchAPI},
+		{"sql", "an SQL shell for analysts on the server's sandbox (POST /api/v1/sql)", cmdSQL},
+		{"bench-sql", "measure POST /api/v1/sql on a national-scale warehouse (make bench)", cmdBenchSQL},
 		{"version", "print the version", func(_ context.Context, e env, _ []string) error {
 			fmt.Fprintln(e.stdout, version)
 			return nil
