@@ -69,6 +69,10 @@ func sqlFormat(c *gin.Context) (string, error) {
 	return "json", nil
 }
 
+// sqlWriteTimeout bounds sending one SQL result: a million rows as JSON to a slow
+// client may take minutes.
+const sqlWriteTimeout = 15 * time.Minute
+
 // postSQL runs an analyst's query in the SQL sandbox and streams the result as JSON,
 // CSV, an Arrow IPC stream or Parquet. Every query, run or refused, is audited.
 func (s *Server) postSQL(c *gin.Context) (any, error) {
@@ -114,6 +118,9 @@ func (s *Server) postSQL(c *gin.Context) (any, error) {
 	}
 	defer res.Close()
 
+	// A large result takes longer to send than the server's usual write timeout; the
+	// query itself stays bound by SQLTimeout.
+	_ = http.NewResponseController(c.Writer).SetWriteDeadline(time.Now().Add(sqlWriteTimeout))
 	h := c.Writer.Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set(headerMaxRows, fmt.Sprint(maxRows))

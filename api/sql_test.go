@@ -689,3 +689,50 @@ func digitRuns(s string) []string {
 	}
 	return out
 }
+
+// TestSQLOutlastsWriteTimeout checks that a large result reaches a slow client in full
+// although sending it takes longer than the server's write timeout.
+func TestSQLOutlastsWriteTimeout(t *testing.T) {
+	w := loadDemo(t)
+	srv := New(w.db, Config{Version: "test", SQLSnapshot: filepath.Join(t.TempDir(), warehouse.SandboxFile)}, nil)
+	if err := srv.PublishSandbox(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewUnstartedServer(srv.Handler())
+	ts.Config.WriteTimeout = 300 * time.Millisecond
+	ts.Start()
+	t.Cleanup(func() {
+		ts.Close()
+		srv.CloseSandbox()
+	})
+	const n = 200000
+	b, _ := json.Marshal(map[string]string{"query": fmt.Sprintf("select range as n, repeat('x', 100) as pad from range(%d)", n)})
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/api/v1/sql", bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	res := w.do(t, req, "analist")
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	start := time.Now()
+	var body bytes.Buffer
+	buf := make([]byte, 1<<20)
+	for {
+		k, err := res.Body.Read(buf)
+		body.Write(buf[:k])
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("after %v and %d bytes: %v", time.Since(start), body.Len(), err)
+		}
+		time.Sleep(40 * time.Millisecond) // a slow client
+	}
+	if took := time.Since(start); took < ts.Config.WriteTimeout {
+		t.Fatalf("the client read the result in %v, not slower than the write timeout: the test proves nothing", took)
+	}
+	got := decodeSQLJSON(t, body.Bytes())
+	if got.RowCount != n || got.Error != "" {
+		t.Errorf("row_count %d, error %q; want %d rows and no error", got.RowCount, got.Error, n)
+	}
+}
