@@ -6,16 +6,22 @@ import (
 	"github.com/hetleerplein/leerplein/warehouse"
 )
 
-// schemaView is one analyst view as GET /api/v1/schema lists it.
-type schemaView struct {
+// SchemaResponse is the body of GET /api/v1/schema.
+type SchemaResponse struct {
+	Schema string       `json:"schema"`
+	Views  []SchemaView `json:"views"`
+}
+
+// SchemaView is one analyst view as GET /api/v1/schema lists it.
+type SchemaView struct {
 	Name          string         `json:"name"`
 	DescriptionNL string         `json:"description_nl"`
 	DescriptionEN string         `json:"description_en"`
-	Columns       []schemaColumn `json:"columns"`
+	Columns       []SchemaColumn `json:"columns"`
 }
 
-// schemaColumn is one column of an analyst view.
-type schemaColumn struct {
+// SchemaColumn is one column of an analyst view.
+type SchemaColumn struct {
 	Name          string `json:"name"`
 	Type          string `json:"type"`
 	DescriptionNL string `json:"description_nl"`
@@ -29,13 +35,13 @@ func (s *Server) getSchema(c *gin.Context) (any, error) {
 		return nil, err
 	}
 	views := warehouse.AnalistSchema()
-	out := make([]schemaView, len(views))
+	out := make([]SchemaView, len(views))
 	for i, v := range views {
-		cols := make([]schemaColumn, len(v.Columns))
+		cols := make([]SchemaColumn, len(v.Columns))
 		for j, col := range v.Columns {
-			cols[j] = schemaColumn{Name: col.Name, Type: col.Type, DescriptionNL: col.DescriptionNL, DescriptionEN: col.DescriptionEN}
+			cols[j] = SchemaColumn{Name: col.Name, Type: col.Type, DescriptionNL: col.DescriptionNL, DescriptionEN: col.DescriptionEN}
 		}
-		out[i] = schemaView{Name: v.Name, DescriptionNL: v.DescriptionNL, DescriptionEN: v.DescriptionEN, Columns: cols}
+		out[i] = SchemaView{Name: v.Name, DescriptionNL: v.DescriptionNL, DescriptionEN: v.DescriptionEN, Columns: cols}
 	}
-	return map[string]any{"schema": warehouse.AnalistSchemaName, "views": out}, nil
+	return SchemaResponse{Schema: warehouse.AnalistSchemaName, Views: out}, nil
 }

@@ -524,7 +524,7 @@ func TestSchemaResource(t *testing.T) {
 	defer res.Body.Close()
 	var body struct {
 		Schema string       `json:"schema"`
-		Views  []schemaView `json:"views"`
+		Views  []SchemaView `json:"views"`
 	}
 	if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
 		t.Fatal(err)

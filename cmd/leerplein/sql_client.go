@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/hetleerplein/leerplein/api"
 )
 
 // sqlClient talks to POST /api/v1/sql and GET /api/v1/schema of a running server.
@@ -98,7 +100,7 @@ func (c sqlClient) query(ctx context.Context, query string, maxRows int) (sqlRes
 }
 
 // schema fetches the analyst views and their columns.
-func (c sqlClient) schema(ctx context.Context) ([]schemaView, error) {
+func (c sqlClient) schema(ctx context.Context) ([]api.SchemaView, error) {
 	resp, err := c.do(ctx, http.MethodGet, "/api/v1/schema", nil)
 	if err != nil {
 		return nil, err
@@ -111,17 +113,11 @@ func (c sqlClient) schema(ctx context.Context) ([]schemaView, error) {
 	return decodeSchema(b)
 }
 
-// decodeSchema reads GET /api/v1/schema: {"views":[…]} or a bare list of views.
-func decodeSchema(b []byte) ([]schemaView, error) {
-	var wrapped struct {
-		Views []schemaView `json:"views"`
-	}
-	if err := json.Unmarshal(b, &wrapped); err == nil && wrapped.Views != nil {
-		return wrapped.Views, nil
-	}
-	var views []schemaView
-	if err := json.Unmarshal(b, &views); err != nil {
+// decodeSchema reads the answer of GET /api/v1/schema.
+func decodeSchema(b []byte) ([]api.SchemaView, error) {
+	var answer api.SchemaResponse
+	if err := json.Unmarshal(b, &answer); err != nil {
 		return nil, fmt.Errorf("sql: schema: unexpected answer: %w", err)
 	}
-	return views, nil
+	return answer.Views, nil
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/hetleerplein/leerplein/api"
 )
 
 // sqlColumn is one column of a POST /api/v1/sql answer: its name and DuckDB type.
@@ -158,24 +160,8 @@ func formatMS(ms float64) string {
 	return fmt.Sprintf("%.1f", ms)
 }
 
-// schemaView is one view of GET /api/v1/schema as the shell shows it.
-type schemaView struct {
-	Name          string         `json:"name"`
-	DescriptionNL string         `json:"description_nl"`
-	DescriptionEN string         `json:"description_en"`
-	Columns       []schemaColumn `json:"columns"`
-}
-
-// schemaColumn is one column of a schemaView.
-type schemaColumn struct {
-	Name          string `json:"name"`
-	Type          string `json:"type"`
-	DescriptionNL string `json:"description_nl"`
-	DescriptionEN string `json:"description_en"`
-}
-
 // findView finds a view by its name, with or without the schema prefix, ignoring case.
-func findView(views []schemaView, name string) (schemaView, bool) {
+func findView(views []api.SchemaView, name string) (api.SchemaView, bool) {
 	name = strings.ToLower(strings.Trim(strings.TrimSpace(name), `";`))
 	name = strings.TrimPrefix(name, "analist.")
 	for _, v := range views {
@@ -183,7 +169,7 @@ func findView(views []schemaView, name string) (schemaView, bool) {
 			return v, true
 		}
 	}
-	return schemaView{}, false
+	return api.SchemaView{}, false
 }
 
 // qualified is the name to use in a query: analist.<view>.
@@ -195,7 +181,7 @@ func qualified(name string) string {
 }
 
 // renderTables writes the .tables listing: every view with its Dutch description.
-func renderTables(w io.Writer, views []schemaView) error {
+func renderTables(w io.Writer, views []api.SchemaView) error {
 	width := 0
 	for _, v := range views {
 		width = max(width, len(qualified(v.Name)))
@@ -210,7 +196,7 @@ func renderTables(w io.Writer, views []schemaView) error {
 
 // renderSchema writes the .schema of one view: its description and, per column, name,
 // type and Dutch description, wrapped to lineWidth.
-func renderSchema(w io.Writer, v schemaView, lineWidth int) error {
+func renderSchema(w io.Writer, v api.SchemaView, lineWidth int) error {
 	var b strings.Builder
 	b.WriteString(qualified(v.Name) + "\n")
 	for _, l := range wrap(v.DescriptionNL, lineWidth-2) {

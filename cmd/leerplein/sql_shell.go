@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"golang.org/x/term"
+
+	"github.com/hetleerplein/leerplein/api"
 )
 
 const sqlUsage = `usage: leerplein sql [--server URL | --config FILE] [--max-rows N] [--mode table|csv] [--no-history]
@@ -53,9 +55,9 @@ type sqlShell struct {
 	errOut  io.Writer
 	mode    string // "table" or "csv"
 	maxRows int
-	width   int          // terminal width for .schema
-	views   []schemaView // GET /api/v1/schema, fetched once
-	failed  bool         // a statement or command failed (non-interactive exit status)
+	width   int              // terminal width for .schema
+	views   []api.SchemaView // GET /api/v1/schema, fetched once
+	failed  bool             // a statement or command failed (non-interactive exit status)
 }
 
 // cmdSQL runs the analyst SQL shell against a running server.
@@ -290,7 +292,7 @@ func (sh *sqlShell) command(ctx context.Context, text string) (bool, error) {
 }
 
 // schema returns the analyst views, fetched once per session.
-func (sh *sqlShell) schema(ctx context.Context) ([]schemaView, error) {
+func (sh *sqlShell) schema(ctx context.Context) ([]api.SchemaView, error) {
 	if sh.views == nil {
 		views, err := sh.client.schema(ctx)
 		if err != nil {
