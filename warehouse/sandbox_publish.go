@@ -2,14 +2,19 @@ package warehouse
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
 	"time"
+
+	sqlfiles "github.com/hetleerplein/leerplein/sql"
 )
 
 // ErrNoSandbox is returned while the analysts' sandbox is not (yet) published.
@@ -48,12 +53,33 @@ func (p *Publisher) Path() string { return p.path }
 func (p *Publisher) Limits() SandboxLimits { return p.lim }
 
 // Publish writes a new snapshot and swaps its sandbox in, now.
-func (p *Publisher) Publish(ctx context.Context) error {
+func (p *Publisher) Publish(ctx context.Context) error { return p.publish(ctx, false) }
+
+// publish swaps in a sandbox over a new snapshot, or with reuse over the snapshot on
+// disk when its stamp says the warehouse has not changed since it was written: a
+// restarted server then need not copy a large warehouse again.
+func (p *Publisher) publish(ctx context.Context, reuse bool) error {
 	p.publishMu.Lock()
 	defer p.publishMu.Unlock()
 	start := time.Now()
-	if err := p.db.Snapshot(ctx, p.path); err != nil {
+	// The stamp is taken before the snapshot: a load committing in between makes the
+	// snapshot newer than its stamp, which only costs a rebuild at the next start.
+	stamp, err := p.stamp(ctx)
+	if err != nil {
 		return fmt.Errorf("warehouse: publish sandbox: %w", err)
+	}
+	if old, err := os.ReadFile(p.stampPath()); reuse && err == nil && string(old) == stamp && fileExists(p.path) {
+		p.log.Info("sandbox snapshot reused: the warehouse has not changed since it was written", "path", p.path)
+	} else {
+		if err := os.Remove(p.stampPath()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("warehouse: publish sandbox: %w", err)
+		}
+		if err := p.db.Snapshot(ctx, p.path); err != nil {
+			return fmt.Errorf("warehouse: publish sandbox: %w", err)
+		}
+		if err := os.WriteFile(p.stampPath(), []byte(stamp), 0o644); err != nil {
+			p.log.Warn("write the sandbox stamp; the next start copies the warehouse again", "err", err)
+		}
 	}
 	// DuckDB shares one instance per file path within a process, so every sandbox
 	// opens the snapshot under a path of its own: a hard link (or copy) in a fresh
@@ -84,6 +110,44 @@ func (p *Publisher) Publish(ctx context.Context) error {
 	}
 	p.log.Info("sandbox published", "path", p.path, "duration_ms", time.Since(start).Milliseconds())
 	return nil
+}
+
+// stampPath is the file beside the snapshot that says what it was made from.
+func (p *Publisher) stampPath() string { return p.path + ".stamp" }
+
+// stamp identifies what a snapshot made now holds: the warehouse's committed load state
+// and this build's migrations and analyst schema.
+func (p *Publisher) stamp(ctx context.Context) (string, error) {
+	st, err := p.db.LoadState(ctx)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "load %s %d\n", st.Key, st.DataAsOf.UnixNano())
+	names, err := fs.Glob(sqlfiles.FS, "migrations/*.sql")
+	if err != nil {
+		return "", err
+	}
+	for _, name := range names {
+		body, err := sqlfiles.FS.ReadFile(name)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%s %d\n", name, len(body))
+		h.Write(body)
+	}
+	for _, v := range AnalistSchema() {
+		fmt.Fprintf(h, "view %s\n", v.Name)
+		for _, c := range v.Columns {
+			fmt.Fprintf(h, "  %s %s\n", c.Name, c.Type)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)) + "\n", nil
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // generationsDir holds the sandboxes' own copies of the snapshot, beside it.
@@ -142,8 +206,9 @@ func (p *Publisher) Trigger() {
 	}
 }
 
-// Run publishes at once and then after every Trigger (debounced), until ctx is done;
-// then it closes the sandbox.
+// Run publishes at once (reusing the snapshot on disk when the warehouse has not
+// changed since it was written) and then after every Trigger (debounced), until ctx is
+// done; then it closes the sandbox.
 func (p *Publisher) Run(ctx context.Context) {
 	defer p.Close()
 	p.mu.RLock()
@@ -155,7 +220,7 @@ func (p *Publisher) Run(ctx context.Context) {
 			p.log.Warn("remove old sandbox copies", "err", err)
 		}
 	}
-	if err := p.Publish(ctx); err != nil && ctx.Err() == nil {
+	if err := p.publish(ctx, true); err != nil && ctx.Err() == nil {
 		p.log.Error("publish sandbox", "err", err)
 	}
 	for {

@@ -466,3 +466,58 @@ func TestPublisherConcurrent(t *testing.T) {
 		t.Errorf("%d sandbox copies left, want only the current one", len(dirs))
 	}
 }
+
+// TestPublisherReusesUnchangedSnapshot checks that a restarted publisher (Run) opens the
+// snapshot on disk when the warehouse has not changed since it was written, and writes a
+// new one when a run has finished since.
+func TestPublisherReusesUnchangedSnapshot(t *testing.T) {
+	ctx := context.Background()
+	db := loadCase(t, exportFixture)
+	path := filepath.Join(t.TempDir(), warehouse.SandboxFile)
+	// start runs a publisher as the server does and returns the snapshot file it serves.
+	start := func() os.FileInfo {
+		t.Helper()
+		p := warehouse.NewPublisher(db, path, warehouse.SandboxLimits{}, time.Hour, nil)
+		ctx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			p.Run(ctx)
+			close(done)
+		}()
+		defer func() {
+			cancel()
+			<-done
+		}()
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			res, err := p.Query(ctx, "select count(*) from gemeenten", 1)
+			if err == nil {
+				res.Close()
+				break
+			}
+			if !errors.Is(err, warehouse.ErrNoSandbox) || time.Now().After(deadline) {
+				t.Fatalf("query the published sandbox: %v", err)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi
+	}
+	// A new snapshot is a new file renamed into place (its inode number may be reused),
+	// written later: its modification time tells.
+	same := func(a, b os.FileInfo) bool { return a.ModTime().Equal(b.ModTime()) && a.Size() == b.Size() }
+	first := start()
+	if again := start(); !same(first, again) {
+		t.Errorf("the warehouse did not change, yet a restarted publisher wrote a new snapshot")
+	}
+	if _, err := db.ExecContext(ctx, `insert into etl_run (run_id, job, inbox, started_at, finished_at, status)
+		values (9999, 'test', '/inbox', now(), now(), 'ok')`); err != nil {
+		t.Fatal(err)
+	}
+	if after := start(); same(first, after) {
+		t.Errorf("a run finished since the snapshot was written, yet a restarted publisher reused it")
+	}
+}
