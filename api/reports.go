@@ -2,10 +2,10 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -72,25 +72,6 @@ func (s *Server) getJaarverslag(c *gin.Context) (any, error) {
 	return download(c, file, format, write)
 }
 
-// exportBuilder builds the figure export of that name, as `leerplein export NAME` does.
-func exportBuilder(name string) (func(ctx context.Context, db *warehouse.DB, schooljaar string) (warehouse.Export, error), bool) {
-	switch name {
-	case "leerplichttelling":
-		return func(ctx context.Context, db *warehouse.DB, schooljaar string) (warehouse.Export, error) {
-			t, err := db.Leerplichttelling(ctx, schooljaar)
-			if err != nil {
-				return warehouse.Export{}, err
-			}
-			return warehouse.LeerplichtExport(t), nil
-		}, true
-	case "vsv":
-		return func(ctx context.Context, db *warehouse.DB, schooljaar string) (warehouse.Export, error) {
-			return db.VSVExport(ctx, schooljaar)
-		}, true
-	}
-	return nil, false
-}
-
 // getExport serves a figure export (leerplichttelling, vsv), exact or protected for
 // publication (openbaar, drempel), as `leerplein export NAME` writes it (role
 // analist). format=toelichting is the note the CLI writes beside a CSV.
@@ -99,8 +80,7 @@ func (s *Server) getExport(c *gin.Context) (any, error) {
 		return nil, err
 	}
 	name := c.Param("name")
-	build, ok := exportBuilder(name)
-	if !ok {
+	if !slices.Contains(warehouse.FigureExports, name) {
 		return nil, fmt.Errorf("api: export %q: %w", name, errNotFound)
 	}
 	sj, format, err := reportParams(c, "csv", "xlsx", "toelichting")
@@ -111,7 +91,7 @@ func (s *Server) getExport(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	export, err := build(c.Request.Context(), s.db, sj)
+	export, err := s.db.FigureExport(c.Request.Context(), name, sj)
 	if err != nil {
 		return nil, schooljaarError(err)
 	}

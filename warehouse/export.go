@@ -1,9 +1,29 @@
 package warehouse
 
 import (
+	"context"
 	"fmt"
 	"strings"
 )
+
+// FigureExports are the names of the figure exports: `leerplein export NAME` and
+// GET /api/v1/exports/{name}.
+var FigureExports = []string{"leerplichttelling", "vsv"}
+
+// FigureExport builds the named figure export (one of FigureExports) for a school year.
+func (db *DB) FigureExport(ctx context.Context, name, schooljaar string) (Export, error) {
+	switch name {
+	case "leerplichttelling":
+		t, err := db.Leerplichttelling(ctx, schooljaar)
+		if err != nil {
+			return Export{}, err
+		}
+		return LeerplichtExport(t), nil
+	case "vsv":
+		return db.VSVExport(ctx, schooljaar)
+	}
+	return Export{}, fmt.Errorf("warehouse: export %q: %w", name, ErrNotFound)
+}
 
 // Export is a set of tables handed to DUO/OCW or published: what `leerplein export`
 // writes as a workbook (one sheet per table) or in machine form (CSV). A public export

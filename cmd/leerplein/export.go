@@ -48,7 +48,6 @@ type exportKind struct {
 	name      string
 	about     string
 	csvHeader string
-	build     func(ctx context.Context, db *warehouse.DB, schooljaar string) (warehouse.Export, error)
 }
 
 // cmdExportLeerplichttelling writes the yearly count for DUO/OCW:
@@ -58,13 +57,6 @@ func cmdExportLeerplichttelling(ctx context.Context, e env, args []string) error
 		name:      "leerplichttelling",
 		about:     "Schrijft de leerplichttelling (artikel 25 Leerplichtwet) voor DUO/OCW: per gemeente en\nonderwijssoort elke indicator, met nullen; de werkmap ook met een regiototaal.",
 		csvHeader: warehouse.LeerplichtCSVHeader,
-		build: func(ctx context.Context, db *warehouse.DB, schooljaar string) (warehouse.Export, error) {
-			t, err := db.Leerplichttelling(ctx, schooljaar)
-			if err != nil {
-				return warehouse.Export{}, err
-			}
-			return warehouse.LeerplichtExport(t), nil
-		},
 	})
 }
 
@@ -75,9 +67,6 @@ func cmdExportVSV(ctx context.Context, e env, args []string) error {
 		name:      "vsv",
 		about:     "Schrijft de vsv-cijfers van de regio naast de landelijke (tabel 7) en de resultaten van\nhet Doorstroompunt (tabel 9) per gemeente en voor de regio.",
 		csvHeader: warehouse.VSVCSVHeader,
-		build: func(ctx context.Context, db *warehouse.DB, schooljaar string) (warehouse.Export, error) {
-			return db.VSVExport(ctx, schooljaar)
-		},
 	})
 }
 
@@ -135,7 +124,7 @@ func exportFigures(ctx context.Context, e env, args []string, kind exportKind) e
 		return err
 	}
 	defer db.Close()
-	export, err := kind.build(ctx, db, *schooljaar)
+	export, err := db.FigureExport(ctx, kind.name, *schooljaar)
 	if err != nil {
 		return err
 	}
