@@ -40,34 +40,21 @@ func (s *Server) getJaarverslag(c *gin.Context) (any, error) {
 	if format == "toelichting" && !openbaar {
 		return nil, badParam("format", "toelichting goes with openbaar=true; the exact report has no note")
 	}
-	ctx := c.Request.Context()
-	cells, err := s.db.Jaarverslag(ctx, sj)
+	d := 0 // exact
+	if openbaar {
+		d = drempel
+	}
+	report, err := render.NewJaarverslag(c.Request.Context(), s.db, sj, d)
 	if err != nil {
 		return nil, schooljaarError(err)
 	}
 	file := fileName("jaarverslag", sj, openbaar)
-	if format == "csv" && !openbaar {
-		return download(c, file, format, func(w io.Writer) error { return render.WriteCSV(w, cells) })
-	}
-	subregios, err := s.db.Subregios(ctx)
-	if err != nil {
-		return nil, err
-	}
-	layout := warehouse.JaarverslagLayout(subregios)
-	if !openbaar {
-		return download(c, file, format, func(w io.Writer) error { return render.WriteXLSX(w, layout, cells) })
-	}
-	protected, err := warehouse.JaarverslagOpenbaar(cells, layout, drempel)
-	if err != nil {
-		return nil, err
-	}
-	toelichting := warehouse.JaarverslagToelichting(sj, drempel)
-	write := func(w io.Writer) error { return render.WriteCSVOpenbaar(w, protected) }
+	write := report.WriteCSV
 	switch format {
 	case "xlsx":
-		write = func(w io.Writer) error { return render.WriteXLSXOpenbaar(w, layout, protected, drempel, toelichting) }
+		write = report.WriteXLSX
 	case "toelichting":
-		write = func(w io.Writer) error { return render.WriteToelichting(w, toelichting) }
+		write = report.WriteToelichting
 	}
 	return download(c, file, format, write)
 }

@@ -98,53 +98,29 @@ func cmdReportJaarverslag(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	cells, err := db.Jaarverslag(ctx, *schooljaar)
+	d := 0 // exact
+	if *openbaar {
+		d = *drempel
+	}
+	report, err := render.NewJaarverslag(ctx, db, *schooljaar, d)
 	if err != nil {
 		return err
 	}
-	if *openbaar {
-		return writeJaarverslagOpenbaar(ctx, e, db, cells, *schooljaar, *format, *out, *drempel)
-	}
-	write := func(w io.Writer) error { return render.WriteCSV(w, cells) }
+	write := report.WriteCSV
 	if *format == "xlsx" {
-		subregios, err := db.Subregios(ctx)
-		if err != nil {
-			return err
-		}
-		layout := warehouse.JaarverslagLayout(subregios)
-		write = func(w io.Writer) error { return render.WriteXLSX(w, layout, cells) }
+		write = report.WriteXLSX
 	}
 	if *out == "" {
 		return write(e.stdout)
 	}
-	return writeFileAtomic(*out, write)
-}
-
-// writeJaarverslagOpenbaar writes the annual report protected for publication
-// (warehouse.JaarverslagOpenbaar): a CSV with the column onderdrukt and the note on the
-// method beside it, or a workbook with a sheet Toelichting.
-func writeJaarverslagOpenbaar(ctx context.Context, e env, db *warehouse.DB, cells []warehouse.Cell, schooljaar, format, out string, drempel int) error {
-	subregios, err := db.Subregios(ctx)
-	if err != nil {
+	if err := writeFileAtomic(*out, write); err != nil {
 		return err
 	}
-	layout := warehouse.JaarverslagLayout(subregios)
-	protected, err := warehouse.JaarverslagOpenbaar(cells, layout, drempel)
-	if err != nil {
-		return err
+	if *format == "csv" && *openbaar {
+		// The note on the method goes beside a protected CSV.
+		return writeFileAtomic(toelichtingPath(*out), report.WriteToelichting)
 	}
-	toelichting := warehouse.JaarverslagToelichting(schooljaar, drempel)
-	if format == "xlsx" {
-		write := func(w io.Writer) error { return render.WriteXLSXOpenbaar(w, layout, protected, drempel, toelichting) }
-		if out == "" {
-			return write(e.stdout)
-		}
-		return writeFileAtomic(out, write)
-	}
-	if err := writeFileAtomic(out, func(w io.Writer) error { return render.WriteCSVOpenbaar(w, protected) }); err != nil {
-		return err
-	}
-	return writeFileAtomic(toelichtingPath(out), func(w io.Writer) error { return render.WriteToelichting(w, toelichting) })
+	return nil
 }
 
 // isTerminal reports whether w is a character device (a terminal), where a binary

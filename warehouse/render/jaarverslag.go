@@ -1,0 +1,67 @@
+package render
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/hetleerplein/leerplein/warehouse"
+)
+
+// Jaarverslag is the annual report of one school year as `leerplein report jaarverslag`
+// and GET /api/v1/reports/jaarverslag hand it out: exact, or protected for publication.
+type Jaarverslag struct {
+	cells       []warehouse.Cell
+	layout      []warehouse.Table
+	drempel     int // 0: exact
+	protected   []warehouse.OpenbaarCell
+	toelichting []string
+}
+
+// NewJaarverslag computes the report of schooljaar from db; with drempel ≥ 2 its counts
+// from 1 to drempel−1 are hidden (warehouse.JaarverslagOpenbaar), with 0 it is exact.
+func NewJaarverslag(ctx context.Context, db *warehouse.DB, schooljaar string, drempel int) (*Jaarverslag, error) {
+	cells, err := db.Jaarverslag(ctx, schooljaar)
+	if err != nil {
+		return nil, err
+	}
+	subregios, err := db.Subregios(ctx)
+	if err != nil {
+		return nil, err
+	}
+	j := &Jaarverslag{cells: cells, layout: warehouse.JaarverslagLayout(subregios), drempel: drempel}
+	if drempel > 0 {
+		if j.protected, err = warehouse.JaarverslagOpenbaar(cells, j.layout, drempel); err != nil {
+			return nil, err
+		}
+		j.toelichting = warehouse.JaarverslagToelichting(schooljaar, drempel)
+	}
+	return j, nil
+}
+
+// Openbaar reports whether the report is protected for publication.
+func (j *Jaarverslag) Openbaar() bool { return j.drempel > 0 }
+
+// WriteCSV writes the machine form; protected, with the column onderdrukt.
+func (j *Jaarverslag) WriteCSV(w io.Writer) error {
+	if j.Openbaar() {
+		return WriteCSVOpenbaar(w, j.protected)
+	}
+	return WriteCSV(w, j.cells)
+}
+
+// WriteXLSX writes the workbook; protected, with "<5" and a sheet Toelichting.
+func (j *Jaarverslag) WriteXLSX(w io.Writer) error {
+	if j.Openbaar() {
+		return WriteXLSXOpenbaar(w, j.layout, j.protected, j.drempel, j.toelichting)
+	}
+	return WriteXLSX(w, j.layout, j.cells)
+}
+
+// WriteToelichting writes the note on the method of a protected report.
+func (j *Jaarverslag) WriteToelichting(w io.Writer) error {
+	if !j.Openbaar() {
+		return fmt.Errorf("render: the exact annual report has no note on suppression")
+	}
+	return WriteToelichting(w, j.toelichting)
+}
