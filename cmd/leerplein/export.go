@@ -70,83 +70,25 @@ func cmdExportVSV(ctx context.Context, e env, args []string) error {
 	})
 }
 
+// exportFigures runs `leerplein export NAME` for a figure export.
 func exportFigures(ctx context.Context, e env, args []string, kind exportKind) error {
-	cmd := "export " + kind.name
-	fset := flag.NewFlagSet(cmd, flag.ContinueOnError)
-	fset.SetOutput(e.stderr)
-	fset.Usage = func() {
-		fmt.Fprintf(fset.Output(), exportFiguresUsage, kind.name, kind.about, kind.csvHeader)
-		fset.PrintDefaults()
-	}
-	dbPath := fset.String("db", warehouse.DefaultPath, "warehouse file")
-	schooljaar := fset.String("schooljaar", "", "school year, e.g. 2018-2019 (required)")
-	format := fset.String("format", "csv", "csv or xlsx")
-	out := fset.String("out", "", "output file (csv: default standard output; xlsx: required unless standard output is redirected)")
-	openbaar := fset.Bool("openbaar", false, "protect small numbers for publication")
-	drempel := fset.Int("drempel", 5, "with --openbaar: counts from 1 to drempel-1 are hidden")
-	via := addServerFlags(fset) // viaserver.go: when a running server holds the warehouse
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError{err.Error()}
-	}
-	drempelSet := false
-	fset.Visit(func(f *flag.Flag) { drempelSet = drempelSet || f.Name == "drempel" })
-	switch {
-	case fset.NArg() > 0:
-		return usageError{fmt.Sprintf("%s: unexpected argument %q", cmd, fset.Arg(0))}
-	case *schooljaar == "":
-		return usageError{cmd + ": --schooljaar is required, e.g. --schooljaar 2018-2019"}
-	case *format != "csv" && *format != "xlsx":
-		return usageError{fmt.Sprintf("%s: --format %q: use csv or xlsx", cmd, *format)}
-	case drempelSet && !*openbaar:
-		return usageError{cmd + ": --drempel applies to --openbaar only; without it the figures are exact"}
-	case *openbaar && *drempel < 2:
-		return usageError{fmt.Sprintf("%s: --drempel %d: use 2 or more", cmd, *drempel)}
-	case *format == "xlsx" && *out == "" && isTerminal(e.stdout):
-		return usageError{cmd + ": --format xlsx writes a binary workbook: give --out FILE or redirect standard output"}
-	case *format == "csv" && *openbaar && *out == "":
-		return usageError{cmd + ": --openbaar with --format csv needs --out FILE: the note on the method is written beside it"}
-	}
-	if err := warehouse.ValidateSchooljaar(*schooljaar); err != nil {
-		return usageError{cmd + ": --schooljaar: " + err.Error()}
-	}
-	if err := via.resolve(fset, dbPath); err != nil {
-		return err
-	}
-	db, err := openExisting(ctx, cmd, *dbPath)
-	if errors.Is(err, warehouse.ErrLocked) {
-		return via.figuresViaServer(ctx, e, err, cmd, args, "/api/v1/exports/"+kind.name,
-			figureQuery(*schooljaar, *format, *openbaar, *drempel), *out)
-	}
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	export, err := db.FigureExport(ctx, kind.name, *schooljaar)
-	if err != nil {
-		return err
-	}
-	if *openbaar {
-		if err := export.Protect(*drempel); err != nil {
-			return err
-		}
-	}
-	write := export.WriteCSV
-	if *format == "xlsx" {
-		write = export.WriteXLSX
-	}
-	if *out == "" {
-		return write(e.stdout)
-	}
-	if err := writeFileAtomic(*out, write); err != nil {
-		return err
-	}
-	if *format == "csv" && *openbaar {
-		return writeFileAtomic(toelichtingPath(*out), export.WriteToelichting)
-	}
-	return nil
+	return figureCommand{
+		cmd:   "export " + kind.name,
+		usage: fmt.Sprintf(exportFiguresUsage, kind.name, kind.about, kind.csvHeader),
+		path:  "/api/v1/exports/" + kind.name,
+		build: func(ctx context.Context, db *warehouse.DB, schooljaar string, drempel int) (figureDoc, error) {
+			export, err := db.FigureExport(ctx, kind.name, schooljaar)
+			if err != nil {
+				return nil, err
+			}
+			if drempel > 0 {
+				if err := export.Protect(drempel); err != nil {
+					return nil, err
+				}
+			}
+			return export, nil
+		},
+	}.run(ctx, e, args)
 }
 
 // toelichtingPath is the file beside a CSV that holds its explanation:
