@@ -9,7 +9,7 @@ LDFLAGS := -X main.version=$(VERSION)
 DATA    ?= ./data
 BIN     := bin/leerplein
 
-.PHONY: build run test bench lint demo clean browser-deps
+.PHONY: build run test soak bench lint demo clean browser-deps
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/leerplein
@@ -25,6 +25,11 @@ run: demo
 test: browser-deps
 	LEERPLEIN_REQUIRE_BROWSER=1 $(GO) test -race -count=1 ./...
 	$(GO) test -tags= -count=1 -run 'Sandbox|SQL' ./warehouse/ ./api/
+
+# Long adversarial tests (memory bombs, kills, slow clients at scale): not part of
+# make test. A soak test is named TestSoak… and skips unless LEERPLEIN_SOAK=1.
+soak: browser-deps build
+	LEERPLEIN_SOAK=1 $(GO) test -count=1 -timeout 60m -run 'Soak' -v ./... 2>&1 | grep -E '^(=== RUN|--- |PASS|FAIL|ok|SOAK)' 
 
 # Headless Chromium for the dashboard's browser test (api/web_browser_test.go).
 browser-deps:
