@@ -29,7 +29,7 @@ test: browser-deps
 # Long adversarial tests (memory bombs, kills, slow clients at scale): not part of
 # make test. A soak test is named TestSoak… and skips unless LEERPLEIN_SOAK=1.
 soak: browser-deps build
-	LEERPLEIN_SOAK=1 $(GO) test -count=1 -timeout 60m -run 'Soak' -v ./... 2>&1 | grep -E '^(=== RUN|--- |PASS|FAIL|ok|SOAK)' 
+	LEERPLEIN_SOAK=1 $(GO) test -count=1 -timeout 60m -run 'Soak' -v ./...
 
 # Headless Chromium for the dashboard's browser test (api/web_browser_test.go).
 browser-deps:
