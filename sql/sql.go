@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds every SQL file of the project, by its path below sql/.
 //
-//go:embed migrations/*.sql reports/*.sql metrics/*.sql
+//go:embed migrations/*.sql marts/*.sql reports/*.sql metrics/*.sql
 var FS embed.FS

@@ -33,19 +33,22 @@ func TestBackupRestoreSameReport(t *testing.T) {
 			defer restored.Close()
 			years := map[string]bool{}
 			for _, w := range readExpected(t, filepath.Join(dir, "expected.csv")) {
-				years[w.schooljaar] = true
+				years[w.schooljaar] = years[w.schooljaar] || !w.refused
 			}
-			for sj := range years {
-				want, err := db.Jaarverslag(ctx, sj)
+			for sj, covered := range years {
+				if !covered {
+					continue
+				}
+				want, err := db.JaarverslagOn(ctx, sj, defaultToday)
 				if err != nil {
 					t.Fatal(err)
 				}
-				got, err := restored.Jaarverslag(ctx, sj)
+				got, err := restored.JaarverslagOn(ctx, sj, defaultToday)
 				if err != nil {
 					t.Fatalf("restored Jaarverslag(%s): %v", sj, err)
 				}
-				if len(want) == 0 || !reflect.DeepEqual(got, want) {
-					t.Errorf("%s: restored report has %d cells, original %d; they differ", sj, len(got), len(want))
+				if len(want.Cells) == 0 || !reflect.DeepEqual(got, want) {
+					t.Errorf("%s: restored report has %d cells, original %d; they differ", sj, len(got.Cells), len(want.Cells))
 				}
 			}
 			for _, q := range []string{"select count(*) from etl_file", "select max(run_id) from etl_run", "select count(*) from schema_migrations"} {

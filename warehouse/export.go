@@ -54,16 +54,28 @@ type ExportTable struct {
 	// figures add up.
 	Rows, Cols []Line
 	Note       string
+	// Remarks explain this year's statuses (Dutch), printed under the Note.
+	Remarks []string
 	// Cells are the figures, in print order; a row and column without a cell is not
-	// applicable (printed empty).
+	// part of the table (printed empty).
 	Cells []ExportCell
 }
 
-// ExportCell is one figure of an export table.
+// ExportCell is one figure of an export table: a value, or a Status (its Waarde is then
+// zero); Onderdrukt says whether and why small-number protection hides it.
 type ExportCell struct {
 	Rij, Kolom string
 	Waarde     Number
+	Status     Status
 	Onderdrukt Suppression
+}
+
+// status is the cell's status as published: onderdrukt when protection hides it.
+func (c ExportCell) status() Status {
+	if c.Onderdrukt.Hidden() {
+		return StatusOnderdrukt
+	}
+	return c.Status
 }
 
 // cell returns the index of the cell at (rij, kolom), or −1.
@@ -97,8 +109,8 @@ func (e *Export) Protect(drempel int) error {
 			percent[c.Key] = c.Percent
 		}
 		for ci, c := range t.Cells {
-			if percent[c.Kolom] {
-				continue
+			if percent[c.Kolom] || !c.Status.IsValue() {
+				continue // a status is not a value: no variable, no part of a sum
 			}
 			if !c.Waarde.IsInteger() || c.Waarde.hundredths < 0 {
 				return fmt.Errorf("warehouse: export %s: %s %s/%s = %s is not a count", e.Name, t.Sheet, c.Rij, c.Kolom, c.Waarde)

@@ -15,26 +15,16 @@ type csvForm struct {
 	fields func(t ExportTable, c ExportCell) ([]string, bool)
 }
 
-// Values of the `onderdrukt` column of a protected export's machine form.
-const (
-	onderdruktNee        = "nee"
-	onderdruktKlein      = "klein"
-	onderdruktAanvullend = "aanvullend"
-)
-
-// CSVHeader is the header line of the export's machine form.
+// CSVHeader is the header line of the export's machine form: its key columns, waarde
+// and status.
 func (e Export) CSVHeader() string {
-	h := append(append([]string(nil), e.csv.header...), "waarde")
-	if e.Drempel > 0 {
-		h = append(h, "onderdrukt")
-	}
-	return strings.Join(h, ";")
+	return strings.Join(append(append([]string(nil), e.csv.header...), "waarde", "status"), ";")
 }
 
 // WriteCSV writes the export in its machine form: the header line, then one
-// `;`-separated line per cell (zeros as 0), values as plain numbers. In a protected
-// export a hidden value is empty and the column `onderdrukt` says why: nee (shown),
-// klein (a small count) or aanvullend (hidden so no small count can be derived).
+// `;`-separated line per cell (zeros as 0), values as plain numbers. The column status is
+// empty for a value; otherwise it is geen_gegevens, niet_van_toepassing or (in a
+// protected export) onderdrukt, and waarde is empty.
 func (e Export) WriteCSV(w io.Writer) error {
 	if e.csv.fields == nil {
 		return fmt.Errorf("warehouse: export %s has no machine form", e.Name)
@@ -47,16 +37,11 @@ func (e Export) WriteCSV(w io.Writer) error {
 			if !ok {
 				continue
 			}
-			value := c.Waarde.String()
-			if c.Onderdrukt.Hidden() {
+			value, status := c.Waarde.String(), c.status()
+			if !status.IsValue() {
 				value = ""
 			}
-			fields = append(fields, value)
-			if e.Drempel > 0 {
-				fields = append(fields, map[Suppression]string{
-					Shown: onderdruktNee, SuppressedSmall: onderdruktKlein, SuppressedComplementary: onderdruktAanvullend,
-				}[c.Onderdrukt])
-			}
+			fields = append(fields, value, string(status))
 			fmt.Fprintln(bw, strings.Join(fields, ";"))
 		}
 	}

@@ -2,20 +2,22 @@ package warehouse
 
 import "fmt"
 
-// LeerplichtCSVHeader is the header of the leerplichttelling's machine form (unprotected).
-const LeerplichtCSVHeader = "schooljaar;gemeente;onderwijssoort;indicator;waarde"
+// LeerplichtCSVHeader is the header of the leerplichttelling's machine form.
+const LeerplichtCSVHeader = "schooljaar;gemeente;onderwijssoort;indicator;waarde;status"
 
 // LeerplichtExport lays the leerplichttelling out for handing in: one table per
 // gemeente (indicators × school-type groups) and one for the region. Its machine form is
-// schooljaar;gemeente;onderwijssoort;indicator;waarde with the gemeente as CBS code, one
-// line per cell of every gemeente (zeros included); the region total is in the
-// workbook only, as the machine form has no code for it.
+// schooljaar;gemeente;onderwijssoort;indicator;waarde;status with the gemeente as CBS
+// code, one line per cell of every gemeente counted (zeros included; an indicator
+// without data has status geen_gegevens and an empty waarde); the region total is in the
+// workbook only, as the machine form has no code for it. The gemeenten left out are
+// named in the notes.
 func LeerplichtExport(t Leerplichttelling) Export {
 	e := Export{
 		Name:       "leerplichttelling",
 		Title:      "Leerplichttelling (artikel 25 Leerplichtwet)",
 		Schooljaar: t.Schooljaar,
-		Notes:      leerplichtNotes(),
+		Notes:      append(leerplichtNotes(), leerplichtWeggelaten(t)...),
 		csv: csvForm{
 			header: []string{"schooljaar", "gemeente", "onderwijssoort", "indicator"},
 			fields: func(tab ExportTable, c ExportCell) ([]string, bool) {
@@ -33,7 +35,7 @@ func LeerplichtExport(t Leerplichttelling) Export {
 	cols := LeerplichtOnderwijssoorten()
 	byGebied := map[string][]ExportCell{}
 	for _, c := range t.Cells {
-		byGebied[c.Gemeente] = append(byGebied[c.Gemeente], ExportCell{Rij: c.Indicator, Kolom: c.Onderwijssoort, Waarde: Count(c.Waarde)})
+		byGebied[c.Gemeente] = append(byGebied[c.Gemeente], ExportCell{Rij: c.Indicator, Kolom: c.Onderwijssoort, Waarde: Count(c.Waarde), Status: c.Status})
 	}
 	for _, g := range t.Gebieden {
 		tab := ExportTable{
@@ -73,6 +75,35 @@ func leerplichtNotes() []string {
 			"Beëindigd wegens verhuizing: episode met einddatum in het schooljaar en reden verhuisd (leeftijd op de einddatum).",
 		"Absoluut verzuim: personen met een melding van absoluut verzuim in het schooljaar of een episode absoluut verzuim die in het schooljaar liep.",
 		"Vrijstellingen: het aantal vrijstellingen per artikel met besluitdatum in het schooljaar, leeftijd op de besluitdatum (zoals tabel 2 van het jaarverslag).",
-		"Een gemeente die tijdens het schooljaar bestond staat in de telling, ook met alleen nullen; een opgeheven gemeente ook, als er nog gegevens onder haar code zijn geteld.",
+		"Een gemeente waarvan het bureau de leerplicht uitvoert en die tijdens het schooljaar bestond, staat in de telling, ook met alleen nullen. " +
+			"Een indicator waarvoor geen gegevens over het schooljaar zijn geladen, staat er als \"geen gegevens\" (in de CSV: waarde leeg, status geen_gegevens), nooit als 0.",
 	}
+}
+
+// leerplichtWeggelaten names the gemeenten left out of the count and why (Dutch), and
+// says when the school year was still in progress.
+func leerplichtWeggelaten(t Leerplichttelling) []string {
+	var lokaal, opgeheven []string
+	for _, w := range t.Weggelaten {
+		name := w.Naam + " (" + w.Code + ")"
+		if w.Reden == redenBestondNiet {
+			opgeheven = append(opgeheven, name)
+		} else {
+			lokaal = append(lokaal, name)
+		}
+	}
+	var out []string
+	if len(lokaal) > 0 {
+		out = append(out, "Niet in deze telling: "+opsomming(lokaal)+". Deze gemeenten voeren de leerplicht zelf uit en leveren hun eigen telling; "+
+			"hun gegevens tellen hier ook in het regiototaal niet mee.")
+	}
+	if len(opgeheven) > 0 {
+		out = append(out, "Niet in deze telling: "+opsomming(opgeheven)+", omdat "+map[bool]string{true: "deze gemeenten", false: "deze gemeente"}[len(opgeheven) > 1]+
+			" in schooljaar "+t.Schooljaar+" niet bestond"+map[bool]string{true: "en", false: ""}[len(opgeheven) > 1]+
+			"; gegevens die nog onder die code binnenkwamen, tellen niet mee.")
+	}
+	if t.Lopend {
+		out = append(out, "Lopend schooljaar: de telling is de stand op de dag van aanmaak en gaat nog niet over het hele schooljaar.")
+	}
+	return out
 }

@@ -32,7 +32,8 @@ func loadExports(t *testing.T) (*warehouse.DB, warehouse.Leerplichttelling, ware
 }
 
 // TestLeerplichtExportCSV checks the machine form: the header, then one line per cell of
-// every gemeente in the count's order, zeros included, and no region line.
+// every gemeente counted in the count's order, zeros included, and no region line; the
+// gemeenten whose leerplicht the bureau does not run are left out and named in the note.
 func TestLeerplichtExportCSV(t *testing.T) {
 	_, telling, export, _ := loadExports(t)
 	var buf bytes.Buffer
@@ -45,7 +46,7 @@ func TestLeerplichtExportCSV(t *testing.T) {
 		if c.Gemeente == warehouse.RegioCode {
 			continue
 		}
-		want = append(want, fmt.Sprintf("%s;%s;%s;%s;%d", c.Schooljaar, c.Gemeente, c.Onderwijssoort, c.Indicator, c.Waarde))
+		want = append(want, fmt.Sprintf("%s;%s;%s;%s;%d;", c.Schooljaar, c.Gemeente, c.Onderwijssoort, c.Indicator, c.Waarde))
 		if c.Waarde == 0 {
 			zeros++
 		}
@@ -54,8 +55,18 @@ func TestLeerplichtExportCSV(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("csv:\ngot  %d lines, first %q\nwant %d lines, first %q", len(got), got[:min(3, len(got))], len(want), want[:min(3, len(want))])
 	}
-	if gemeenten := len(telling.Gebieden) - 1; len(got) != 1+gemeenten*29 || gemeenten != 8 {
-		t.Errorf("got %d lines for %d gemeenten, want 1 + 8 × 29", len(got), gemeenten)
+	// Zuid-Kennemerland's five gemeenten (Haarlemmerliede en Spaarnwoude existed until
+	// 31 December 2018); IJmond runs leerplicht itself.
+	if gemeenten := len(telling.Gebieden) - 1; len(got) != 1+gemeenten*29 || gemeenten != 5 {
+		t.Errorf("got %d lines for %d gemeenten, want 1 + 5 × 29", len(got), gemeenten)
+	}
+	for _, code := range []string{"GM0375", "GM0396", "GM0453"} {
+		if strings.Contains(buf.String(), ";"+code+";") {
+			t.Errorf("csv has lines of %s, which runs leerplicht itself", code)
+		}
+	}
+	if note := strings.Join(export.Toelichting(), "\n"); !strings.Contains(note, "Beverwijk (GM0375), Heemskerk (GM0396) en Velsen (GM0453)") {
+		t.Errorf("the note does not name the gemeenten left out:\n%s", note)
 	}
 	if zeros == 0 {
 		t.Errorf("no zero in the fixture's count; the check that zeros are written checks nothing")
@@ -127,10 +138,10 @@ func TestVSVExportMatchesJaarverslag(t *testing.T) {
 		t.Errorf("header %q, want %q", lines[0], warehouse.VSVCSVHeader)
 	}
 	for _, want := range []string{
-		exportYear + ";tabel7;regio;vo_regio;vsvers;98",
-		exportYear + ";tabel7;landelijk;mbo_landelijk;deelnemers;499101",
-		exportYear + ";tabel7;regio;totaal_regio;vsvers;513",
-		exportYear + ";tabel7;landelijk;totaal_landelijk;vsv_pct;1.56",
+		exportYear + ";tabel7;regio;vo_regio;vsvers;98;",
+		exportYear + ";tabel7;landelijk;mbo_landelijk;deelnemers;499101;",
+		exportYear + ";tabel7;regio;totaal_regio;vsvers;513;",
+		exportYear + ";tabel7;landelijk;totaal_landelijk;vsv_pct;1.56;",
 	} {
 		if !strings.Contains(buf.String(), want+"\n") {
 			t.Errorf("csv lacks the line %q", want)
@@ -326,7 +337,7 @@ func vsvRelations(cellIndex func(int, string, string) int, tables []warehouse.Ex
 }
 
 // checkOpenbaarRendering checks a protected export as people and machines get it: in the
-// CSV a hidden value is empty and flagged, in the workbook "<5" or "x", and a
+// CSV a hidden value is empty with status onderdrukt, in the workbook "<5" or "x", and a
 // Toelichting explains the method.
 func checkOpenbaarRendering(t *testing.T, e warehouse.Export) {
 	t.Helper()
@@ -341,31 +352,37 @@ func checkOpenbaarRendering(t *testing.T, e warehouse.Export) {
 		t.Fatal(err)
 	}
 	header := recs[0]
-	if header[len(header)-2] != "waarde" || header[len(header)-1] != "onderdrukt" {
-		t.Errorf("csv header %v, want it to end in waarde;onderdrukt", header)
+	if header[len(header)-2] != "waarde" || header[len(header)-1] != "status" {
+		t.Errorf("csv header %v, want it to end in waarde;status", header)
 	}
 	flags := map[string]int{}
 	for _, rec := range recs[1:] {
-		value, flag := rec[len(rec)-2], rec[len(rec)-1]
-		flags[flag]++
-		switch flag {
-		case "nee":
+		value, status := rec[len(rec)-2], rec[len(rec)-1]
+		flags[status]++
+		switch status {
+		case "":
 			if value == "" {
 				t.Errorf("csv %v: shown but empty", rec)
 			}
 			if n, err := warehouse.ParseNumber(value); err == nil && n.IsInteger() && n.Float64() >= 1 && n.Float64() < 5 && !strings.HasSuffix(rec[len(rec)-3], "pct") {
 				t.Errorf("csv %v: a small count is shown", rec)
 			}
-		case "klein", "aanvullend":
+		case string(warehouse.StatusOnderdrukt):
 			if value != "" {
 				t.Errorf("csv %v: hidden but the value is there", rec)
 			}
 		default:
-			t.Errorf("csv %v: onderdrukt %q, want nee, klein or aanvullend", rec, flag)
+			t.Errorf("csv %v: status %q, want empty or onderdrukt (the fixture has data for every figure)", rec, status)
 		}
 	}
-	if flags["klein"] == 0 || flags["aanvullend"] == 0 {
-		t.Errorf("csv flags %v: want both small and complementary suppression in the fixture", flags)
+	kinds := map[warehouse.Suppression]int{}
+	for _, tab := range e.Tables {
+		for _, c := range tab.Cells {
+			kinds[c.Onderdrukt]++
+		}
+	}
+	if flags[string(warehouse.StatusOnderdrukt)] == 0 || kinds[warehouse.SuppressedSmall] == 0 || kinds[warehouse.SuppressedComplementary] == 0 {
+		t.Errorf("csv statuses %v, suppressions %v: want both small and complementary suppression in the fixture", flags, kinds)
 	}
 
 	buf.Reset()

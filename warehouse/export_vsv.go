@@ -5,17 +5,29 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 )
 
-// VSVCSVHeader is the header of the VSV export's machine form (unprotected).
-const VSVCSVHeader = "schooljaar;tabel;gebied;rij;kolom;waarde"
+// VSVCSVHeader is the header of the VSV export's machine form.
+const VSVCSVHeader = "schooljaar;tabel;gebied;rij;kolom;waarde;status"
+
+// vsvBronnen are the feeds the VSV export counts from.
+var vsvBronnen = []string{BronVSVCijfers, BronRMCTrajecten}
 
 // VSVExport gathers the early-school-leaving figures of a school year: the region's VSV
 // figures beside the national ones (jaarverslag tabel7, regio and landelijk rows in
 // turn) and the Doorstroompunt/RMC results (tabel9) per gemeente and for the region.
-// Its machine form is schooljaar;tabel;gebied;rij;kolom;waarde with tabel, rij and kolom
-// as in the jaarverslag, and gebied the gemeente's CBS code, `regio` or `landelijk`.
+// Its machine form is schooljaar;tabel;gebied;rij;kolom;waarde;status with tabel, rij and
+// kolom as in the jaarverslag, and gebied the gemeente's CBS code, `regio` or
+// `landelijk`. A part without data is geen_gegevens (all of tabel7's rows when DUO
+// delivered nothing for the year); a year neither feed covers is refused. It is made as
+// of today (the real date); see VSVExportOn.
 func (db *DB) VSVExport(ctx context.Context, schooljaar string) (Export, error) {
+	return db.VSVExportOn(ctx, schooljaar, Today(time.Now()))
+}
+
+// VSVExportOn gathers the VSV export of a school year as it stands on today.
+func (db *DB) VSVExportOn(ctx context.Context, schooljaar string, today time.Time) (Export, error) {
 	if err := ValidateSchooljaar(schooljaar); err != nil {
 		return Export{}, fmt.Errorf("warehouse: vsv export: %w", err)
 	}
@@ -26,6 +38,13 @@ func (db *DB) VSVExport(ctx context.Context, schooljaar string) (Export, error) 
 	defer func() { _ = tx.Rollback() }()
 	if err := checkSchooljaar(ctx, tx, schooljaar); err != nil {
 		return Export{}, fmt.Errorf("warehouse: vsv export: %w", err)
+	}
+	if err := checkCovered(ctx, tx, "de vsv-export", schooljaar, vsvBronnen...); err != nil {
+		return Export{}, fmt.Errorf("warehouse: vsv export: %w", err)
+	}
+	fs, err := readFigureStatus(ctx, tx, schooljaar, today)
+	if err != nil {
+		return Export{}, err
 	}
 	subregios, err := subregios(ctx, tx)
 	if err != nil {
@@ -69,11 +88,13 @@ func (db *DB) VSVExport(ctx context.Context, schooljaar string) (Export, error) 
 		Subtitle: "Regio tegenover landelijk (cijfers van DUO/OCW)",
 		Cols:     tabel7.Cols,
 		Note:     tabel7.Note,
+		Remarks:  tabel7.remarks(fs, fs.lopend, today),
 	}
+	status7 := fs.area(FiguurVSV, "")
 	for _, sector := range []string{"vo", "mbo", "vavo", "totaal"} {
 		for _, gebied := range []string{"regio", "landelijk"} {
 			key := sector + "_" + gebied
-			if _, delivered := base7[cellKey{key, "deelnemers"}]; !delivered {
+			if _, delivered := base7[cellKey{key, "deelnemers"}]; !delivered && status7.IsValue() {
 				continue
 			}
 			line := Line{Key: key, Label: tabel7Label(tabel7, key)}
@@ -82,7 +103,7 @@ func (db *DB) VSVExport(ctx context.Context, schooljaar string) (Export, error) 
 			}
 			vsv.Rows = append(vsv.Rows, line)
 			for _, c := range tabel7.Cols {
-				vsv.Cells = append(vsv.Cells, ExportCell{Rij: key, Kolom: c.Key, Waarde: base7[cellKey{key, c.Key}]})
+				vsv.Cells = append(vsv.Cells, ExportCell{Rij: key, Kolom: c.Key, Waarde: base7[cellKey{key, c.Key}], Status: status7})
 			}
 		}
 	}
@@ -105,20 +126,17 @@ func (db *DB) VSVExport(ctx context.Context, schooljaar string) (Export, error) 
 	if err != nil {
 		return Export{}, fmt.Errorf("warehouse: vsv export: %w", err)
 	}
-	var gebieden []Gebied
-	err = queryReport(ctx, tx, "reports/leerplichttelling_gemeenten.sql", schooljaar, func(rows *sql.Rows) error {
-		var g Gebied
-		var bestond bool
-		if err := rows.Scan(&g.Code, &g.Naam, &bestond); err != nil {
-			return err
-		}
-		if bestond || perGemeente[g.Code] != nil {
-			gebieden = append(gebieden, g)
-		}
-		return nil
-	})
+	gemeenten, err := gemeentenInJaar(ctx, tx, schooljaar)
 	if err != nil {
 		return Export{}, fmt.Errorf("warehouse: vsv export: %w", err)
+	}
+	var gebieden []Gebied
+	for _, g := range gemeenten {
+		if g.Bestond {
+			gebieden = append(gebieden, g.Gebied)
+		} else if perGemeente[g.Code] != nil {
+			return Export{}, fmt.Errorf("warehouse: vsv export: trajectories counted for %s, which did not exist in %s", g.Code, schooljaar)
+		}
 	}
 	regio := map[cellKey]Number{}
 	for _, cells := range perGemeente {
@@ -144,11 +162,15 @@ func (db *DB) VSVExport(ctx context.Context, schooljaar string) (Export, error) 
 			Subtitle: fmt.Sprintf("Gemeente %s (%s)", g.Naam, g.Code),
 			Rows:     tabel9.Rows, Cols: tabel9.Cols, Note: tabel9.Note,
 		}
+		status := fs.area(FiguurRMCTrajecten, "")
 		if g.Code == RegioCode {
 			tab.Sheet, tab.Subtitle = "Doorstroompunt regio", "Regio: alle gemeenten samen (tabel 9 van het jaarverslag)"
+			tab.Remarks = tabel9.remarks(fs, fs.lopend, today)
+		} else {
+			status = fs.gemeente(FiguurRMCTrajecten, g.Code)
 		}
-		for _, c := range tabel9.fill(schooljaar, perGemeente[g.Code]) {
-			tab.Cells = append(tab.Cells, ExportCell{Rij: c.Rij, Kolom: c.Kolom, Waarde: c.Waarde})
+		for _, c := range tabel9.fill(schooljaar, perGemeente[g.Code], func(Line, Line) Status { return status }) {
+			tab.Cells = append(tab.Cells, ExportCell{Rij: c.Rij, Kolom: c.Kolom, Waarde: c.Waarde, Status: c.Status})
 		}
 		e.Tables = append(e.Tables, tab)
 	}

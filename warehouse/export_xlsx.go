@@ -12,7 +12,8 @@ const ToelichtingSheet = "Toelichting"
 
 // WriteXLSX writes the export as a workbook laid out for handing in or publishing: one
 // sheet per table with its Dutch title, a header row of column labels, one row per line
-// with its label (totals in bold), and the table's note; a hidden small count shows as
+// with its label (totals in bold), and the table's note and remarks; a figure without
+// data shows as "geen gegevens", one not applicable as "n.v.t.", a hidden small count as
 // "<5", another hidden figure as "x"; then a sheet "Toelichting" with the explanation.
 func (e Export) WriteXLSX(w io.Writer) (err error) {
 	f := excelize.NewFile()
@@ -161,6 +162,8 @@ func (e Export) writeTable(f *excelize.File, sheet string, st exportStyles, t Ex
 				value, style = fmt.Sprintf("<%d", e.Drempel), pick(b, st.hiddenBold, st.hidden)
 			case cell.Onderdrukt.Hidden():
 				value, style = "x", pick(b, st.hiddenBold, st.hidden)
+			case !cell.Status.IsValue():
+				value, style = cell.Status.Label(), pick(b, st.hiddenBold, st.hidden)
 			case c.Percent:
 				value, style = cell.Waarde.Float64()/100, pick(b, st.percentBold, st.percent)
 			default:
@@ -172,10 +175,15 @@ func (e Export) writeTable(f *excelize.File, sheet string, st exportStyles, t Ex
 		}
 		row++
 	}
-	if t.Note != "" {
-		if err := set(1, row+1, t.Note, st.note); err != nil {
+	row++
+	for _, note := range append([]string{t.Note}, t.Remarks...) {
+		if note == "" {
+			continue
+		}
+		if err := set(1, row, note, st.note); err != nil {
 			return err
 		}
+		row++
 	}
 	last, err := excelize.ColumnNumberToName(len(t.Cols) + 1)
 	if err != nil {

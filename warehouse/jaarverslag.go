@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"time"
 
 	sqlfiles "github.com/hetleerplein/leerplein/sql"
 )
@@ -20,13 +21,14 @@ var ErrInvalidSchooljaar = errors.New("invalid school year")
 var ErrNoRegion = errors.New("the warehouse has no region configuration (dim_gemeente is empty); load the feeds first with `leerplein etl run`")
 
 // Cell is one figure of the annual report in its machine form
-// (schooljaar;tabel;rij;kolom;waarde).
+// (schooljaar;tabel;rij;kolom;waarde;status).
 type Cell struct {
 	Schooljaar string
 	Tabel      string
 	Rij        string
 	Kolom      string
-	Waarde     Number
+	Waarde     Number // zero when Status is not a value
+	Status     Status
 }
 
 var schooljaarPattern = regexp.MustCompile(`^([0-9]{4})-([0-9]{4})$`)
@@ -46,40 +48,74 @@ func ValidateSchooljaar(s string) error {
 	return nil
 }
 
-// Jaarverslag computes tables 1 to 9 of the annual report for a school year: every
-// cell of the layout (zeros included), in print order, with totals added from the
-// layout. tabel7 has only the rows whose figures were delivered.
+// jaarverslagBronnen are the feeds the annual report counts from: a school year none
+// of them covers is refused.
+var jaarverslagBronnen = []string{BronLeerlingen, BronVerzuimmeldingen, BronMaatregelen,
+	BronVrijstellingen, BronThuiszitters, BronRMCTrajecten, BronVSVCijfers}
+
+// AnnualReport is the annual report of one school year: its tables laid out with this
+// year's remarks, and every cell.
+type AnnualReport struct {
+	Schooljaar string
+	// Lopend is true when the school year was in progress on Vandaag (the day before its
+	// last day, 31 July, or earlier): its values are year-to-date.
+	Lopend  bool
+	Vandaag time.Time
+	// Layout is the report's tables with their Remarks for this year.
+	Layout []Table
+	// Cells holds every cell of the layout in print order (tabel7 only the delivered
+	// rows, or all of them as geen_gegevens when nothing was delivered).
+	Cells []Cell
+}
+
+// Jaarverslag computes tables 1 to 9 of the annual report for a school year as of today
+// (the real date); see JaarverslagOn.
 func (db *DB) Jaarverslag(ctx context.Context, schooljaar string) ([]Cell, error) {
+	r, err := db.JaarverslagOn(ctx, schooljaar, Today(time.Now()))
+	return r.Cells, err
+}
+
+// JaarverslagOn computes tables 1 to 9 of the annual report for a school year as it
+// stands on today: every cell of the layout, in print order, with totals added from the
+// layout. A cell is a value (zeros included) or, per sql/marts/04_figuur_status.sql,
+// geen_gegevens or niet_van_toepassing; a total sums the parts for which it applies. A
+// school year that no feed covers is refused (NotCoveredError).
+func (db *DB) JaarverslagOn(ctx context.Context, schooljaar string, today time.Time) (AnnualReport, error) {
 	if err := ValidateSchooljaar(schooljaar); err != nil {
-		return nil, fmt.Errorf("warehouse: jaarverslag: %w", err)
+		return AnnualReport{}, fmt.Errorf("warehouse: jaarverslag: %w", err)
 	}
 	// One transaction, so every table sees the same state while a load may be running.
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("warehouse: jaarverslag: %w", err)
+		return AnnualReport{}, fmt.Errorf("warehouse: jaarverslag: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }() // read only: nothing to undo
 
-	var known int
-	if err := tx.QueryRowContext(ctx, `select count(*) from dim_schooljaar where schooljaar = ?`, schooljaar).Scan(&known); err != nil {
-		return nil, fmt.Errorf("warehouse: jaarverslag: look up school year: %w", err)
+	if err := checkSchooljaar(ctx, tx, schooljaar); err != nil {
+		return AnnualReport{}, fmt.Errorf("warehouse: jaarverslag: %w", err)
 	}
-	if known == 0 {
-		return nil, fmt.Errorf("warehouse: jaarverslag: %w %q: outside the school years the warehouse knows", ErrInvalidSchooljaar, schooljaar)
+	if err := checkCovered(ctx, tx, "het jaarverslag", schooljaar, jaarverslagBronnen...); err != nil {
+		return AnnualReport{}, fmt.Errorf("warehouse: jaarverslag: %w", err)
 	}
 	subregios, err := subregios(ctx, tx)
 	if err != nil {
-		return nil, err
+		return AnnualReport{}, err
 	}
-	var cells []Cell
-	for _, t := range JaarverslagLayout(subregios) {
+	fs, err := readFigureStatus(ctx, tx, schooljaar, today)
+	if err != nil {
+		return AnnualReport{}, err
+	}
+	r := AnnualReport{Schooljaar: schooljaar, Lopend: fs.lopend, Vandaag: today, Layout: JaarverslagLayout(subregios)}
+	for i, t := range r.Layout {
 		baseCells, err := queryTable(ctx, tx, t, schooljaar)
 		if err != nil {
-			return nil, err
+			return AnnualReport{}, err
 		}
-		cells = append(cells, t.fill(schooljaar, baseCells)...)
+		status := func(row, col Line) Status { return fs.area(t.figuur(row, col), row.Subregio+col.Subregio) }
+		r.Cells = append(r.Cells, t.fill(schooljaar, baseCells, status)...)
+		r.Layout[i].Remarks = t.remarks(fs, r.Lopend, today)
 	}
-	return cells, nil
+	return r, nil
 }
 
 // Subregios lists the sub-regions of the configured region in print order: first those
@@ -170,10 +206,23 @@ func queryTable(ctx context.Context, q querier, t Table, schooljaar string) (map
 	return out, nil
 }
 
+// figuur is the figure the cells of row and col count.
+func (t Table) figuur(row, col Line) string {
+	switch {
+	case row.Figuur != "":
+		return row.Figuur
+	case col.Figuur != "":
+		return col.Figuur
+	}
+	return t.Figuur
+}
+
 // fill gives every cell of the table in print order: base cells from the query (zero
-// when absent), sums from the layout. An optional row without any base cell is left
-// out.
-func (t Table) fill(schooljaar string, baseCells map[cellKey]Number) []Cell {
+// when absent) or, when status says a base cell is not a value, that status; sums from
+// the layout, over the parts that apply (AreaStatus). An optional row without any base
+// cell is left out, unless the table has no data at all: then every row is written as
+// geen_gegevens.
+func (t Table) fill(schooljaar string, baseCells map[cellKey]Number, status func(row, col Line) Status) []Cell {
 	rows := make(map[string]Line, len(t.Rows))
 	for _, r := range t.Rows {
 		rows[r.Key] = r
@@ -182,22 +231,37 @@ func (t Table) fill(schooljaar string, baseCells map[cellKey]Number) []Cell {
 	for _, c := range t.Cols {
 		cols[c.Key] = c
 	}
-	var value func(r, c Line) Number
-	value = func(r, c Line) Number {
-		var n Number
+	var value func(r, c Line) (Number, Status)
+	value = func(r, c Line) (Number, Status) {
+		var parts [][2]Line
 		switch {
 		case len(r.Sum) > 0:
 			for _, k := range r.Sum {
-				n = n.Add(value(rows[k], c))
+				parts = append(parts, [2]Line{rows[k], c})
 			}
 		case len(c.Sum) > 0:
 			for _, k := range c.Sum {
-				n = n.Add(value(r, cols[k]))
+				parts = append(parts, [2]Line{r, cols[k]})
 			}
 		default:
-			n = baseCells[cellKey{r.Key, c.Key}]
+			if st := status(r, c); !st.IsValue() {
+				return Number{}, st
+			}
+			return baseCells[cellKey{r.Key, c.Key}], StatusWaarde
 		}
-		return n
+		var n Number
+		statuses := make([]Status, 0, len(parts))
+		for _, p := range parts {
+			pn, ps := value(p[0], p[1])
+			statuses = append(statuses, ps)
+			if ps.IsValue() {
+				n = n.Add(pn)
+			}
+		}
+		if st := AreaStatus(statuses); !st.IsValue() {
+			return Number{}, st
+		}
+		return n, StatusWaarde
 	}
 	delivered := make(map[string]bool)
 	for k := range baseCells {
@@ -205,11 +269,12 @@ func (t Table) fill(schooljaar string, baseCells map[cellKey]Number) []Cell {
 	}
 	var out []Cell
 	for _, r := range t.Rows {
-		if r.Optional && !delivered[r.Key] {
+		if r.Optional && !delivered[r.Key] && status(r, t.Cols[0]).IsValue() {
 			continue
 		}
 		for _, c := range t.Cols {
-			out = append(out, Cell{Schooljaar: schooljaar, Tabel: t.Key, Rij: r.Key, Kolom: c.Key, Waarde: value(r, c)})
+			n, st := value(r, c)
+			out = append(out, Cell{Schooljaar: schooljaar, Tabel: t.Key, Rij: r.Key, Kolom: c.Key, Waarde: n, Status: st})
 		}
 	}
 	return out

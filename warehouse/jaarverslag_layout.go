@@ -11,8 +11,15 @@ type Table struct {
 	Title string
 	// Note is a footnote printed under the table, empty when there is none.
 	Note string
-	Rows []Line
-	Cols []Line
+	// Remarks explain the statuses of this year's cells and what the figures cover
+	// (Dutch), printed under the Note; set by the report of a school year.
+	Remarks []string
+	// Figuur is the figure (sql/marts/03_figuren.sql) the table's cells count, unless a
+	// line names its own: it decides whether a cell is a value, geen_gegevens or
+	// niet_van_toepassing.
+	Figuur string
+	Rows   []Line
+	Cols   []Line
 }
 
 // Line is a row or a column of a Table.
@@ -26,6 +33,10 @@ type Line struct {
 	Optional bool
 	// Percent marks a column of percentages, formatted as such in a spreadsheet.
 	Percent bool
+	// Figuur is the figure a base line's cells count, when not the table's.
+	Figuur string
+	// Subregio is the sub-region a base line's cells cover; empty: the whole region.
+	Subregio string
 }
 
 // IsTotal reports whether the line is a total or subtotal, which a printed report
@@ -34,6 +45,21 @@ type Line struct {
 func (l Line) IsTotal() bool {
 	return l.Key == "totaal" || strings.HasPrefix(l.Key, "totaal_") || strings.HasPrefix(l.Key, "subtotaal_")
 }
+
+// The figures of sql/marts/03_figuren.sql: what a cell counts, by task and feeds.
+const (
+	FiguurLeerlingenLeerplicht     = "leerlingen_leerplicht"
+	FiguurLeerlingenDoorstroompunt = "leerlingen_doorstroompunt"
+	FiguurVrijstellingen           = "vrijstellingen"
+	FiguurVerzuimLeerplicht        = "verzuim_leerplicht"
+	FiguurVerzuimDoorstroompunt    = "verzuim_doorstroompunt"
+	FiguurMaatregelen              = "maatregelen"
+	FiguurThuiszitters             = "thuiszitters"
+	FiguurLangdurigVerzuim         = "langdurig_verzuim"
+	FiguurAbsoluutVerzuim          = "absoluut_verzuim"
+	FiguurRMCTrajecten             = "rmc_trajecten"
+	FiguurVSV                      = "vsv"
+)
 
 // Subregio is a sub-region of the configured region, as dim_gemeente names it.
 type Subregio struct {
@@ -83,15 +109,18 @@ func verzuimRows() []Line {
 func JaarverslagLayout(subregios []Subregio) []Table {
 	var rows18, rows18plus, cols6 []Line
 	for _, s := range subregios {
-		rows18 = append(rows18, base("18_23_"+s.Code, "18 t/m 22 jaar, "+s.Naam))
-		rows18plus = append(rows18plus, base("relatief_18plus_"+s.Code, "Relatief verzuim 18 t/m 22 jaar, "+s.Naam))
-		cols6 = append(cols6, base(s.Code, s.Naam))
+		rows18 = append(rows18, Line{Key: "18_23_" + s.Code, Label: "18 t/m 22 jaar, " + s.Naam,
+			Figuur: FiguurLeerlingenDoorstroompunt, Subregio: s.Code})
+		rows18plus = append(rows18plus, Line{Key: "relatief_18plus_" + s.Code, Label: "Relatief verzuim 18 t/m 22 jaar, " + s.Naam,
+			Figuur: FiguurVerzuimDoorstroompunt, Subregio: s.Code})
+		cols6 = append(cols6, Line{Key: s.Code, Label: s.Naam, Subregio: s.Code})
 	}
+	withFiguur := func(l Line, figuur string) Line { l.Figuur = figuur; return l }
 
 	tabel1Rows := []Line{
-		base("jongens_5_18", "Jongens 5 t/m 17 jaar"),
-		base("meisjes_5_18", "Meisjes 5 t/m 17 jaar"),
-		base("subtotaal_5_18", "Subtotaal 5 t/m 17 jaar"),
+		withFiguur(base("jongens_5_18", "Jongens 5 t/m 17 jaar"), FiguurLeerlingenLeerplicht),
+		withFiguur(base("meisjes_5_18", "Meisjes 5 t/m 17 jaar"), FiguurLeerlingenLeerplicht),
+		withFiguur(base("subtotaal_5_18", "Subtotaal 5 t/m 17 jaar"), FiguurLeerlingenLeerplicht),
 	}
 	tabel1Rows = append(tabel1Rows, rows18...)
 	tabel1Rows = append(tabel1Rows,
@@ -110,9 +139,9 @@ func JaarverslagLayout(subregios []Subregio) []Table {
 	tabel2Rows = append(tabel2Rows, sum("totaal", "Totaal", keys(tabel2Rows)...))
 
 	tabel3Rows := []Line{
-		base("relatief", "Relatief verzuim, tot 18 jaar"),
-		base("luxe", "Luxeverzuim, tot 18 jaar"),
-		base("absoluut", "Absoluut verzuim, tot 18 jaar"),
+		withFiguur(base("relatief", "Relatief verzuim, tot 18 jaar"), FiguurVerzuimLeerplicht),
+		withFiguur(base("luxe", "Luxeverzuim, tot 18 jaar"), FiguurVerzuimLeerplicht),
+		withFiguur(base("absoluut", "Absoluut verzuim, tot 18 jaar"), FiguurVerzuimLeerplicht),
 	}
 	tabel3Rows = append(tabel3Rows, rows18plus...)
 	tabel3Rows = append(tabel3Rows, sum("totaal", "Totaal", keys(tabel3Rows)...))
@@ -158,7 +187,7 @@ func JaarverslagLayout(subregios []Subregio) []Table {
 			Rows: tabel1Rows, Cols: schoolTypeCols(),
 		},
 		{
-			Key: "tabel2", Title: "Verleende vrijstellingen",
+			Key: "tabel2", Title: "Verleende vrijstellingen", Figuur: FiguurVrijstellingen,
 			Note: "Naar besluitdatum; leeftijd 5 t/m 17 jaar op de besluitdatum.",
 			Rows: tabel2Rows, Cols: []Line{base("aantal", "Aantal")},
 		},
@@ -168,12 +197,12 @@ func JaarverslagLayout(subregios []Subregio) []Table {
 			Rows: tabel3Rows, Cols: schoolTypeCols(),
 		},
 		{
-			Key: "tabel4", Title: "Halt-verwijzingen en processen-verbaal",
+			Key: "tabel4", Title: "Halt-verwijzingen en processen-verbaal", Figuur: FiguurMaatregelen,
 			Note: "Naar datum van de maatregel; alleen meldingen van jongeren onder 18 jaar.",
 			Rows: verzuimRows(), Cols: tabel4Cols,
 		},
 		{
-			Key: "tabel5", Title: "Halt-verwijzingen en processen-verbaal naar afdoening",
+			Key: "tabel5", Title: "Halt-verwijzingen en processen-verbaal naar afdoening", Figuur: FiguurMaatregelen,
 			Note: "Het totaal telt ook maatregelen waarvan de afdoening nog niet bekend is.",
 			Rows: verzuimRows(),
 			Cols: []Line{
@@ -185,7 +214,7 @@ func JaarverslagLayout(subregios []Subregio) []Table {
 			},
 		},
 		{
-			Key: "tabel6", Title: "Thuiszitters",
+			Key: "tabel6", Title: "Thuiszitters", Figuur: FiguurThuiszitters,
 			Note: "Episodes die in het schooljaar liepen; leeftijd 5 t/m 17 jaar bij de start of op 1 augustus.",
 			Rows: []Line{
 				base("thuiszitters", "Thuiszitters"),
@@ -197,7 +226,7 @@ func JaarverslagLayout(subregios []Subregio) []Table {
 			Cols: tabel6Cols,
 		},
 		{
-			Key: "tabel7", Title: "Nieuwe voortijdig schoolverlaters",
+			Key: "tabel7", Title: "Nieuwe voortijdig schoolverlaters", Figuur: FiguurVSV,
 			Note: "Cijfers van DUO/OCW; alleen geleverde regels. Vsv-percentage = 100 × vsv'ers / deelnemers.",
 			Rows: tabel7Rows,
 			Cols: []Line{
@@ -207,12 +236,12 @@ func JaarverslagLayout(subregios []Subregio) []Table {
 			},
 		},
 		{
-			Key: "tabel8", Title: "Doorstroompunt/RMC: jongeren in een traject",
+			Key: "tabel8", Title: "Doorstroompunt/RMC: jongeren in een traject", Figuur: FiguurRMCTrajecten,
 			Rows: []Line{base("rmc_ers", "RMC'ers")},
 			Cols: []Line{base("aantal", "Aantal")},
 		},
 		{
-			Key: "tabel9", Title: "Doorstroompunt/RMC: resultaten",
+			Key: "tabel9", Title: "Doorstroompunt/RMC: resultaten", Figuur: FiguurRMCTrajecten,
 			Note: "Trajecten die in het schooljaar liepen; zonder einddatum tot en met 31 juli loopt een traject nog (monitoring of nog in traject).",
 			Rows: tabel9Rows, Cols: tabel9Cols,
 		},

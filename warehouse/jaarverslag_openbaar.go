@@ -24,10 +24,19 @@ import "fmt"
 
 // OpenbaarCell is one figure of the annual report protected for publication: the cell,
 // and whether and why it is hidden. A hidden cell's Waarde is zero, so that a caller
-// cannot publish it by mistake.
+// cannot publish it by mistake. A cell that is not a value (geen_gegevens,
+// niet_van_toepassing) keeps its Status and is never hidden: it discloses no count.
 type OpenbaarCell struct {
 	Cell
 	Onderdrukt Suppression
+}
+
+// PublishedStatus is the cell's status as published: onderdrukt when hidden.
+func (c OpenbaarCell) PublishedStatus() Status {
+	if c.Onderdrukt.Hidden() {
+		return StatusOnderdrukt
+	}
+	return c.Status
 }
 
 // impliedSum is a sum that definitions.md states and the layout does not compute:
@@ -149,6 +158,14 @@ func protectJaarverslag(cells []Cell, layout []Table, drempel int) ([]Suppressio
 		return false
 	}
 	m := &jaarverslagModel{vars: map[[3]string]int{}}
+	// Cells that are not values are no variables and no parts of a sum: a total over
+	// parts that do not apply sums those that do.
+	notValue := map[[3]string]bool{}
+	for _, c := range cells {
+		if !c.Status.IsValue() {
+			notValue[[3]string{c.Tabel, c.Rij, c.Kolom}] = true
+		}
+	}
 	alias := map[[3]string][3]string{}
 	for _, s := range jaarverslagSame() {
 		alias[s.b] = s.a
@@ -159,10 +176,10 @@ func protectJaarverslag(cells []Cell, layout []Table, drempel int) ([]Suppressio
 			if _, ok := tables[c.Tabel]; !ok {
 				return nil, fmt.Errorf("cell of %s: no such table in the layout", c.Tabel)
 			}
-			if percent(c) {
+			key := [3]string{c.Tabel, c.Rij, c.Kolom}
+			if percent(c) || notValue[key] {
 				continue
 			}
-			key := [3]string{c.Tabel, c.Rij, c.Kolom}
 			first, isCopy := alias[key]
 			if (pass == 1) != isCopy {
 				continue
@@ -227,7 +244,7 @@ func protectJaarverslag(cells []Cell, layout []Table, drempel int) ([]Suppressio
 			for _, p := range s.Parts {
 				pv, ok := m.vars[at(p, x.Key)]
 				if !ok {
-					if s.Partial {
+					if s.Partial || notValue[at(p, x.Key)] {
 						continue
 					}
 					return nil, fmt.Errorf("%s: cell %v is missing", s.Tabel, at(p, x.Key))
@@ -282,12 +299,17 @@ func protectJaarverslag(cells []Cell, layout []Table, drempel int) ([]Suppressio
 					rel := Relation{Total: total}
 					for _, p := range sum.parts {
 						pv, ok := m.vars[sum.at(p)]
+						if !ok && notValue[sum.at(p)] {
+							continue
+						}
 						if !ok {
 							return nil, fmt.Errorf("%s: cell %v, part of %s/%s, is missing", t.Key, sum.at(p), r.Key, c.Key)
 						}
 						rel.Parts = append(rel.Parts, pv)
 					}
-					m.rels = append(m.rels, rel)
+					if len(rel.Parts) > 0 {
+						m.rels = append(m.rels, rel)
+					}
 				}
 			}
 		}
@@ -322,14 +344,16 @@ func JaarverslagToelichting(schooljaar string, drempel int) []string {
 	d := drempel
 	return []string{
 		"Jaarverslag leerplicht en RMC, schooljaar " + schooljaar + ": openbare versie, met bescherming van kleine aantallen.",
-		fmt.Sprintf("Aantallen van 1 tot en met %d zijn weggelaten en getoond als \"<%d\" (in de CSV: waarde leeg, onderdrukt = 1). Nullen worden getoond.", d-1, d),
-		"Daarnaast zijn enkele andere aantallen weggelaten, getoond als \"x\" (in de CSV ook: waarde leeg, onderdrukt = 1), zodat geen weggelaten aantal kan worden teruggerekend: " +
+		fmt.Sprintf("Aantallen van 1 tot en met %d zijn weggelaten en getoond als \"<%d\" (in de CSV: waarde leeg, status onderdrukt). Nullen worden getoond.", d-1, d),
+		"Daarnaast zijn enkele andere aantallen weggelaten, getoond als \"x\" (in de CSV ook: waarde leeg, status onderdrukt), zodat geen weggelaten aantal kan worden teruggerekend: " +
 			"niet uit de totalen per rij en kolom, de subtotalen en de som van de subregio's, alle tegelijk, en niet uit de cijfers die in twee tabellen staan " +
 			"(het totaal van tabel 5 is dat van tabel 4; tabel 8 is het totaal van tabel 9). " +
 			fmt.Sprintf("Daarbij is ook meegewogen wat \"<%d\" verraadt (het aantal ligt tussen 1 en %d) en dat een met \"x\" weggelaten aantal 0 of ten minste %d is.", d, d-1, d),
 		"Ook wat uit het verschil van getoonde cijfers volgt, is beschermd als aantal: jongeren met geslacht X (subtotaal 5 t/m 17 jaar min jongens en meisjes, tabel 1), " +
 			"maatregelen zonder bekende afdoening (tabel 5), thuiszitters niet langer dan 3 maanden of niet opgelost (tabel 6) en wat een geleverd vsv-totaal meer telt dan de sectoren (tabel 7).",
 		"Een percentage is weggelaten als een aantal in dezelfde regel is weggelaten, omdat het dat aantal anders zou prijsgeven.",
+		"Een cel zonder gegevens (\"geen gegevens\", status geen_gegevens) of die niet van toepassing is (\"n.v.t.\", status niet_van_toepassing) is geen aantal: " +
+			"ze telt niet mee in de bescherming en wordt nooit als 0 getoond. Wat zulke cellen betekenen, staat onder de tabel.",
 		"De exacte aantallen staan alleen in de niet-openbare versie van het jaarverslag, die niet bestemd is voor publicatie.",
 	}
 }

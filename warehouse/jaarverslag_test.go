@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hetleerplein/leerplein/etl"
 	"github.com/hetleerplein/leerplein/warehouse"
@@ -35,35 +37,49 @@ func TestJaarverslagCases(t *testing.T) {
 		dir := filepath.Dir(expected)
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			db := loadCase(t, dir)
+			today := caseToday(t, dir)
 			want := readExpected(t, expected)
-			got := map[string]map[string]warehouse.Number{}
+			got := map[string]map[string]warehouse.Cell{}
+			refused := map[string]error{}
 			for _, w := range want {
-				if got[w.schooljaar] != nil {
+				if got[w.schooljaar] != nil || refused[w.schooljaar] != nil {
 					continue
 				}
-				cells, err := db.Jaarverslag(context.Background(), w.schooljaar)
+				r, err := db.JaarverslagOn(context.Background(), w.schooljaar, today)
+				if errors.Is(err, warehouse.ErrNotCovered) {
+					refused[w.schooljaar] = err
+					continue
+				}
 				if err != nil {
 					t.Fatalf("Jaarverslag(%s): %v", w.schooljaar, err)
 				}
-				got[w.schooljaar] = map[string]warehouse.Number{}
-				for _, c := range cells {
+				got[w.schooljaar] = map[string]warehouse.Cell{}
+				for _, c := range r.Cells {
 					k := cellName(c.Tabel, c.Rij, c.Kolom)
 					if _, dup := got[w.schooljaar][k]; dup {
 						t.Errorf("%s %s: cell given twice", w.schooljaar, k)
 					}
-					got[w.schooljaar][k] = c.Waarde
+					got[w.schooljaar][k] = c
 				}
 			}
 			for _, w := range want {
 				k := cellName(w.tabel, w.rij, w.kolom)
+				if err := refused[w.schooljaar]; err != nil {
+					if !w.refused {
+						t.Errorf("%s:%d: %s refused (%v), want %s", expected, w.line, w.schooljaar, err, w.show())
+					}
+					continue
+				}
 				g, present := got[w.schooljaar][k]
 				switch {
+				case w.refused:
+					t.Errorf("%s:%d: %s was not refused, want the school year refused (%s)", expected, w.line, w.schooljaar, w.why)
 				case w.absent && present:
-					t.Errorf("%s:%d: %s %s = %s, want the cell absent (%s)", expected, w.line, w.schooljaar, k, g, w.why)
+					t.Errorf("%s:%d: %s %s = %s, want the cell absent (%s)", expected, w.line, w.schooljaar, k, showCell(g.Waarde, g.Status), w.why)
 				case !w.absent && !present:
-					t.Errorf("%s:%d: %s %s is missing, want %s (%s)", expected, w.line, w.schooljaar, k, w.waarde, w.why)
-				case !w.absent && g != w.waarde:
-					t.Errorf("%s:%d: %s %s = %s, want %s (%s)", expected, w.line, w.schooljaar, k, g, w.waarde, w.why)
+					t.Errorf("%s:%d: %s %s is missing, want %s (%s)", expected, w.line, w.schooljaar, k, w.show(), w.why)
+				case !w.absent && (g.Waarde != w.waarde || g.Status != w.status):
+					t.Errorf("%s:%d: %s %s = %s, want %s (%s)", expected, w.line, w.schooljaar, k, showCell(g.Waarde, g.Status), w.show(), w.why)
 				}
 			}
 		})
@@ -121,18 +137,36 @@ type expectedCell struct {
 	line                          int
 	schooljaar, tabel, rij, kolom string
 	waarde                        warehouse.Number
+	status                        warehouse.Status
 	absent                        bool // waarde "-": the cell must not be in the report
+	refused                       bool // waarde "-" and status "geweigerd": the school year is refused
 	why                           string
 }
 
-// readExpected reads expected.csv: the machine form schooljaar;tabel;rij;kolom;waarde,
-// with an optional sixth column `toelichting` saying why the value is what it is.
+func (c expectedCell) show() string {
+	if c.refused {
+		return "the school year refused"
+	}
+	return showCell(c.waarde, c.status)
+}
+
+// showCell writes a cell's value or status for a message.
+func showCell(n warehouse.Number, st warehouse.Status) string {
+	if st.IsValue() {
+		return n.String()
+	}
+	return string(st)
+}
+
+// readExpected reads expected.csv: the machine form schooljaar;tabel;rij;kolom;waarde;status,
+// with an optional seventh column `toelichting` saying why the value is what it is.
 func readExpected(t *testing.T, path string) []expectedCell {
 	t.Helper()
 	var out []expectedCell
-	for _, r := range readMachineForm(t, path, "schooljaar;tabel;rij;kolom;waarde") {
-		c := expectedCell{line: r.line, schooljaar: r.key[0], tabel: r.key[1], rij: r.key[2], kolom: r.key[3], absent: r.absent, why: r.why}
-		if !r.absent {
+	for _, r := range readMachineForm(t, path, "schooljaar;tabel;rij;kolom;waarde;status") {
+		c := expectedCell{line: r.line, schooljaar: r.key[0], tabel: r.key[1], rij: r.key[2], kolom: r.key[3],
+			absent: r.absent, refused: r.refused, status: r.status, why: r.why}
+		if !r.absent && !r.refused && r.status.IsValue() {
 			var err error
 			if c.waarde, err = warehouse.ParseNumber(r.value); err != nil {
 				t.Fatalf("%s:%d: %v", path, r.line, err)
@@ -141,6 +175,28 @@ func readExpected(t *testing.T, path string) []expectedCell {
 		out = append(out, c)
 	}
 	return out
+}
+
+// defaultToday is the "today" of a case without vandaag.txt: far after every school year
+// a case holds, so none is in progress. No test depends on the real date.
+var defaultToday = time.Date(2099, time.December, 31, 0, 0, 0, 0, time.UTC)
+
+// caseToday is the date a case's report is made on: <dir>/vandaag.txt (YYYY-MM-DD) when
+// present, else defaultToday.
+func caseToday(t *testing.T, dir string) time.Time {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "vandaag.txt"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return defaultToday
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := time.Parse(time.DateOnly, strings.TrimSpace(string(b)))
+	if err != nil {
+		t.Fatalf("%s/vandaag.txt: %v", dir, err)
+	}
+	return d
 }
 
 // openEmpty opens an in-memory warehouse, closed when the test ends.
@@ -164,16 +220,19 @@ func loadRegion(t *testing.T, db *warehouse.DB) {
 }
 
 // machineRow is one line of an expected.csv in a machine form: four key columns, the
-// value ("-" when the cell must be absent) and an optional toelichting.
+// value ("-" when the cell must be absent), the status (with value "-", status
+// "geweigerd" means the whole school year is refused) and an optional toelichting.
 type machineRow struct {
-	line   int
-	key    [4]string
-	value  string
-	absent bool
-	why    string
+	line    int
+	key     [4]string
+	value   string
+	status  warehouse.Status
+	absent  bool
+	refused bool
+	why     string
 }
 
-// readMachineForm reads an expected.csv whose first five header columns are header.
+// readMachineForm reads an expected.csv whose first six header columns are header.
 func readMachineForm(t *testing.T, path, header string) []machineRow {
 	t.Helper()
 	f, err := os.Open(path)
@@ -188,7 +247,7 @@ func readMachineForm(t *testing.T, path, header string) []machineRow {
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-	if got := strings.Join(head[:min(5, len(head))], ";"); got != header {
+	if got := strings.Join(head[:min(6, len(head))], ";"); got != header {
 		t.Fatalf("%s: header %q, want %s[;toelichting]", path, got, header)
 	}
 	var out []machineRow
@@ -201,12 +260,25 @@ func readMachineForm(t *testing.T, path, header string) []machineRow {
 			t.Fatalf("%s: %v", path, err)
 		}
 		line, _ := r.FieldPos(0)
-		if len(rec) < 5 {
-			t.Fatalf("%s:%d: %d fields, want at least 5", path, line, len(rec))
+		if len(rec) < 6 {
+			t.Fatalf("%s:%d: %d fields, want at least 6", path, line, len(rec))
 		}
-		row := machineRow{line: line, key: [4]string{rec[0], rec[1], rec[2], rec[3]}, value: rec[4], absent: rec[4] == "-"}
-		if len(rec) > 5 {
-			row.why = rec[5]
+		row := machineRow{line: line, key: [4]string{rec[0], rec[1], rec[2], rec[3]}, value: rec[4], status: warehouse.Status(rec[5])}
+		switch {
+		case rec[4] == "-" && rec[5] == "geweigerd":
+			row.refused, row.status = true, ""
+		case rec[4] == "-":
+			row.absent = true
+		case row.status != "" && rec[4] != "":
+			t.Fatalf("%s:%d: status %s with waarde %q: a cell that is not a value has an empty waarde", path, line, rec[5], rec[4])
+		}
+		switch row.status {
+		case "", warehouse.StatusGeenGegevens, warehouse.StatusNietVanToepassing:
+		default:
+			t.Fatalf("%s:%d: status %q: use geen_gegevens or niet_van_toepassing (empty for a value)", path, line, rec[5])
+		}
+		if len(rec) > 6 {
+			row.why = rec[6]
 		}
 		out = append(out, row)
 	}
@@ -216,13 +288,46 @@ func readMachineForm(t *testing.T, path, header string) []machineRow {
 	return out
 }
 
-// TestJaarverslagComplete checks that a loaded region with no facts gives every cell of
-// the layout, in print order, as 0 — and no tabel7 rows, as nothing was delivered.
+// loadInbox loads the given files (name → content) with the real loader into db, over
+// the built-in region; every file must load cleanly.
+func loadInbox(t *testing.T, db *warehouse.DB, files map[string]string) {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sum, err := etl.Run(context.Background(), db, etl.Options{Inbox: dir, Key: testKey, Job: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range sum.Files {
+		if f.Status != etl.StatusLoaded || f.Quarantined > 0 {
+			t.Fatalf("%s: status %s (%s), %d rows quarantined", f.Name, f.Status, f.Reason, f.Quarantined)
+		}
+	}
+}
+
+// oneExemption is a vrijstellingen file with one exemption (art. 5a, Haarlem, a
+// 10-year-old) decided on each of the given dates.
+func oneExemption(dates ...string) map[string]string {
+	body := "vrijstelling_id;bsn;geboortedatum;gemeente;artikel;besluitdatum;ingangsdatum;einddatum\n"
+	bsns := []string{"123459060", "123459072", "123459084"}
+	for i, d := range dates {
+		body += fmt.Sprintf("C%d;%s;2008-06-06;GM0392;5A;%s;;\n", i, bsns[i], d)
+	}
+	return map[string]string{"vrijstellingen_complete.csv": body}
+}
+
+// TestJaarverslagComplete checks that the report of a year that only the exemptions
+// cover has every cell of the layout, in print order: tabel2's values (zeros included)
+// and every other cell geen_gegevens, tabel7 with all its rows as nothing was delivered.
 func TestJaarverslagComplete(t *testing.T) {
 	ctx := context.Background()
 	db := openEmpty(t)
-	loadRegion(t, db)
-	cells, err := db.Jaarverslag(ctx, "2018-2019")
+	loadInbox(t, db, oneExemption("2019-03-01"))
+	r, err := db.JaarverslagOn(ctx, "2018-2019", defaultToday)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,25 +340,74 @@ func TestJaarverslagComplete(t *testing.T) {
 	}
 	var want []string
 	for _, tab := range warehouse.JaarverslagLayout(subregios) {
-		for _, r := range tab.Rows {
-			if r.Optional {
-				continue
-			}
+		for _, row := range tab.Rows {
 			for _, c := range tab.Cols {
-				want = append(want, "2018-2019;"+tab.Key+";"+r.Key+";"+c.Key+";0")
+				cell := ";;geen_gegevens"
+				if tab.Key == "tabel2" {
+					cell = ";0;"
+					if row.Key == "art_5a" || row.Key == "totaal" {
+						cell = ";1;"
+					}
+				}
+				want = append(want, "2018-2019;"+tab.Key+";"+row.Key+";"+c.Key+cell)
 			}
 		}
 	}
 	var got []string
-	for _, c := range cells {
-		got = append(got, strings.Join([]string{c.Schooljaar, c.Tabel, c.Rij, c.Kolom, c.Waarde.String()}, ";"))
+	for _, c := range r.Cells {
+		got = append(got, strings.Join([]string{c.Schooljaar, c.Tabel, c.Rij, c.Kolom, showValue(c), string(c.Status)}, ";"))
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("cells of an empty warehouse:\ngot  %d cells:\n%s\nwant %d cells:\n%s", len(got), strings.Join(got, "\n"), len(want), strings.Join(want, "\n"))
+		t.Errorf("cells:\ngot  %d cells:\n%s\nwant %d cells:\n%s", len(got), strings.Join(got, "\n"), len(want), strings.Join(want, "\n"))
 	}
 	// 7 rows × 7 columns in tabel1, and so on: a count that changes when the layout does.
-	if len(cells) != 49+8+42+12+20+15+0+1+45 {
-		t.Errorf("got %d cells, want %d", len(cells), 49+8+42+12+20+15+0+1+45)
+	if n := 49 + 8 + 42 + 12 + 20 + 15 + 24 + 1 + 45; len(r.Cells) != n {
+		t.Errorf("got %d cells, want %d", len(r.Cells), n)
+	}
+	for _, tab := range r.Layout {
+		remarks := strings.Join(tab.Remarks, " ")
+		if tab.Key != "tabel2" && !strings.Contains(remarks, "Geen gegevens: het warehouse bevat geen") {
+			t.Errorf("%s: remarks %q do not explain \"geen gegevens\"", tab.Key, remarks)
+		}
+	}
+	if r.Lopend {
+		t.Errorf("2018-2019 on %s is lopend, want complete", defaultToday.Format(time.DateOnly))
+	}
+}
+
+// showValue is a cell's waarde as the machine form writes it: empty for a status.
+func showValue(c warehouse.Cell) string {
+	if !c.Status.IsValue() {
+		return ""
+	}
+	return c.Waarde.String()
+}
+
+// TestJaarverslagNotCovered checks that a school year no feed covers is refused, with a
+// Dutch message that says which years the data covers.
+func TestJaarverslagNotCovered(t *testing.T) {
+	ctx := context.Background()
+	db := openEmpty(t)
+	loadRegion(t, db)
+	_, err := db.JaarverslagOn(ctx, "2018-2019", defaultToday)
+	if !errors.Is(err, warehouse.ErrNotCovered) || !errors.Is(err, warehouse.ErrInvalidSchooljaar) || !strings.Contains(err.Error(), "er zijn nog geen gegevens geladen") {
+		t.Errorf("report of an empty warehouse: err = %v, want ErrNotCovered saying nothing was loaded", err)
+	}
+	loadInbox(t, db, oneExemption("2016-08-01", "2017-07-31", "2019-07-31"))
+	for _, tc := range []struct{ schooljaar, msg string }{
+		{"2017-2018", "de gegevens beslaan de schooljaren 2016-2017 en 2018-2019"},
+		{"2030-2031", "de gegevens beslaan de schooljaren 2016-2017 en 2018-2019"},
+		{"2015-2016", "schooljaar 2015-2016: geen gegevens voor het jaarverslag"},
+	} {
+		_, err := db.JaarverslagOn(ctx, tc.schooljaar, defaultToday)
+		if !errors.Is(err, warehouse.ErrNotCovered) || !strings.Contains(err.Error(), tc.msg) {
+			t.Errorf("Jaarverslag(%s): err = %v, want ErrNotCovered with %q", tc.schooljaar, err, tc.msg)
+		}
+	}
+	for _, sj := range []string{"2016-2017", "2018-2019"} {
+		if _, err := db.JaarverslagOn(ctx, sj, defaultToday); err != nil {
+			t.Errorf("Jaarverslag(%s), covered by an exemption on its first or last day: %v", sj, err)
+		}
 	}
 }
 

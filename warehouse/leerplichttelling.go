@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"strings"
+	"time"
 
 	sqlfiles "github.com/hetleerplein/leerplein/sql"
 )
@@ -62,14 +65,40 @@ func LeerplichtOnderwijssoorten() []Line {
 	return append(groups, sum("alle", "Totaal", keys(groups)...))
 }
 
+// leerplichtFiguur is the figure (sql/marts/03_figuren.sql) an indicator counts: its
+// feeds decide whether it has data in a school year.
+func leerplichtFiguur(indicator string) string {
+	switch {
+	case indicator == "absoluut_verzuim":
+		return FiguurAbsoluutVerzuim
+	case strings.HasPrefix(indicator, "langdurig_"):
+		return FiguurLangdurigVerzuim
+	case strings.HasPrefix(indicator, "vrijstelling_"):
+		return FiguurVrijstellingen
+	}
+	return FiguurVerzuimLeerplicht
+}
+
+// leerplichtBronnen are the feeds the leerplichttelling counts from.
+var leerplichtBronnen = []string{BronVerzuimmeldingen, BronThuiszitters, BronVrijstellingen}
+
 // LeerplichtCell is one figure of the leerplichttelling in its machine form
-// (schooljaar;gemeente;onderwijssoort;indicator;waarde).
+// (schooljaar;gemeente;onderwijssoort;indicator;waarde;status).
 type LeerplichtCell struct {
 	Schooljaar     string
 	Gemeente       string // CBS code, or RegioCode for the region
 	Onderwijssoort string // po, vso, vo, onbekend, geen, alle
 	Indicator      string
-	Waarde         int64
+	Waarde         int64  // zero when Status is not a value
+	Status         Status // geen_gegevens when the indicator's feed does not cover the year
+}
+
+// Weggelaten is a gemeente of the region configuration left out of the count, and why.
+type Weggelaten struct {
+	Gebied
+	// Reden is bestond_niet (it did not exist during the school year) or
+	// leerplicht_lokaal (it runs leerplicht itself and files its own count).
+	Reden string
 }
 
 // Leerplichttelling is the yearly count for DUO/OCW (artikel 25 Leerplichtwet).
@@ -77,25 +106,46 @@ type Leerplichttelling struct {
 	Schooljaar string
 	// Gebieden are the gemeenten counted, by CBS code, then the region.
 	Gebieden []Gebied
+	// Weggelaten are the gemeenten of the region configuration not counted.
+	Weggelaten []Weggelaten
 	// Cells holds every cell, zeros included, by gebied (in the order of Gebieden), then
 	// indicator, then school-type group (`alle` last).
 	Cells []LeerplichtCell
+	// Lopend is true when the school year was still in progress on the day of the count.
+	Lopend bool
 }
 
-// Leerplichttelling counts the indicators of the leerplichttelling for a school year
-// per gemeente (of residence on the row counted) and for the region, with zeros for
-// every gemeente that existed during the year (sql/reports/leerplichttelling*.sql).
+// Leerplichttelling counts the leerplichttelling of a school year as of today (the
+// real date); see LeerplichttellingOn.
 func (db *DB) Leerplichttelling(ctx context.Context, schooljaar string) (Leerplichttelling, error) {
+	return db.LeerplichttellingOn(ctx, schooljaar, Today(time.Now()))
+}
+
+// LeerplichttellingOn counts the indicators of the leerplichttelling for a school year
+// as it stands on today, per gemeente (of residence on the row counted) and for the
+// region, with zeros for every gemeente that existed during the year and whose
+// leerplicht the bureau runs (sql/reports/leerplichttelling.sql); the other gemeenten
+// are left out (Weggelaten) and their rows are not counted. An indicator whose feed does
+// not cover the year is geen_gegevens; a year that none of the feeds covers is refused
+// (NotCoveredError).
+func (db *DB) LeerplichttellingOn(ctx context.Context, schooljaar string, today time.Time) (Leerplichttelling, error) {
 	if err := ValidateSchooljaar(schooljaar); err != nil {
 		return Leerplichttelling{}, fmt.Errorf("warehouse: leerplichttelling: %w", err)
 	}
-	tx, err := db.BeginTx(ctx, nil) // one snapshot for both queries; read only
+	tx, err := db.BeginTx(ctx, nil) // one snapshot for every query; read only
 	if err != nil {
 		return Leerplichttelling{}, fmt.Errorf("warehouse: leerplichttelling: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }() // read only: nothing to undo
 	if err := checkSchooljaar(ctx, tx, schooljaar); err != nil {
 		return Leerplichttelling{}, fmt.Errorf("warehouse: leerplichttelling: %w", err)
+	}
+	if err := checkCovered(ctx, tx, "de leerplichttelling", schooljaar, leerplichtBronnen...); err != nil {
+		return Leerplichttelling{}, fmt.Errorf("warehouse: leerplichttelling: %w", err)
+	}
+	fs, err := readFigureStatus(ctx, tx, schooljaar, today)
+	if err != nil {
+		return Leerplichttelling{}, err
 	}
 
 	type key struct{ gebied, soort, indicator string }
@@ -129,43 +179,86 @@ func (db *DB) Leerplichttelling(ctx context.Context, schooljaar string) (Leerpli
 	if err != nil {
 		return Leerplichttelling{}, fmt.Errorf("warehouse: leerplichttelling: %w", err)
 	}
-	counted := map[string]bool{}
-	for k := range counts {
-		counted[k.gebied] = true
-	}
-	var gebieden []Gebied
-	err = queryReport(ctx, tx, "reports/leerplichttelling_gemeenten.sql", schooljaar, func(rows *sql.Rows) error {
-		var g Gebied
-		var bestond bool
-		if err := rows.Scan(&g.Code, &g.Naam, &bestond); err != nil {
-			return err
-		}
-		if bestond || counted[g.Code] {
-			gebieden = append(gebieden, g)
-		}
-		return nil
-	})
+	gemeenten, err := gemeentenInJaar(ctx, tx, schooljaar)
 	if err != nil {
 		return Leerplichttelling{}, fmt.Errorf("warehouse: leerplichttelling: %w", err)
 	}
-	if len(gebieden) == 0 {
-		return Leerplichttelling{}, fmt.Errorf("warehouse: leerplichttelling: %w", ErrNoRegion)
+	out := Leerplichttelling{Schooljaar: schooljaar, Lopend: fs.lopend}
+	for _, g := range gemeenten {
+		switch {
+		case g.TeltLeerplicht:
+			out.Gebieden = append(out.Gebieden, g.Gebied)
+		case !g.Bestond:
+			out.Weggelaten = append(out.Weggelaten, Weggelaten{Gebied: g.Gebied, Reden: redenBestondNiet})
+		default:
+			out.Weggelaten = append(out.Weggelaten, Weggelaten{Gebied: g.Gebied, Reden: redenLeerplichtLokaal})
+		}
 	}
-	gebieden = append(gebieden, Gebied{Code: RegioCode, Naam: "Regio"})
+	for k := range counts {
+		if k.gebied != RegioCode && !slices.ContainsFunc(out.Gebieden, func(g Gebied) bool { return g.Code == k.gebied }) {
+			return Leerplichttelling{}, fmt.Errorf("warehouse: leerplichttelling: the query counted %s, which is not counted in %s", k.gebied, schooljaar)
+		}
+	}
+	out.Gebieden = append(out.Gebieden, Gebied{Code: RegioCode, Naam: "Regio"})
 
-	out := Leerplichttelling{Schooljaar: schooljaar, Gebieden: gebieden}
-	for _, g := range gebieden {
+	for _, g := range out.Gebieden {
 		for _, ind := range indicators {
+			status := fs.area(leerplichtFiguur(ind.Key), "")
+			if g.Code != RegioCode {
+				status = fs.gemeente(leerplichtFiguur(ind.Key), g.Code)
+			}
 			for _, s := range soorten {
 				if !ind.PerOnderwijssoort && s.Key != "alle" {
 					continue
 				}
-				out.Cells = append(out.Cells, LeerplichtCell{
-					Schooljaar: schooljaar, Gemeente: g.Code, Onderwijssoort: s.Key,
-					Indicator: ind.Key, Waarde: counts[key{g.Code, s.Key, ind.Key}],
-				})
+				c := LeerplichtCell{Schooljaar: schooljaar, Gemeente: g.Code, Onderwijssoort: s.Key, Indicator: ind.Key, Status: status}
+				if status.IsValue() {
+					c.Waarde = counts[key{g.Code, s.Key, ind.Key}]
+				}
+				out.Cells = append(out.Cells, c)
 			}
 		}
+	}
+	return out, nil
+}
+
+// GemeenteJaar is a gemeente of the region configuration in one school year
+// (sql/marts/01_gemeente_jaar.sql).
+type GemeenteJaar struct {
+	Gebied
+	Subregio string
+	// Bestond: the gemeente existed during the school year.
+	Bestond bool
+	// TeltLeerplicht: its rows count in the leerplicht task (it existed and the bureau
+	// runs its leerplicht).
+	TeltLeerplicht bool
+}
+
+// gemeentenInJaar lists the gemeenten of the region configuration in a school year, by
+// CBS code; ErrNoRegion when there are none.
+func gemeentenInJaar(ctx context.Context, q querier, schooljaar string) ([]GemeenteJaar, error) {
+	rows, err := q.QueryContext(ctx, `
+		select gemeentecode, naam, subregio, bestond, telt_leerplicht
+		from mart.gemeente_jaar
+		where schooljaar = ?
+		order by gemeentecode`, schooljaar)
+	if err != nil {
+		return nil, fmt.Errorf("gemeenten: %w", err)
+	}
+	defer rows.Close()
+	var out []GemeenteJaar
+	for rows.Next() {
+		var g GemeenteJaar
+		if err := rows.Scan(&g.Code, &g.Naam, &g.Subregio, &g.Bestond, &g.TeltLeerplicht); err != nil {
+			return nil, fmt.Errorf("gemeenten: %w", err)
+		}
+		out = append(out, g)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("gemeenten: %w", err)
+	}
+	if len(out) == 0 {
+		return nil, ErrNoRegion
 	}
 	return out, nil
 }
@@ -200,11 +293,17 @@ func checkSchooljaar(ctx context.Context, q querier, schooljaar string) error {
 // queryReport runs an embedded report query with the $schooljaar parameter and hands
 // every row to scan.
 func queryReport(ctx context.Context, q querier, name, schooljaar string, scan func(*sql.Rows) error) error {
+	return queryReportWith(ctx, q, name, scan, sql.Named("schooljaar", schooljaar))
+}
+
+// queryReportWith runs an embedded query with the given arguments and hands every row
+// to scan.
+func queryReportWith(ctx context.Context, q querier, name string, scan func(*sql.Rows) error, args ...any) error {
 	body, err := sqlfiles.FS.ReadFile(name)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	rows, err := q.QueryContext(ctx, string(body), sql.Named("schooljaar", schooljaar))
+	rows, err := q.QueryContext(ctx, string(body), args...)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}

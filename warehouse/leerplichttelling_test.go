@@ -27,35 +27,49 @@ func TestLeerplichttellingCases(t *testing.T) {
 		dir := filepath.Dir(expected)
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			db := loadCase(t, dir)
+			today := caseToday(t, dir)
 			want := readLeerplichtExpected(t, expected)
-			got := map[string]map[string]int64{}
+			got := map[string]map[string]warehouse.LeerplichtCell{}
+			refused := map[string]error{}
 			for _, w := range want {
-				if got[w.schooljaar] != nil {
+				if got[w.schooljaar] != nil || refused[w.schooljaar] != nil {
 					continue
 				}
-				telling, err := db.Leerplichttelling(context.Background(), w.schooljaar)
+				telling, err := db.LeerplichttellingOn(context.Background(), w.schooljaar, today)
+				if errors.Is(err, warehouse.ErrNotCovered) {
+					refused[w.schooljaar] = err
+					continue
+				}
 				if err != nil {
 					t.Fatalf("Leerplichttelling(%s): %v", w.schooljaar, err)
 				}
-				got[w.schooljaar] = map[string]int64{}
+				got[w.schooljaar] = map[string]warehouse.LeerplichtCell{}
 				for _, c := range telling.Cells {
 					k := c.Gemeente + " " + c.Onderwijssoort + " " + c.Indicator
 					if _, dup := got[w.schooljaar][k]; dup {
 						t.Errorf("%s %s: cell given twice", w.schooljaar, k)
 					}
-					got[w.schooljaar][k] = c.Waarde
+					got[w.schooljaar][k] = c
 				}
 			}
 			for _, w := range want {
 				k := w.gemeente + " " + w.onderwijssoort + " " + w.indicator
+				if err := refused[w.schooljaar]; err != nil {
+					if !w.refused {
+						t.Errorf("%s:%d: %s refused (%v), want %s", expected, w.line, w.schooljaar, err, w.show())
+					}
+					continue
+				}
 				g, present := got[w.schooljaar][k]
 				switch {
+				case w.refused:
+					t.Errorf("%s:%d: %s was not refused, want the school year refused (%s)", expected, w.line, w.schooljaar, w.why)
 				case w.absent && present:
-					t.Errorf("%s:%d: %s %s = %d, want the cell absent (%s)", expected, w.line, w.schooljaar, k, g, w.why)
+					t.Errorf("%s:%d: %s %s = %s, want the cell absent (%s)", expected, w.line, w.schooljaar, k, showCell(warehouse.Count(g.Waarde), g.Status), w.why)
 				case !w.absent && !present:
-					t.Errorf("%s:%d: %s %s is missing, want %d (%s)", expected, w.line, w.schooljaar, k, w.waarde, w.why)
-				case !w.absent && g != w.waarde:
-					t.Errorf("%s:%d: %s %s = %d, want %d (%s)", expected, w.line, w.schooljaar, k, g, w.waarde, w.why)
+					t.Errorf("%s:%d: %s %s is missing, want %s (%s)", expected, w.line, w.schooljaar, k, w.show(), w.why)
+				case !w.absent && (g.Waarde != w.waarde || g.Status != w.status):
+					t.Errorf("%s:%d: %s %s = %s, want %s (%s)", expected, w.line, w.schooljaar, k, showCell(warehouse.Count(g.Waarde), g.Status), w.show(), w.why)
 				}
 			}
 		})
@@ -67,18 +81,29 @@ type leerplichtExpected struct {
 	line                                            int
 	schooljaar, gemeente, onderwijssoort, indicator string
 	waarde                                          int64
+	status                                          warehouse.Status
 	absent                                          bool // waarde "-": the cell must not be in the count
+	refused                                         bool // waarde "-", status "geweigerd": the year is refused
 	why                                             string
 }
 
+func (c leerplichtExpected) show() string {
+	if c.refused {
+		return "the school year refused"
+	}
+	return showCell(warehouse.Count(c.waarde), c.status)
+}
+
 // readLeerplichtExpected reads the machine form of the count,
-// schooljaar;gemeente;onderwijssoort;indicator;waarde, with a sixth column toelichting.
+// schooljaar;gemeente;onderwijssoort;indicator;waarde;status, with a seventh column
+// toelichting.
 func readLeerplichtExpected(t *testing.T, path string) []leerplichtExpected {
 	t.Helper()
 	var out []leerplichtExpected
-	for _, r := range readMachineForm(t, path, "schooljaar;gemeente;onderwijssoort;indicator;waarde") {
-		c := leerplichtExpected{line: r.line, schooljaar: r.key[0], gemeente: r.key[1], onderwijssoort: r.key[2], indicator: r.key[3], absent: r.absent, why: r.why}
-		if !r.absent {
+	for _, r := range readMachineForm(t, path, "schooljaar;gemeente;onderwijssoort;indicator;waarde;status") {
+		c := leerplichtExpected{line: r.line, schooljaar: r.key[0], gemeente: r.key[1], onderwijssoort: r.key[2], indicator: r.key[3],
+			absent: r.absent, refused: r.refused, status: r.status, why: r.why}
+		if !r.absent && !r.refused && r.status.IsValue() {
 			var err error
 			if c.waarde, err = strconv.ParseInt(r.value, 10, 64); err != nil {
 				t.Fatalf("%s:%d: %v", path, r.line, err)
@@ -89,13 +114,15 @@ func readLeerplichtExpected(t *testing.T, path string) []leerplichtExpected {
 	return out
 }
 
-// TestLeerplichttellingComplete checks that a region with no facts gives every cell of
-// every gemeente that existed during the year as 0, in order, and the region last:
-// GM0393 (tot 31 December 2018) in 2018-2019 and not in 2019-2020.
+// TestLeerplichttellingComplete checks that the count lists every cell of every gemeente
+// that existed during the year and whose leerplicht the bureau runs, in order, and the
+// region last: GM0393 (tot 31 December 2018) in 2018-2019 and not in 2019-2020; the
+// IJmond gemeenten (leerplicht run locally) never, named among the gemeenten left out.
+// Only the exemptions are loaded: their indicators are values, the others geen_gegevens.
 func TestLeerplichttellingComplete(t *testing.T) {
 	ctx := context.Background()
 	db := openEmpty(t)
-	loadRegion(t, db)
+	loadInbox(t, db, oneExemption("2018-03-01", "2019-03-01", "2020-03-01"))
 	perGebied := 0
 	for _, ind := range warehouse.LeerplichtIndicatoren() {
 		if ind.PerOnderwijssoort {
@@ -110,30 +137,45 @@ func TestLeerplichttellingComplete(t *testing.T) {
 	for _, tc := range []struct {
 		schooljaar string
 		gebieden   string
+		weggelaten string
 	}{
-		{"2018-2019", "GM0375 GM0377 GM0392 GM0393 GM0396 GM0397 GM0453 GM0473 regio"},
-		{"2019-2020", "GM0375 GM0377 GM0392 GM0396 GM0397 GM0453 GM0473 regio"},
-		{"2017-2018", "GM0375 GM0377 GM0392 GM0393 GM0396 GM0397 GM0453 GM0473 regio"},
+		{"2018-2019", "GM0377 GM0392 GM0393 GM0397 GM0473 regio", "GM0375:leerplicht_lokaal GM0396:leerplicht_lokaal GM0453:leerplicht_lokaal"},
+		{"2019-2020", "GM0377 GM0392 GM0397 GM0473 regio", "GM0375:leerplicht_lokaal GM0393:bestond_niet GM0396:leerplicht_lokaal GM0453:leerplicht_lokaal"},
+		{"2017-2018", "GM0377 GM0392 GM0393 GM0397 GM0473 regio", "GM0375:leerplicht_lokaal GM0396:leerplicht_lokaal GM0453:leerplicht_lokaal"},
 	} {
 		t.Run(tc.schooljaar, func(t *testing.T) {
-			telling, err := db.Leerplichttelling(ctx, tc.schooljaar)
+			telling, err := db.LeerplichttellingOn(ctx, tc.schooljaar, defaultToday)
 			if err != nil {
 				t.Fatal(err)
 			}
-			var codes []string
+			var codes, weg []string
 			for _, g := range telling.Gebieden {
 				codes = append(codes, g.Code)
 			}
+			for _, w := range telling.Weggelaten {
+				weg = append(weg, w.Code+":"+w.Reden)
+			}
 			if got := strings.Join(codes, " "); got != tc.gebieden {
 				t.Errorf("gebieden = %s, want %s", got, tc.gebieden)
+			}
+			if got := strings.Join(weg, " "); got != tc.weggelaten {
+				t.Errorf("weggelaten = %s, want %s", got, tc.weggelaten)
 			}
 			if got, want := len(telling.Cells), len(telling.Gebieden)*perGebied; got != want {
 				t.Errorf("got %d cells, want %d", got, want)
 			}
 			var order []string
 			for i, c := range telling.Cells {
-				if c.Waarde != 0 || c.Schooljaar != tc.schooljaar {
-					t.Errorf("cell %d = %+v, want 0 in %s", i, c, tc.schooljaar)
+				want := warehouse.StatusGeenGegevens
+				var n int64
+				if strings.HasPrefix(c.Indicator, "vrijstelling_") {
+					want = warehouse.StatusWaarde
+					if c.Indicator == "vrijstelling_5a" && (c.Gemeente == "GM0392" || c.Gemeente == warehouse.RegioCode) {
+						n = 1
+					}
+				}
+				if c.Status != want || c.Waarde != n || c.Schooljaar != tc.schooljaar {
+					t.Errorf("cell %d = %+v, want %d with status %q in %s", i, c, n, want, tc.schooljaar)
 				}
 				if len(order) == 0 || order[len(order)-1] != c.Gemeente {
 					order = append(order, c.Gemeente)
@@ -143,6 +185,10 @@ func TestLeerplichttellingComplete(t *testing.T) {
 				t.Errorf("cells by gebied in the order %s, want %s", got, tc.gebieden)
 			}
 		})
+	}
+	if _, err := db.LeerplichttellingOn(ctx, "2021-2022", defaultToday); !errors.Is(err, warehouse.ErrNotCovered) ||
+		!strings.Contains(err.Error(), "de gegevens beslaan de schooljaren 2017-2018 t/m 2019-2020") {
+		t.Errorf("count of 2021-2022: err = %v, want ErrNotCovered naming 2017-2018 t/m 2019-2020", err)
 	}
 }
 

@@ -56,6 +56,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := db.createModels(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -155,6 +159,30 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// createModels (re)creates the model layer, sql/marts/*.sql in name order, in one
+// transaction: views and macros in the schema `mart` (and the analyst views over them),
+// always those of the program that opened the warehouse. They hold no data, so unlike a
+// migration they are simply replaced; the rules live in those files.
+func (db *DB) createModels(ctx context.Context) error {
+	names, err := fs.Glob(sqlfiles.FS, "marts/*.sql")
+	if err != nil {
+		return fmt.Errorf("warehouse: list models: %w", err)
+	}
+	sort.Strings(names)
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		for _, name := range names {
+			body, err := sqlfiles.FS.ReadFile(name)
+			if err != nil {
+				return fmt.Errorf("warehouse: read model %s: %w", name, err)
+			}
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return fmt.Errorf("warehouse: model %s: %w", name, err)
+			}
+		}
+		return nil
+	})
 }
 
 // inTx runs fn in a transaction and commits it, or rolls back when fn fails.

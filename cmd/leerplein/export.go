@@ -23,9 +23,10 @@ const exportFiguresUsage = `usage: leerplein export %s --schooljaar JJJJ-JJJJ [-
                  of naar standaarduitvoer als die is omgeleid, nooit naar een terminal
   --openbaar     voor publicatie: aantallen onder de drempel worden weggelaten ("<5"),
                  met aanvullende onderdrukking zodat ze niet uit de totalen terug te
-                 rekenen zijn. De CSV krijgt dan een kolom onderdrukt en vraagt --out:
-                 de toelichting op de methode komt ernaast (FILE zonder .csv +
-                 .toelichting.txt). Zonder --openbaar: exacte aantallen (voor DUO/OCW).
+                 rekenen zijn. In de CSV is de waarde dan leeg met status onderdrukt;
+                 de CSV vraagt --out: de toelichting op de methode komt ernaast (FILE
+                 zonder .csv + .toelichting.txt). Zonder --openbaar: exacte aantallen
+                 (voor DUO/OCW). Een cel zonder gegevens heeft status geen_gegevens.
   --server URL   houdt een draaiende server het warehouse vast, dan maakt die de uitvoer
                  (token met rol analist in $LEERPLEIN_TOKEN); standaard het adres uit
                  --config
@@ -55,7 +56,7 @@ type exportKind struct {
 func cmdExportLeerplichttelling(ctx context.Context, e env, args []string) error {
 	return exportFigures(ctx, e, args, exportKind{
 		name:      "leerplichttelling",
-		about:     "Schrijft de leerplichttelling (artikel 25 Leerplichtwet) voor DUO/OCW: per gemeente en\nonderwijssoort elke indicator, met nullen; de werkmap ook met een regiototaal.",
+		about:     "Schrijft de leerplichttelling (artikel 25 Leerplichtwet) voor DUO/OCW: per gemeente waarvan\nhet bureau de leerplicht uitvoert en per onderwijssoort elke indicator, met nullen; de werkmap\nook met een regiototaal. De andere gemeenten staan in de toelichting.",
 		csvHeader: warehouse.LeerplichtCSVHeader,
 	})
 }

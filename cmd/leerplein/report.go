@@ -15,17 +15,22 @@ const reportJaarverslagUsage = `usage: leerplein report jaarverslag --schooljaar
 
 Schrijft de tabellen 1 t/m 9 van het jaarverslag voor één schooljaar.
 
-  --format csv   de machinevorm (schooljaar;tabel;rij;kolom;waarde), naar --out of
-                 anders naar standaarduitvoer
-  --format xlsx  een werkmap met één blad per tabel; naar --out, of naar
-                 standaarduitvoer als die is omgeleid (naar een bestand of pipe),
-                 nooit naar een terminal
+  --format csv   de machinevorm (schooljaar;tabel;rij;kolom;waarde;status), naar --out
+                 of anders naar standaarduitvoer. Status is leeg bij een waarde, anders
+                 geen_gegevens (de gegevens dekken het schooljaar niet) of
+                 niet_van_toepassing (niet door het bureau te tellen), met waarde leeg
+  --format xlsx  een werkmap met één blad per tabel ("geen gegevens" en "n.v.t." in de
+                 cel, uitgelegd onder de tabel); naar --out, of naar standaarduitvoer als
+                 die is omgeleid (naar een bestand of pipe), nooit naar een terminal
   --openbaar     voor publicatie: aantallen onder de drempel worden weggelaten ("<5"),
                  met aanvullende onderdrukking ("x") zodat ze niet uit de totalen terug
-                 te rekenen zijn. De CSV krijgt dan een kolom onderdrukt (0/1, waarde
-                 leeg als 1) en vraagt --out: de toelichting op de methode komt ernaast
+                 te rekenen zijn. In de CSV is de waarde dan leeg met status onderdrukt;
+                 de CSV vraagt --out: de toelichting op de methode komt ernaast
                  (FILE zonder .csv + .toelichting.txt); de werkmap krijgt een blad
                  Toelichting. Zonder --openbaar: exacte aantallen.
+
+Een schooljaar waarvoor geen enkele bron gegevens heeft, wordt geweigerd met de
+schooljaren die de gegevens wel beslaan.
 
 flags:
 `

@@ -66,35 +66,35 @@ func TestReportJaarverslagOpenbaar(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := string(body)
-	if !strings.HasPrefix(got, "schooljaar;tabel;rij;kolom;waarde;onderdrukt\n") {
-		t.Errorf("openbaar csv starts %.60q, want the header with onderdrukt", got)
+	if !strings.HasPrefix(got, "schooljaar;tabel;rij;kolom;waarde;status\n") {
+		t.Errorf("openbaar csv starts %.60q, want the header with status", got)
 	}
 	for _, want := range []string{
-		"2018-2019;tabel3;relatief;wpo;;1\n",
-		"2018-2019;tabel3;totaal;totaal;;1\n",
-		"2018-2019;tabel3;luxe;wpo;0;0\n",
-		"2018-2019;tabel2;totaal;aantal;0;0\n",
+		"2018-2019;tabel3;relatief;wpo;;onderdrukt\n",
+		"2018-2019;tabel3;totaal;totaal;;onderdrukt\n",
+		"2018-2019;tabel3;luxe;wpo;0;\n",
+		"2018-2019;tabel2;totaal;aantal;;geen_gegevens\n",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("openbaar csv lacks %q", want)
 		}
 	}
-	// Every line of the exact report, with its flag, unless hidden.
+	// Every line of the exact report, unless hidden.
 	gotLines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
 	plainLines := strings.Split(strings.TrimSuffix(plain, "\n"), "\n")
 	if len(gotLines) != len(plainLines) {
 		t.Fatalf("openbaar csv has %d lines, the exact report %d", len(gotLines), len(plainLines))
 	}
 	for i := 1; i < len(gotLines); i++ {
-		if gotLines[i] != plainLines[i]+";0" && !strings.HasSuffix(gotLines[i], ";;1") {
-			t.Errorf("line %d: got %q, want %q or it hidden", i+1, gotLines[i], plainLines[i]+";0")
+		if gotLines[i] != plainLines[i] && !strings.HasSuffix(gotLines[i], ";;onderdrukt") {
+			t.Errorf("line %d: got %q, want %q or it hidden", i+1, gotLines[i], plainLines[i])
 		}
 	}
 	note, err := os.ReadFile(filepath.Join(dir, "jaarverslag_openbaar.toelichting.txt"))
 	if err != nil {
 		t.Fatalf("the note beside the csv: %v", err)
 	}
-	if !strings.Contains(string(note), `"<5"`) || !strings.Contains(string(note), "onderdrukt = 1") {
+	if !strings.Contains(string(note), `"<5"`) || !strings.Contains(string(note), "status onderdrukt") {
 		t.Errorf("note = %q, want the method explained", note)
 	}
 

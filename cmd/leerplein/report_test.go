@@ -102,16 +102,18 @@ func TestReportJaarverslagCSV(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
-	if lines[0] != "schooljaar;tabel;rij;kolom;waarde" {
+	if lines[0] != "schooljaar;tabel;rij;kolom;waarde;status" {
 		t.Errorf("first line = %q, want the machine-form header", lines[0])
 	}
-	for _, want := range []string{"2018-2019;tabel3;relatief;wpo;1", "2018-2019;tabel3;totaal;totaal;1", "2018-2019;tabel2;totaal;aantal;0"} {
+	// Only absence reports are loaded: tabel3 has values, the other tables no data.
+	for _, want := range []string{"2018-2019;tabel3;relatief;wpo;1;", "2018-2019;tabel3;totaal;totaal;1;", "2018-2019;tabel3;luxe;wpo;0;",
+		"2018-2019;tabel2;totaal;aantal;;geen_gegevens", "2018-2019;tabel7;totaal_regio;vsvers;;geen_gegevens"} {
 		if !strings.Contains(stdout, want+"\n") {
 			t.Errorf("output lacks %q", want)
 		}
 	}
-	if got, want := len(lines), 1+192; got != want {
-		t.Errorf("got %d lines, want %d (header and every cell)", got, want)
+	if got, want := len(lines), 1+192+24; got != want {
+		t.Errorf("got %d lines, want %d (header and every cell, tabel7's eight rows without data)", got, want)
 	}
 
 	out := filepath.Join(t.TempDir(), "jaarverslag.csv")
@@ -153,5 +155,20 @@ func TestReportJaarverslagXLSX(t *testing.T) {
 	stdout, stderr, code := runReport("--db", db, "--schooljaar", "2018-2019", "--format", "xlsx")
 	if code != 0 || !strings.HasPrefix(stdout, "PK") {
 		t.Errorf("xlsx to redirected stdout: exit %d, %d bytes starting %q (stderr %s); want a zip", code, len(stdout), stdout[:min(2, len(stdout))], stderr)
+	}
+}
+
+// TestReportJaarverslagNotCovered checks that a school year no feed covers is refused,
+// with a Dutch message that says which years the data covers, and writes nothing.
+func TestReportJaarverslagNotCovered(t *testing.T) {
+	db := reportWarehouse(t)
+	out := filepath.Join(t.TempDir(), "jaarverslag.csv")
+	stdout, stderr, code := runReport("--db", db, "--schooljaar", "2030-2031", "--out", out)
+	if code == 0 || !strings.Contains(stderr, "schooljaar 2030-2031: geen gegevens voor het jaarverslag") ||
+		!strings.Contains(stderr, "de gegevens beslaan schooljaar 2018-2019") {
+		t.Errorf("exit %d, stderr %q; want a refusal naming the years the data covers", code, stderr)
+	}
+	if _, err := os.Stat(out); err == nil || stdout != "" {
+		t.Errorf("a refused report wrote %q or %s", stdout, out)
 	}
 }

@@ -1,56 +1,18 @@
 -- Jaarverslag tabel9 — Doorstroompunt/RMC results.
 --
--- Counting rule (definitions.md, tabel9): the trajectories of tabel8, i.e. active in
--- the school year Y: startdatum <= end(Y) and (einddatum is empty or einddatum >=
--- begin(Y)).
---   * column `voor_verslagjaar` when melddatum < begin(Y) (known before the year),
---     else `nieuw`;
---   * row: when einddatum is set and <= end(Y), the trajectory's resultaat
---     (dim_rmc_resultaat.rij: scholing, werk_scholing, stage_wet, opvang, werk,
---     niet_herplaatst, geen_rmc, overig); otherwise it is still running at end(Y):
---     `monitoring` when trajectsoort = MONITORING, else `in_traject`. A trajectory
---     ending after end(Y) is running in Y and gets its resultaat in a later year.
--- The `subtotaal_*` and `totaal` rows and the `totaal` column are sums, added by the
--- report layout.
+-- The trajectories of tabel8 (sql/marts/15_rmc_traject_jaar.sql, telt), by their row and
+-- column in this table: tabel9_kolom voor_verslagjaar (known before 1 August) or nieuw;
+-- tabel9_rij the resultaat when the trajectory ended by 31 July, else monitoring or
+-- in_traject. The `subtotaal_*` and `totaal` rows and the `totaal` column are sums,
+-- added by the report layout.
 --
 -- Parameter: $schooljaar, e.g. '2018-2019'.
-with jaar as (
-    select schooljaar, begin_date, end_date
-    from dim_schooljaar
-    where schooljaar = $schooljaar
-),
-
-actief as (
-    select
-        r.melddatum,
-        r.einddatum,
-        r.resultaat,
-        r.trajectsoort,
-        jaar.begin_date,
-        jaar.end_date
-    from fact_rmc_traject as r
-    inner join jaar
-        on r.startdatum <= jaar.end_date
-        and (r.einddatum is null or r.einddatum >= jaar.begin_date)
-    inner join dim_gemeente as g on g.gemeentecode = r.gemeentecode
-),
-
-ingedeeld as (
-    select
-        case
-            when a.einddatum is not null and a.einddatum <= a.end_date then u.rij
-            when a.trajectsoort = 'MONITORING' then 'monitoring'
-            else 'in_traject'
-        end as rij,
-        case when a.melddatum < a.begin_date then 'voor_verslagjaar' else 'nieuw' end as kolom
-    from actief as a
-    left join dim_rmc_resultaat as u on u.code = a.resultaat
-)
-
 select
     'tabel9' as tabel,
-    rij,
-    kolom,
+    tabel9_rij as rij,
+    tabel9_kolom as kolom,
     count(*) as waarde
-from ingedeeld
-group by rij, kolom
+from mart.rmc_traject_jaar
+where schooljaar = $schooljaar
+  and telt
+group by tabel9_rij, tabel9_kolom

@@ -3,21 +3,23 @@
 -- Counting rule (definitions.md, Leerplichttelling), for every indicator:
 --   * persons are counted, by their pseudonym (persoon_id), each once per cell
 --     (the vrijstelling_* indicators excepted: they count exemptions, as tabel2 does);
---   * only youths aged 5 to 17 (whole years lived: date_sub, not date_diff) on the date
---     the indicator names;
---   * per gemeente of residence as on the row counted. Every gemeente is counted from its
---     own rows only: a person with rows in two gemeenten counts in both, once in each,
---     and in the region (`gebied` = 'regio', counted from all rows of the region) once;
---     so the region can be less than the sum of its gemeenten;
---   * only rows whose gemeente is in the region configuration (dim_gemeente).
+--   * only youths of compulsory school age (5 to 17, rule `leerplicht` of
+--     sql/marts/00_regels.sql) on the date the indicator names;
+--   * per gemeente of residence as on the row counted, and only gemeenten whose
+--     leerplicht the bureau runs and that existed during the school year
+--     (gemeente_telt_leerplicht, sql/marts/01_gemeente_jaar.sql): the others file their
+--     own count. Every gemeente is counted from its own rows only: a person with rows in
+--     two gemeenten counts in both, once in each, and in the region (`gebied` = 'regio',
+--     counted from all those rows) once; so the region can be less than the sum of its
+--     gemeenten.
 -- School-type groups (dim_onderwijssoort.groep): po (WPO), vso (WEC), vo (WVO and WEB),
 -- onbekend, geen, and `alle`. Indicators from absence reports are split by group;
 -- those from episodes and exemptions carry no school type and are given as `alle` only.
 -- absoluut_verzuim combines reports and episodes, so it is given as `alle` only.
 --
 -- Output: the cells that count something (gebied, onderwijssoort, indicator, waarde);
--- the zeros, for every gemeente that existed during Y, are added in
--- warehouse/leerplichttelling.go.
+-- the zeros, the gemeenten and the statuses (an indicator whose feed does not cover the
+-- year is geen_gegevens) are added in warehouse/leerplichttelling.go.
 --
 -- Parameter: $schooljaar, e.g. '2018-2019'.
 with jaar as (
@@ -30,22 +32,23 @@ with jaar as (
     where schooljaar = $schooljaar
 ),
 
--- Absence reports with meldingsdatum in Y of a youth aged 5 to 17 on the meldingsdatum
--- (SIGNAAL reports never count), with the school-type group of the report.
+-- Absence reports (sql/marts/11_verzuimmelding.sql) with meldingsdatum in Y, RELATIEF,
+-- LUXE or ABSOLUUT (SIGNAAL never counts), of a youth aged 5 to 17 on the meldingsdatum,
+-- with the school-type group of the report.
 meldingen as (
     select
-        m.melding_id,
-        m.persoon_id,
-        m.gemeentecode,
-        m.verzuimsoort,
-        m.meldingsdatum,
-        o.groep
-    from fact_verzuimmelding as m
-    inner join jaar on m.meldingsdatum between jaar.begin_date and jaar.end_date
-    inner join dim_gemeente as g on g.gemeentecode = m.gemeentecode
-    inner join dim_onderwijssoort as o on o.code = m.onderwijssoort
-    where m.verzuimsoort in ('RELATIEF', 'LUXE', 'ABSOLUUT')
-      and date_sub('year', m.geboortedatum, m.meldingsdatum) between 5 and 17
+        melding_id,
+        persoon_id,
+        gemeentecode,
+        verzuimsoort,
+        meldingsdatum,
+        groep
+    from mart.verzuimmelding
+    where schooljaar = $schooljaar
+      and verzuimsoort in ('RELATIEF', 'LUXE', 'ABSOLUUT')
+      and is_leerplichtig
+      and gemeente_telt_leerplicht
+      and groep is not null
 ),
 
 -- Every report once for its gemeente and once for the region.
@@ -99,8 +102,9 @@ per_groep as (
     from luxe_per_persoon
 ),
 
--- Homebound episodes (thuiszitters) of a gemeente of the region, with the dates the
--- indicators below measure against.
+-- Homebound episodes active in Y (sql/marts/14_thuiszitter_jaar.sql) in gemeenten whose
+-- leerplicht the bureau runs, with the dates the indicators below measure against.
+-- Every indicator below selects episodes active in Y.
 episodes as (
     select
         t.persoon_id,
@@ -110,14 +114,14 @@ episodes as (
         t.startdatum,
         t.einddatum,
         t.reden_einde,
-        jaar.begin_date,
-        jaar.end_date,
-        jaar.eerste_september,
-        t.startdatum <= jaar.end_date
-            and (t.einddatum is null or t.einddatum >= jaar.begin_date) as is_actief_in_jaar
-    from fact_thuiszitter as t
-    cross join jaar
-    inner join dim_gemeente as g on g.gemeentecode = t.gemeentecode
+        t.begin_date,
+        t.end_date,
+        t.leeftijd,
+        t.langer_dan_3_maanden,
+        jaar.eerste_september
+    from mart.thuiszitter_jaar as t
+    inner join jaar on jaar.schooljaar = t.schooljaar
+    where t.gemeente_telt_leerplicht
 ),
 
 -- langdurig_relatief_verzuim_1_september: a LANGDURIG_RELATIEF episode active on
@@ -129,7 +133,7 @@ langdurig_1_september as (
     where soort = 'LANGDURIG_RELATIEF'
       and startdatum <= eerste_september
       and (einddatum is null or einddatum >= eerste_september)
-      and date_sub('year', geboortedatum, eerste_september) between 5 and 17
+      and mart.leeftijdsband('leerplicht', eerste_september, mart.leeftijd(geboortedatum, eerste_september)) is not null
 ),
 
 -- langdurig_relatief_verzuim_nieuw: a LANGDURIG_RELATIEF episode whose startdatum is
@@ -142,20 +146,18 @@ langdurig_nieuw as (
     where soort = 'LANGDURIG_RELATIEF'
       and startdatum > eerste_september
       and startdatum <= end_date
-      and date_sub('year', geboortedatum, startdatum) between 5 and 17
+      and mart.leeftijdsband('leerplicht', startdatum, mart.leeftijd(geboortedatum, startdatum)) is not null
 ),
 
 -- langdurig_relatief_verzuim_langer_dan_3_maanden: a LANGDURIG_RELATIEF episode active
--- in Y that lasted longer than 3 calendar months from startdatum to the earlier of
--- einddatum and end(Y) (an ongoing episode is measured to end(Y); exactly three months
--- is not longer); age on the later of startdatum and begin(Y), as in tabel6.
+-- in Y that lasted longer than 3 calendar months as in tabel6 (to the earlier of
+-- einddatum and 31 July); age on the later of startdatum and begin(Y), as in tabel6.
 langdurig_langer_dan_3_maanden as (
     select gemeentecode, persoon_id
     from episodes
     where soort = 'LANGDURIG_RELATIEF'
-      and is_actief_in_jaar
-      and least(coalesce(einddatum, end_date), end_date) > startdatum + interval 3 month
-      and date_sub('year', geboortedatum, greatest(startdatum, begin_date)) between 5 and 17
+      and langer_dan_3_maanden
+      and mart.leeftijdsband('leerplicht', greatest(startdatum, begin_date), leeftijd) is not null
 ),
 
 -- langdurig_relatief_verzuim_verhuisd: a LANGDURIG_RELATIEF episode that ended in Y
@@ -166,7 +168,7 @@ langdurig_verhuisd as (
     where soort = 'LANGDURIG_RELATIEF'
       and reden_einde = 'VERHUISD'
       and einddatum between begin_date and end_date
-      and date_sub('year', geboortedatum, einddatum) between 5 and 17
+      and mart.leeftijdsband('leerplicht', einddatum, mart.leeftijd(geboortedatum, einddatum)) is not null
 ),
 
 -- absoluut_verzuim: an ABSOLUUT report with meldingsdatum in Y (age on meldingsdatum,
@@ -180,8 +182,7 @@ absoluut as (
     select gemeentecode, persoon_id
     from episodes
     where soort = 'ABSOLUUT'
-      and is_actief_in_jaar
-      and date_sub('year', geboortedatum, greatest(startdatum, begin_date)) between 5 and 17
+      and mart.leeftijdsband('leerplicht', greatest(startdatum, begin_date), leeftijd) is not null
 ),
 
 -- The person indicators given as `alle` only.
@@ -209,18 +210,18 @@ alleen_alle_per_gebied as (
 ),
 
 -- vrijstelling_3a, _3b, _5a, _5b, _5c, _15: exemptions of that article with
--- besluitdatum in Y of a youth aged 5 to 17 on the besluitdatum. Exemptions are
--- counted, not persons (as in tabel2); 3A and 3B are given apart. Articles 11F and 11G
--- (leave, not exemption) are not part of the count.
+-- besluitdatum in Y counted as in tabel2 (sql/marts/13_vrijstelling.sql, telt: age 5 to
+-- 17 on the besluitdatum, a gemeente whose leerplicht the bureau runs). Exemptions are
+-- counted, not persons; 3A and 3B are given apart. Articles 11F and 11G (leave, not
+-- exemption) are not part of the count.
 vrijstellingen as (
     select
-        v.gemeentecode,
-        'vrijstelling_' || lower(v.artikel) as indicator
-    from fact_vrijstelling as v
-    inner join jaar on v.besluitdatum between jaar.begin_date and jaar.end_date
-    inner join dim_gemeente as g on g.gemeentecode = v.gemeentecode
-    where v.artikel in ('3A', '3B', '5A', '5B', '5C', '15')
-      and date_sub('year', v.geboortedatum, v.besluitdatum) between 5 and 17
+        gemeentecode,
+        'vrijstelling_' || lower(artikel) as indicator
+    from mart.vrijstelling
+    where schooljaar = $schooljaar
+      and telt
+      and artikel in ('3A', '3B', '5A', '5B', '5C', '15')
 ),
 
 vrijstellingen_per_gebied as (

@@ -11,19 +11,31 @@ import (
 )
 
 // CSVHeader is the header line of the machine form.
-const CSVHeader = "schooljaar;tabel;rij;kolom;waarde"
+const CSVHeader = "schooljaar;tabel;rij;kolom;waarde;status"
 
 // WriteCSV writes cells in the machine form of definitions.md: the header line, then one
 // `;`-separated line per cell in the order given, values as plain numbers ('.' as the
-// decimal point, zeros as 0). Keys never hold a ';', so nothing is quoted.
+// decimal point, zeros as 0) with an empty status; a cell that is not a value has an
+// empty waarde and its status (geen_gegevens, niet_van_toepassing). Keys never hold a
+// ';', so nothing is quoted.
 func WriteCSV(w io.Writer, cells []warehouse.Cell) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintln(bw, CSVHeader)
 	for _, c := range cells {
-		fmt.Fprintf(bw, "%s;%s;%s;%s;%s\n", c.Schooljaar, c.Tabel, c.Rij, c.Kolom, c.Waarde)
+		writeCSVLine(bw, c, c.Status)
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("render: write csv: %w", err)
 	}
 	return nil
+}
+
+// writeCSVLine writes one cell of the machine form with the given status: the value when
+// it is a value, else an empty waarde.
+func writeCSVLine(w io.Writer, c warehouse.Cell, status warehouse.Status) {
+	value := c.Waarde.String()
+	if !status.IsValue() {
+		value = ""
+	}
+	fmt.Fprintf(w, "%s;%s;%s;%s;%s;%s\n", c.Schooljaar, c.Tabel, c.Rij, c.Kolom, value, status)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/hetleerplein/leerplein/warehouse"
 )
@@ -18,20 +19,23 @@ type Jaarverslag struct {
 	toelichting []string
 }
 
-// NewJaarverslag computes the report of schooljaar from db; with drempel ≥ 2 its counts
-// from 1 to drempel−1 are hidden (warehouse.JaarverslagOpenbaar), with 0 it is exact.
+// NewJaarverslag computes the report of schooljaar from db as of today (the real
+// date); with drempel ≥ 2 its counts from 1 to drempel−1 are hidden
+// (warehouse.JaarverslagOpenbaar), with 0 it is exact.
 func NewJaarverslag(ctx context.Context, db *warehouse.DB, schooljaar string, drempel int) (*Jaarverslag, error) {
-	cells, err := db.Jaarverslag(ctx, schooljaar)
+	return NewJaarverslagOn(ctx, db, schooljaar, drempel, warehouse.Today(time.Now()))
+}
+
+// NewJaarverslagOn is NewJaarverslag as the report stands on today: a school year not
+// over on today is year-to-date (lopend), which the tables' remarks say.
+func NewJaarverslagOn(ctx context.Context, db *warehouse.DB, schooljaar string, drempel int, today time.Time) (*Jaarverslag, error) {
+	r, err := db.JaarverslagOn(ctx, schooljaar, today)
 	if err != nil {
 		return nil, err
 	}
-	subregios, err := db.Subregios(ctx)
-	if err != nil {
-		return nil, err
-	}
-	j := &Jaarverslag{cells: cells, layout: warehouse.JaarverslagLayout(subregios), drempel: drempel}
+	j := &Jaarverslag{cells: r.Cells, layout: r.Layout, drempel: drempel}
 	if drempel > 0 {
-		if j.protected, err = warehouse.JaarverslagOpenbaar(cells, j.layout, drempel); err != nil {
+		if j.protected, err = warehouse.JaarverslagOpenbaar(r.Cells, j.layout, drempel); err != nil {
 			return nil, err
 		}
 		j.toelichting = warehouse.JaarverslagToelichting(schooljaar, drempel)

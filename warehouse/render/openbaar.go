@@ -11,25 +11,17 @@ import (
 	"github.com/hetleerplein/leerplein/warehouse"
 )
 
-// CSVHeaderOpenbaar is the header line of the machine form of a report protected for
-// publication: the machine form with a column onderdrukt.
-const CSVHeaderOpenbaar = CSVHeader + ";onderdrukt"
-
 // ToelichtingSheet is the name of the sheet with the note on the method in the
 // workbook of a protected report.
 const ToelichtingSheet = "Toelichting"
 
-// WriteCSVOpenbaar writes protected cells in the machine form with a last column
-// onderdrukt: 1 for a hidden figure, whose waarde is then empty, 0 for a shown one.
+// WriteCSVOpenbaar writes protected cells in the machine form: a hidden figure has an
+// empty waarde and status onderdrukt; a cell that is not a value keeps its status.
 func WriteCSVOpenbaar(w io.Writer, cells []warehouse.OpenbaarCell) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintln(bw, CSVHeaderOpenbaar)
+	fmt.Fprintln(bw, CSVHeader)
 	for _, c := range cells {
-		value, flag := c.Waarde.String(), 0
-		if c.Onderdrukt.Hidden() {
-			value, flag = "", 1
-		}
-		fmt.Fprintf(bw, "%s;%s;%s;%s;%s;%d\n", c.Schooljaar, c.Tabel, c.Rij, c.Kolom, value, flag)
+		writeCSVLine(bw, c.Cell, c.PublishedStatus())
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("render: write csv: %w", err)
@@ -53,7 +45,8 @@ func WriteToelichting(w io.Writer, paragraphs []string) error {
 
 // WriteXLSXOpenbaar writes a protected report as WriteXLSX does, with a hidden small
 // count shown as "<drempel>" (e.g. "<5"), another hidden figure as "x", and a last
-// sheet Toelichting holding the note on the method.
+// sheet Toelichting holding the note on the method. A cell that is not a value shows its
+// status as WriteXLSX does.
 func WriteXLSXOpenbaar(w io.Writer, layout []warehouse.Table, cells []warehouse.OpenbaarCell, drempel int, toelichting []string) error {
 	if len(cells) == 0 {
 		return errors.New("render: xlsx: no cells to write")
@@ -67,7 +60,7 @@ func WriteXLSXOpenbaar(w io.Writer, layout []warehouse.Table, cells []warehouse.
 		if c.Schooljaar != schooljaar {
 			return fmt.Errorf("render: xlsx: cells of two school years (%s and %s); write one year at a time", schooljaar, c.Schooljaar)
 		}
-		fig := figure{n: c.Waarde}
+		fig := cellFigure(c.Cell)
 		switch {
 		case c.Onderdrukt == warehouse.SuppressedSmall:
 			fig = figure{text: fmt.Sprintf("<%d", drempel)}

@@ -72,16 +72,16 @@ func TestWriteCSV(t *testing.T) {
 	if err := render.WriteCSV(&buf, testCells(t)); err != nil {
 		t.Fatal(err)
 	}
-	want := `schooljaar;tabel;rij;kolom;waarde
-2018-2019;tabel2;art_5a;aantal;61
-2018-2019;tabel2;art_5b;aantal;0
-2018-2019;tabel2;totaal;aantal;61
-2018-2019;tabel7;vo_regio;deelnemers;22122
-2018-2019;tabel7;vo_regio;vsvers;97
-2018-2019;tabel7;vo_regio;vsv_pct;0.44
-2018-2019;tabel7;totaal_regio;deelnemers;22122
-2018-2019;tabel7;totaal_regio;vsvers;97
-2018-2019;tabel7;totaal_regio;vsv_pct;46.5
+	want := `schooljaar;tabel;rij;kolom;waarde;status
+2018-2019;tabel2;art_5a;aantal;61;
+2018-2019;tabel2;art_5b;aantal;0;
+2018-2019;tabel2;totaal;aantal;61;
+2018-2019;tabel7;vo_regio;deelnemers;22122;
+2018-2019;tabel7;vo_regio;vsvers;97;
+2018-2019;tabel7;vo_regio;vsv_pct;0.44;
+2018-2019;tabel7;totaal_regio;deelnemers;22122;
+2018-2019;tabel7;totaal_regio;vsvers;97;
+2018-2019;tabel7;totaal_regio;vsv_pct;46.5;
 `
 	if got := buf.String(); got != want {
 		t.Errorf("WriteCSV:\ngot\n%s\nwant\n%s", got, want)
@@ -195,5 +195,71 @@ func TestWriteXLSX(t *testing.T) {
 	}
 	if shown != "0.44%" {
 		t.Errorf("Tabel 7!D4 shown as %q, want 0.44%%", shown)
+	}
+}
+
+// statusCells is tabel2 of a year without exemption data and tabel7 with a line that is
+// not applicable, as the report gives them.
+func statusCells() []warehouse.Cell {
+	c := func(tabel, rij, kolom string, st warehouse.Status) warehouse.Cell {
+		return warehouse.Cell{Schooljaar: "2016-2017", Tabel: tabel, Rij: rij, Kolom: kolom, Status: st}
+	}
+	return []warehouse.Cell{
+		c("tabel2", "art_5a", "aantal", warehouse.StatusGeenGegevens),
+		c("tabel2", "art_5b", "aantal", warehouse.StatusGeenGegevens),
+		c("tabel2", "totaal", "aantal", warehouse.StatusGeenGegevens),
+		{Schooljaar: "2016-2017", Tabel: "tabel7", Rij: "vo_regio", Kolom: "deelnemers", Waarde: warehouse.Count(0)},
+		c("tabel7", "vo_regio", "vsvers", warehouse.StatusNietVanToepassing),
+		c("tabel7", "vo_regio", "vsv_pct", warehouse.StatusNietVanToepassing),
+	}
+}
+
+// TestWriteStatuses checks that a cell that is not a value is written as its status: in
+// the machine form an empty waarde and the status, in the workbook the status in words
+// and the table's remarks under its note. A zero stays a zero.
+func TestWriteStatuses(t *testing.T) {
+	var buf bytes.Buffer
+	if err := render.WriteCSV(&buf, statusCells()); err != nil {
+		t.Fatal(err)
+	}
+	want := `schooljaar;tabel;rij;kolom;waarde;status
+2016-2017;tabel2;art_5a;aantal;;geen_gegevens
+2016-2017;tabel2;art_5b;aantal;;geen_gegevens
+2016-2017;tabel2;totaal;aantal;;geen_gegevens
+2016-2017;tabel7;vo_regio;deelnemers;0;
+2016-2017;tabel7;vo_regio;vsvers;;niet_van_toepassing
+2016-2017;tabel7;vo_regio;vsv_pct;;niet_van_toepassing
+`
+	if got := buf.String(); got != want {
+		t.Errorf("WriteCSV:\ngot\n%s\nwant\n%s", got, want)
+	}
+
+	layout := testLayout()
+	layout[0].Remarks = []string{"Geen gegevens: het warehouse bevat geen vrijstellingen met een besluitdatum in het schooljaar."}
+	buf.Reset()
+	if err := render.WriteXLSX(&buf, layout, statusCells()); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, tc := range []struct{ sheet, cell, want string }{
+		{"Tabel 2", "B4", "geen gegevens"},
+		{"Tabel 2", "B6", "geen gegevens"},
+		{"Tabel 2", "A8", "Naar besluitdatum."},
+		{"Tabel 2", "A9", layout[0].Remarks[0]},
+		{"Tabel 7", "B4", "0"},
+		{"Tabel 7", "C4", "n.v.t."},
+		{"Tabel 7", "D4", "n.v.t."},
+	} {
+		got, err := f.GetCellValue(tc.sheet, tc.cell, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("%s!%s = %q, want %q", tc.sheet, tc.cell, got, tc.want)
+		}
 	}
 }

@@ -26,8 +26,9 @@ func SheetName(tabel string) string {
 // WriteXLSX writes the report as a workbook with one sheet per table of the layout,
 // laid out like the published report: the Dutch title with the school year, a header
 // row of column labels, one row per line with its label, totals in bold, percentages
-// as percentages, and the table's note below. A row the cells do not hold (an
-// undelivered tabel7 row) is left out.
+// as percentages, and the table's note and remarks below. A cell that is not a value
+// shows its status in words ("geen gegevens", "n.v.t."), which the remarks explain. A
+// row the cells do not hold (an undelivered tabel7 row) is left out.
 func WriteXLSX(w io.Writer, layout []warehouse.Table, cells []warehouse.Cell) error {
 	if len(cells) == 0 {
 		return errors.New("render: xlsx: no cells to write")
@@ -38,16 +39,24 @@ func WriteXLSX(w io.Writer, layout []warehouse.Table, cells []warehouse.Cell) er
 		if c.Schooljaar != schooljaar {
 			return fmt.Errorf("render: xlsx: cells of two school years (%s and %s); write one year at a time", schooljaar, c.Schooljaar)
 		}
-		values[c.Tabel+"\x00"+c.Rij+"\x00"+c.Kolom] = figure{n: c.Waarde}
+		values[c.Tabel+"\x00"+c.Rij+"\x00"+c.Kolom] = cellFigure(c)
 	}
 	return writeWorkbook(w, layout, schooljaar, values, nil)
 }
 
-// figure is what a cell of the workbook shows: a number, or a text in its place ("<5"
-// or "x" for a figure hidden in a public report).
+// figure is what a cell of the workbook shows: a number, or a text in its place ("geen
+// gegevens", "n.v.t."; "<5" or "x" for a figure hidden in a public report).
 type figure struct {
 	n    warehouse.Number
 	text string
+}
+
+// cellFigure is what a cell shows: its value, or its status in words.
+func cellFigure(c warehouse.Cell) figure {
+	if !c.Status.IsValue() {
+		return figure{text: c.Status.Label()}
+	}
+	return figure{n: c.Waarde}
 }
 
 // writeWorkbook writes one sheet per table of the layout with the figures keyed by
@@ -98,8 +107,9 @@ type styles struct {
 	title, header, label, labelBold, note int
 	// number[bold][percent]
 	number [2][2]int
-	// hidden[bold] is a hidden figure's text, right-aligned; text a paragraph of the
-	// note on the method. Made only for a public report.
+	// hidden[bold] is the text in place of a figure (a status, or a hidden figure),
+	// right-aligned; text a paragraph of the note on the method, made only for a public
+	// report.
 	hidden [2]int
 	text   int
 }
@@ -127,10 +137,10 @@ func newStyles(f *excelize.File, openbaar bool) (styles, error) {
 			s.number[b][p] = mk(&excelize.Style{Font: &excelize.Font{Bold: bold}, NumFmt: fmtID})
 		}
 	}
+	right := &excelize.Alignment{Horizontal: "right"}
+	s.hidden[0] = mk(&excelize.Style{Alignment: right})
+	s.hidden[1] = mk(&excelize.Style{Alignment: right, Font: &excelize.Font{Bold: true}})
 	if openbaar {
-		right := &excelize.Alignment{Horizontal: "right"}
-		s.hidden[0] = mk(&excelize.Style{Alignment: right})
-		s.hidden[1] = mk(&excelize.Style{Alignment: right, Font: &excelize.Font{Bold: true}})
 		s.text = mk(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	}
 	return s, err
@@ -198,10 +208,15 @@ func writeTable(f *excelize.File, sheet string, st styles, t warehouse.Table, sc
 		}
 		row++
 	}
-	if t.Note != "" {
-		if err := set(1, row+1, t.Note, st.note); err != nil {
+	row++
+	for _, note := range append([]string{t.Note}, t.Remarks...) {
+		if note == "" {
+			continue
+		}
+		if err := set(1, row, note, st.note); err != nil {
 			return err
 		}
+		row++
 	}
 	last, err := excelize.ColumnNumberToName(len(t.Cols) + 1)
 	if err != nil {
