@@ -78,7 +78,7 @@ func (db *DB) VSVExportOn(ctx context.Context, schooljaar string, today time.Tim
 	}
 
 	// VSV: the delivered rows, region beside national per sector.
-	base7, err := queryTable(ctx, tx, tabel7, schooljaar)
+	base7, err := queryTable(ctx, tx, tabel7, schooljaar, today)
 	if err != nil {
 		return Export{}, err
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	sqlfiles "github.com/hetleerplein/leerplein/sql"
@@ -107,7 +108,7 @@ func (db *DB) JaarverslagOn(ctx context.Context, schooljaar string, today time.T
 	}
 	r := AnnualReport{Schooljaar: schooljaar, Lopend: fs.lopend, Vandaag: today, Layout: JaarverslagLayout(subregios)}
 	for i, t := range r.Layout {
-		baseCells, err := queryTable(ctx, tx, t, schooljaar)
+		baseCells, err := queryTable(ctx, tx, t, schooljaar, today)
 		if err != nil {
 			return AnnualReport{}, err
 		}
@@ -158,15 +159,16 @@ func subregios(ctx context.Context, q querier) ([]Subregio, error) {
 // cellKey addresses a cell within one table.
 type cellKey struct{ rij, kolom string }
 
-// queryTable runs sql/reports/jaarverslag_<tabel>.sql and checks that it gives only
-// base cells of the layout: a total from a query would be counted twice.
-func queryTable(ctx context.Context, q querier, t Table, schooljaar string) (map[cellKey]Number, error) {
+// queryTable runs sql/reports/jaarverslag_<tabel>.sql as the report stands on today and
+// checks that it gives only base cells of the layout: a total from a query would be
+// counted twice.
+func queryTable(ctx context.Context, q querier, t Table, schooljaar string, today time.Time) (map[cellKey]Number, error) {
 	name := "reports/jaarverslag_" + t.Key + ".sql"
 	body, err := sqlfiles.FS.ReadFile(name)
 	if err != nil {
 		return nil, fmt.Errorf("warehouse: jaarverslag %s: %w", t.Key, err)
 	}
-	rows, err := q.QueryContext(ctx, string(body), sql.Named("schooljaar", schooljaar))
+	rows, err := q.QueryContext(ctx, string(body), queryArgs(string(body), sql.Named("schooljaar", schooljaar), todayArg(today))...)
 	if err != nil {
 		return nil, fmt.Errorf("warehouse: jaarverslag %s: %w", t.Key, err)
 	}
@@ -275,6 +277,21 @@ func (t Table) fill(schooljaar string, baseCells map[cellKey]Number, status func
 		for _, c := range t.Cols {
 			n, st := value(r, c)
 			out = append(out, Cell{Schooljaar: schooljaar, Tabel: t.Key, Rij: r.Key, Kolom: c.Key, Waarde: n, Status: st})
+		}
+	}
+	return out
+}
+
+// todayArg is the $vandaag parameter of a query: the day a figure is made.
+func todayArg(today time.Time) sql.NamedArg { return sql.Named("vandaag", dateParam(today)) }
+
+// queryArgs keeps the named arguments the query uses ($name), so one set of arguments
+// serves queries that take some of them.
+func queryArgs(query string, args ...sql.NamedArg) []any {
+	var out []any
+	for _, a := range args {
+		if strings.Contains(query, "$"+a.Name) {
+			out = append(out, a)
 		}
 	}
 	return out

@@ -85,10 +85,12 @@ type KPIDef struct {
 }
 
 // kpiCalc says how a KPI is computed from the snapshot: a count column (num) of a
-// metrics table, a percentage num/den of two, or a row of the vsv figures.
+// metrics table, a percentage num/den of two, or a row of the vsv figures; and which
+// figures (sql/marts/03_figuren.sql) it sums, which decide its status.
 type kpiCalc struct {
 	table, num, den string
 	vsvSector       string // TOTAAL: vsvers of the region; VO, MBO: percentage
+	figuren         []string
 }
 
 // Supports reports whether the KPI accepts the filter parameter name.
@@ -108,7 +110,7 @@ type KPIPoint struct {
 	Date       time.Time // begin(Y): 1 August of the first year, UTC
 	Value      *float64  // nil when there is no figure (vsv not delivered, no base)
 	Target     *float64  // nil when no target applies to this year
-	OnTrack    *bool     // nil when Target or Value is nil
+	OnTrack    *bool     // nil when Target or Value is nil, or the point is no full-year value
 	Suppressed bool      // set by the API for small numbers; the warehouse gives exact figures
 	// TargetSuppressed is set by the API when the target would reveal a suppressed
 	// baseline (Target is then nil).
@@ -116,6 +118,17 @@ type KPIPoint struct {
 	// Base is the denominator of a percentage (nil for counts): the API suppresses a
 	// percentage whose base is small. Never shown to a bestuur caller.
 	Base *float64
+	// Status is what the point is (sql/marts/04_figuur_status.sql, combined over the
+	// filter's gemeenten by AreaStatus): empty for a value, else geen_gegevens (a feed
+	// does not cover the year) or niet_van_toepassing (not the bureau's to count for
+	// any gemeente of the filter). When it is set, Value is not a figure and must not be
+	// shown: the warehouse still fills it as before (a sum over the rows counted, zero
+	// here), so the API's values are unchanged until it shows Status; OnTrack is nil.
+	Status Status
+	// Lopend is true when the school year was still in progress on the snapshot's day:
+	// the value is year-to-date, and a target for a whole year does not judge it
+	// (OnTrack is nil).
+	Lopend bool
 }
 
 // KPISeries is a KPI over school years for one filter.
@@ -137,6 +150,12 @@ type MonthPoint struct {
 	Verzuimsoort string    // relatief, luxe, absoluut
 	Value        *float64
 	Suppressed   bool // set by the API for small numbers
+	// Status is the month's status: that of verzuim_meldingen in its school year over the
+	// filter, and geen_gegevens for a month that had not begun on the snapshot's day.
+	// When it is set, Value is not a figure (the warehouse leaves it as before).
+	Status Status
+	// Lopend: the month's school year was in progress on the snapshot's day.
+	Lopend bool
 }
 
 // MonthlyID is the id of the monthly absence series, served beside the catalogue.

@@ -29,7 +29,7 @@ func KPICatalogue() []KPIDef {
 			DescriptionEN: "Reports of unauthorised absence in the school year (relative, luxury and absolute absence under 18, relative absence aged 18 to 22; no signal reports).",
 			Target:        reduction("2018-2019", "10% minder dan in schooljaar 2018-2019 (regionaal convenant).", "10% below school year 2018-2019 (regional covenant)."),
 			Filters:       allFilters(), Source: "tabel3 totaal/totaal", Query: "metrics/verzuim_meldingen.sql",
-			calc: kpiCalc{table: "verzuim_meldingen", num: "aantal"},
+			calc: kpiCalc{table: "verzuim_meldingen", num: "aantal", figuren: []string{FiguurVerzuimLeerplicht, FiguurVerzuimDoorstroompunt}},
 		},
 		{
 			ID: "thuiszitters", Unit: UnitCount,
@@ -38,7 +38,7 @@ func KPICatalogue() []KPIDef {
 			DescriptionEN: "Homebound episodes (absolute and long-term relative absence) of youths aged 5 to 17 that were active in the school year.",
 			Target:        reduction("2018-2019", "10% minder dan in schooljaar 2018-2019.", "10% below school year 2018-2019."),
 			Filters:       allFilters(), Source: "tabel6 thuiszitters/totaal", Query: "metrics/thuiszitters.sql",
-			calc: kpiCalc{table: "thuiszitters", num: "thuiszitters"},
+			calc: kpiCalc{table: "thuiszitters", num: "thuiszitters", figuren: []string{FiguurThuiszitters}},
 		},
 		{
 			ID: "thuiszitters_langer_dan_3_maanden", Unit: UnitCount,
@@ -47,7 +47,7 @@ func KPICatalogue() []KPIDef {
 			DescriptionEN: "Homebound episodes active in the school year that lasted longer than three months (an ongoing episode measured to 31 July).",
 			Target:        reduction("2018-2019", "10% minder dan in schooljaar 2018-2019.", "10% below school year 2018-2019."),
 			Filters:       allFilters(), Source: "tabel6 langer_dan_3_maanden/totaal", Query: "metrics/thuiszitters.sql",
-			calc: kpiCalc{table: "thuiszitters", num: "langer_dan_3_maanden"},
+			calc: kpiCalc{table: "thuiszitters", num: "langer_dan_3_maanden", figuren: []string{FiguurThuiszitters}},
 		},
 		{
 			ID: "thuiszitters_aanbod_binnen_3_maanden_pct", Unit: UnitPercent,
@@ -56,7 +56,7 @@ func KPICatalogue() []KPIDef {
 			DescriptionEN: "Of the homebound episodes that started in the school year: the percentage with an offer (education or care) at most three months after the start.",
 			Target:        TargetRule{Kind: TargetMinPct, Limit: ptr(100.0), TextNL: "100%: elke thuiszitter binnen drie maanden een aanbod.", TextEN: "100%: every homebound youth offered a place within three months."},
 			Filters:       allFilters(), Source: "not a report cell: episodes of tabel6's population with startdatum in the year", Query: "metrics/thuiszitters_aanbod_binnen_3_maanden.sql",
-			calc: kpiCalc{table: "thuiszitters_aanbod_binnen_3_maanden", num: "binnen_3_maanden", den: "gestart"},
+			calc: kpiCalc{table: "thuiszitters_aanbod_binnen_3_maanden", num: "binnen_3_maanden", den: "gestart", figuren: []string{FiguurThuiszitters}},
 		},
 		{
 			ID: "vsv_nieuw", Unit: UnitCount,
@@ -67,7 +67,7 @@ func KPICatalogue() []KPIDef {
 				TextNL: "Hoogstens 500 nieuwe voortijdig schoolverlaters, en 10% minder dan in schooljaar 2016-2017.",
 				TextEN: "At most 500 new early school leavers, and 10% below school year 2016-2017."},
 			Filters: regionalFilters(), Source: "tabel7 totaal_regio/vsvers", Query: "metrics/vsv.sql",
-			calc: kpiCalc{vsvSector: "TOTAAL"},
+			calc: kpiCalc{vsvSector: "TOTAAL", figuren: []string{FiguurVSV}},
 		},
 		{
 			ID: "vsv_pct_vo", Unit: UnitPercent,
@@ -76,7 +76,7 @@ func KPICatalogue() []KPIDef {
 			DescriptionEN: "Percentage of new early school leavers in secondary education in the region.",
 			Target:        TargetRule{Kind: TargetNational, TextNL: "Gelijk aan of lager dan het landelijk percentage van hetzelfde jaar.", TextEN: "At or below the national percentage of the same year."},
 			Filters:       regionalFilters(), Source: "tabel7 vo_regio/vsv_pct", Query: "metrics/vsv.sql",
-			calc: kpiCalc{vsvSector: "VO"},
+			calc: kpiCalc{vsvSector: "VO", figuren: []string{FiguurVSV}},
 		},
 		{
 			ID: "vsv_pct_mbo", Unit: UnitPercent,
@@ -85,7 +85,7 @@ func KPICatalogue() []KPIDef {
 			DescriptionEN: "Percentage of new early school leavers in vocational education (mbo) in the region.",
 			Target:        TargetRule{Kind: TargetNational, TextNL: "Gelijk aan of lager dan het landelijk percentage van hetzelfde jaar.", TextEN: "At or below the national percentage of the same year."},
 			Filters:       regionalFilters(), Source: "tabel7 mbo_regio/vsv_pct", Query: "metrics/vsv.sql",
-			calc: kpiCalc{vsvSector: "MBO"},
+			calc: kpiCalc{vsvSector: "MBO", figuren: []string{FiguurVSV}},
 		},
 		{
 			ID: "rmc_ers", Unit: UnitCount,
@@ -94,7 +94,7 @@ func KPICatalogue() []KPIDef {
 			DescriptionEN: "Doorstroompunt/RMC trajectories active in the school year.",
 			Target:        noTarget(),
 			Filters:       allFilters(), Source: "tabel8 rmc_ers/aantal", Query: "metrics/rmc.sql",
-			calc: kpiCalc{table: "rmc", num: "trajecten"},
+			calc: kpiCalc{table: "rmc", num: "trajecten", figuren: []string{FiguurRMCTrajecten}},
 		},
 		{
 			ID: "rmc_herplaatst_pct", Unit: UnitPercent,
@@ -103,7 +103,7 @@ func KPICatalogue() []KPIDef {
 			DescriptionEN: "Of the RMC trajectories that ended in the school year: the percentage whose result was schooling (including work with schooling, internship, care) or work.",
 			Target:        noTarget(),
 			Filters:       allFilters(), Source: "100 · (tabel9 subtotaal_scholing + werk) / (totaal − subtotaal_monitoring), column totaal", Query: "metrics/rmc.sql",
-			calc: kpiCalc{table: "rmc", num: "herplaatst", den: "afgerond"},
+			calc: kpiCalc{table: "rmc", num: "herplaatst", den: "afgerond", figuren: []string{FiguurRMCTrajecten}},
 		},
 		{
 			ID: "vrijstellingen", Unit: UnitCount,
@@ -112,7 +112,7 @@ func KPICatalogue() []KPIDef {
 			DescriptionEN: "Exemptions from compulsory education decided in the school year (ages 5 to 17).",
 			Target:        noTarget(),
 			Filters:       allFilters(), Source: "tabel2 totaal/aantal", Query: "metrics/vrijstellingen.sql",
-			calc: kpiCalc{table: "vrijstellingen", num: "aantal"},
+			calc: kpiCalc{table: "vrijstellingen", num: "aantal", figuren: []string{FiguurVrijstellingen}},
 		},
 		{
 			ID: "halt_pv", Unit: UnitCount,
@@ -121,7 +121,7 @@ func KPICatalogue() []KPIDef {
 			DescriptionEN: "HALT referrals and official reports for absence in the school year (youths under 18).",
 			Target:        noTarget(),
 			Filters:       allFilters(), Source: "tabel4 totaal/totaal", Query: "metrics/halt_pv.sql",
-			calc: kpiCalc{table: "halt_pv", num: "aantal"},
+			calc: kpiCalc{table: "halt_pv", num: "aantal", figuren: []string{FiguurMaatregelen}},
 		},
 	}
 }

@@ -20,7 +20,7 @@ func (db *DB) KPISeries(ctx context.Context, id string, f KPIFilter) (KPISeries,
 	if def.calc.table != "" {
 		queries = []string{def.calc.table}
 	}
-	s, err := db.readSnapshot(ctx, queries)
+	s, err := db.readSnapshot(ctx, queries, Today(time.Now()))
 	if err != nil {
 		return KPISeries{}, err
 	}
@@ -31,7 +31,7 @@ func (db *DB) KPISeries(ctx context.Context, id string, f KPIFilter) (KPISeries,
 // and verzuimsoort (verzuim_meldingen_maand), for the school years of f: twelve months
 // times relatief, luxe and absoluut per school year, zeros included.
 func (db *DB) MonthlyAbsence(ctx context.Context, f KPIFilter) ([]MonthPoint, error) {
-	s, err := db.readSnapshot(ctx, []string{"verzuim_meldingen"})
+	s, err := db.readSnapshot(ctx, []string{"verzuim_meldingen"}, Today(time.Now()))
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +64,8 @@ func (s *KPISnapshot) Series(id string, f KPIFilter) (KPISeries, error) {
 	for _, y := range s.yearsBetween(rf.Van, rf.Tot) {
 		p := s.point(def, y, in)
 		p.Target = s.target(def, y, baseline)
-		if p.Target != nil && p.Value != nil {
+		// Only a value of a whole school year is judged against a target.
+		if p.Target != nil && p.Value != nil && p.Status.IsValue() && !p.Lopend {
 			ok := *p.Value <= *p.Target
 			if rule.Kind == TargetMinPct {
 				ok = *p.Value >= *p.Target
@@ -76,9 +77,10 @@ func (s *KPISnapshot) Series(id string, f KPIFilter) (KPISeries, error) {
 	return out, nil
 }
 
-// point is the value of def in year y over the gemeenten of in (nil: all).
+// point is the value of def in year y over the gemeenten of in (nil: all), with its
+// status and whether the year was in progress.
 func (s *KPISnapshot) point(def KPIDef, year string, in map[string]bool) KPIPoint {
-	p := KPIPoint{SchoolYear: year, Date: yearBegin(year)}
+	p := KPIPoint{SchoolYear: year, Date: yearBegin(year), Status: s.figureStatus(def.calc.figuren, year, in), Lopend: s.lopend[year]}
 	c := def.calc
 	switch {
 	case c.vsvSector == "TOTAAL":
@@ -107,7 +109,7 @@ func (s *KPISnapshot) point(def KPIDef, year string, in map[string]bool) KPIPoin
 func (s *KPISnapshot) target(def KPIDef, year string, baseline *KPIPoint) *float64 {
 	r := def.Target
 	reduced := func() *float64 {
-		if baseline == nil || baseline.Value == nil || year <= r.BaselineYear {
+		if baseline == nil || baseline.Value == nil || !baseline.Status.IsValue() || baseline.Lopend || year <= r.BaselineYear {
 			return nil
 		}
 		return ptr(math.Round(*baseline.Value*(1-r.Reduction)*100) / 100)
@@ -182,14 +184,23 @@ func (s *KPISnapshot) MonthlyAbsence(f KPIFilter) ([]MonthPoint, error) {
 			}
 		}
 	}
+	def, err := LookupKPI("verzuim_meldingen")
+	if err != nil {
+		return nil, err
+	}
 	var out []MonthPoint
 	for _, y := range s.yearsBetween(rf.Van, rf.Tot) {
 		begin := yearBegin(y)
+		status := s.figureStatus(def.calc.figuren, y, in)
 		for m := 0; m < 12; m++ {
 			month := begin.AddDate(0, m, 0)
+			st := status
+			if !s.Today.IsZero() && month.After(s.Today) {
+				st = StatusGeenGegevens
+			}
 			for _, soort := range []string{"relatief", "luxe", "absoluut"} {
 				out = append(out, MonthPoint{Month: month, SchoolYear: y, Verzuimsoort: soort,
-					Value: ptr(float64(counts[key{month, soort}]))})
+					Value: ptr(float64(counts[key{month, soort}])), Status: st, Lopend: s.lopend[y]})
 			}
 		}
 	}
@@ -331,3 +342,70 @@ func yearBegin(schooljaar string) time.Time {
 	y, _ := strconv.Atoi(schooljaar[:4])
 	return time.Date(y, time.August, 1, 0, 0, 0, 0, time.UTC)
 }
+
+// figureStatus combines the statuses of figuren in year over the gemeenten of in (nil:
+// all) with AreaStatus: a KPI over several figures or gemeenten is the sum over the
+// parts for which it applies.
+func (s *KPISnapshot) figureStatus(figuren []string, year string, in map[string]bool) Status {
+	var parts []Status
+	for _, f := range figuren {
+		for _, g := range s.status[statusKey{f, year}] {
+			if in == nil || g.gemeente == "" || in[g.gemeente] {
+				parts = append(parts, g.status)
+			}
+		}
+	}
+	if len(parts) == 0 {
+		return StatusGeenGegevens // a year the snapshot has no status for: nothing known
+	}
+	return AreaStatus(parts)
+}
+
+// Excluded is a gemeente whose rows a KPI does not count in a school year, and why.
+type Excluded struct {
+	Figuur   string // the figure of the KPI (sql/marts/03_figuren.sql)
+	Gemeente string // CBS code
+	// Reden is bestond_niet (the gemeente did not exist during the year) or
+	// leerplicht_lokaal (the figure is of the leerplicht task, which the gemeente runs
+	// itself).
+	Reden string
+}
+
+// Excluded lists the gemeenten of filter f whose rows KPI id does not count in year: what
+// a figure over a mixed area leaves out ("IJmond: alleen meldingen van 18 jaar en
+// ouder; leerplicht wordt daar lokaal uitgevoerd"). A KPI of several figures (the two
+// parts of verzuim_meldingen) can leave a gemeente out of one and count it in another.
+func (s *KPISnapshot) Excluded(id, year string, f KPIFilter) ([]Excluded, error) {
+	def, err := LookupKPI(id)
+	if err != nil {
+		return nil, err
+	}
+	rf, err := s.ResolveFilter(f, def.Supports(FilterGemeente))
+	if err != nil {
+		return nil, err
+	}
+	in := s.gemeenteSet(rf)
+	var out []Excluded
+	for _, fig := range def.calc.figuren {
+		for _, g := range s.status[statusKey{fig, year}] {
+			if g.status == StatusNietVanToepassing && g.gemeente != "" && (in == nil || in[g.gemeente]) {
+				out = append(out, Excluded{Figuur: fig, Gemeente: g.gemeente, Reden: g.reden})
+			}
+		}
+	}
+	return out, nil
+}
+
+// GemeenteStatus is what KPI id is for one gemeente in year: a value (empty),
+// geen_gegevens or niet_van_toepassing; a KPI without gemeenten (vsv) gives the
+// region's status.
+func (s *KPISnapshot) GemeenteStatus(id, year, gemeente string) (Status, error) {
+	def, err := LookupKPI(id)
+	if err != nil {
+		return "", err
+	}
+	return s.figureStatus(def.calc.figuren, year, map[string]bool{gemeente: true}), nil
+}
+
+// Lopend reports whether school year was still in progress on the snapshot's day.
+func (s *KPISnapshot) Lopend(schooljaar string) bool { return s.lopend[schooljaar] }

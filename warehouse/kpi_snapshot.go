@@ -36,10 +36,17 @@ type KPISnapshot struct {
 	Years     []string // every school year from the first to the latest with data, in order
 	Gemeenten []Gemeente
 	Subregios []Subregio
+	// Today is the day the snapshot was read for: a school year not over on it is lopend
+	// (year-to-date). A cache that outlives the day should read a new snapshot.
+	Today time.Time
 
 	counts map[string]*countTable // by metrics query name: verzuim_meldingen, thuiszitters, …
 	vsv    map[vsvKey]vsvRow
+	status map[statusKey][]gemeenteStatus // figure and year → its status per gemeente
+	lopend map[string]bool                // school year → in progress on Today
 }
+
+type statusKey struct{ figuur, year string }
 
 // countTable is the result of one sql/metrics/ query keyed by school year and gemeente:
 // its measure columns (aantal, gestart, …) as counts.
@@ -95,20 +102,27 @@ func loadState(ctx context.Context, q rowQuerier) (LoadState, error) {
 	return st, nil
 }
 
-// KPISnapshot reads everything the KPIs need, in one transaction so that every figure
-// comes from the same committed state.
+// KPISnapshot reads everything the KPIs need as of today (the real date); see
+// KPISnapshotOn.
 func (db *DB) KPISnapshot(ctx context.Context) (*KPISnapshot, error) {
-	return db.readSnapshot(ctx, countQueries)
+	return db.KPISnapshotOn(ctx, Today(time.Now()))
 }
 
-func (db *DB) readSnapshot(ctx context.Context, queries []string) (*KPISnapshot, error) {
+// KPISnapshotOn reads everything the KPIs need as the figures stand on today, in one
+// transaction so that every figure comes from the same committed state.
+func (db *DB) KPISnapshotOn(ctx context.Context, today time.Time) (*KPISnapshot, error) {
+	return db.readSnapshot(ctx, countQueries, today)
+}
+
+func (db *DB) readSnapshot(ctx context.Context, queries []string, today time.Time) (*KPISnapshot, error) {
 	tx, err := db.BeginTx(ctx, nil) // duckdb-go has no read-only transactions
 	if err != nil {
 		return nil, fmt.Errorf("warehouse: kpi snapshot: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }() // read only: nothing to undo
 
-	s := &KPISnapshot{counts: make(map[string]*countTable), vsv: make(map[vsvKey]vsvRow)}
+	s := &KPISnapshot{Today: today, counts: make(map[string]*countTable), vsv: make(map[vsvKey]vsvRow),
+		status: make(map[statusKey][]gemeenteStatus), lopend: make(map[string]bool)}
 	if s.State, err = loadState(ctx, tx); err != nil {
 		return nil, err
 	}
@@ -124,7 +138,7 @@ func (db *DB) readSnapshot(ctx context.Context, queries []string) (*KPISnapshot,
 		}
 	}
 	for _, name := range queries {
-		t, err := readCounts(ctx, tx, name)
+		t, err := readCounts(ctx, tx, name, today)
 		if err != nil {
 			return nil, err
 		}
@@ -133,7 +147,38 @@ func (db *DB) readSnapshot(ctx context.Context, queries []string) (*KPISnapshot,
 	if err := s.readVSV(ctx, tx); err != nil {
 		return nil, err
 	}
+	if err := s.readStatus(ctx, tx); err != nil {
+		return nil, err
+	}
 	return s, nil
+}
+
+// readStatus reads sql/metrics/figuur_status.sql for the snapshot's years.
+func (s *KPISnapshot) readStatus(ctx context.Context, q querier) error {
+	years := map[string]bool{}
+	for _, y := range s.Years {
+		years[y] = true
+	}
+	err := queryReportWith(ctx, q, "metrics/figuur_status.sql", func(rows *sql.Rows) error {
+		var k statusKey
+		var g gemeenteStatus
+		var gemeente, status, reden sql.NullString
+		var lopend bool
+		if err := rows.Scan(&k.figuur, &k.year, &gemeente, &status, &reden, &lopend); err != nil {
+			return err
+		}
+		if !years[k.year] {
+			return nil
+		}
+		g.gemeente, g.status, g.reden = gemeente.String, Status(status.String), reden.String
+		s.status[k] = append(s.status[k], g)
+		s.lopend[k.year] = lopend
+		return nil
+	}, todayArg(s.Today))
+	if err != nil {
+		return fmt.Errorf("warehouse: kpi status: %w", err)
+	}
+	return nil
 }
 
 func metricsQuery(name string) (string, error) {
@@ -198,14 +243,14 @@ func gemeenten(ctx context.Context, q querier) ([]Gemeente, error) {
 	return out, nil
 }
 
-// readCounts runs sql/metrics/<name>.sql: key columns schooljaar and gemeentecode (and
-// maand, verzuimsoort), every other column a count.
-func readCounts(ctx context.Context, q querier, name string) (*countTable, error) {
+// readCounts runs sql/metrics/<name>.sql as the figures stand on today: key columns
+// schooljaar and gemeentecode (and maand, verzuimsoort), every other column a count.
+func readCounts(ctx context.Context, q querier, name string, today time.Time) (*countTable, error) {
 	query, err := metricsQuery(name)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.QueryContext(ctx, query)
+	rows, err := q.QueryContext(ctx, query, queryArgs(query, todayArg(today))...)
 	if err != nil {
 		return nil, fmt.Errorf("warehouse: kpi %s: %w", name, err)
 	}

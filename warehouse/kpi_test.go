@@ -56,22 +56,30 @@ func TestKPIEqualsJaarverslag(t *testing.T) {
 
 func checkKPIsAgainstReport(t *testing.T, db *warehouse.DB) {
 	ctx := context.Background()
-	snap, err := db.KPISnapshot(ctx)
+	snap, err := db.KPISnapshotOn(ctx, defaultToday)
 	if err != nil {
 		t.Fatalf("KPISnapshot: %v", err)
 	}
 	if len(snap.Years) == 0 {
 		t.Fatal("the snapshot has no school years")
 	}
-	cells := map[string]map[string]warehouse.Number{} // year → "tabel rij kolom" → value
+	cells := map[string]map[string]warehouse.Number{}   // year → "tabel rij kolom" → value
+	statuses := map[string]map[string]warehouse.Status{} // year → "tabel rij kolom" → status
+	refused := map[string]bool{}
 	for _, y := range snap.Years {
-		cs, err := db.Jaarverslag(ctx, y)
+		r, err := db.JaarverslagOn(ctx, y, defaultToday)
+		if errors.Is(err, warehouse.ErrNotCovered) {
+			refused[y] = true // no feed covers y: every KPI point must say so
+			continue
+		}
 		if err != nil {
 			t.Fatalf("Jaarverslag(%s): %v", y, err)
 		}
 		cells[y] = map[string]warehouse.Number{}
-		for _, c := range cs {
+		statuses[y] = map[string]warehouse.Status{}
+		for _, c := range r.Cells {
 			cells[y][c.Tabel+" "+c.Rij+" "+c.Kolom] = c.Waarde
+			statuses[y][c.Tabel+" "+c.Rij+" "+c.Kolom] = c.Status
 		}
 	}
 	series := func(id string, f warehouse.KPIFilter) warehouse.KPISeries {
@@ -92,6 +100,19 @@ func checkKPIsAgainstReport(t *testing.T, db *warehouse.DB) {
 		}
 		s := series(def.ID, warehouse.KPIFilter{})
 		for _, p := range s.Points {
+			if refused[p.SchoolYear] {
+				if p.Status != warehouse.StatusGeenGegevens {
+					t.Errorf("%s %s: status %q, want geen_gegevens (no feed covers the year)", def.ID, p.SchoolYear, p.Status)
+				}
+				continue
+			}
+			if want := reportStatus(def.ID, statuses[p.SchoolYear]); p.Status != want {
+				t.Errorf("%s %s: status %q, want %q (the report's cell)", def.ID, p.SchoolYear, p.Status, want)
+			}
+			if !p.Status.IsValue() {
+				checked++ // a status compared with the report's
+				continue
+			}
 			want, present := expectedFromReport(def.ID, cells[p.SchoolYear])
 			switch {
 			case !present && p.Value != nil:
@@ -114,13 +135,22 @@ func checkKPIsAgainstReport(t *testing.T, db *warehouse.DB) {
 		}
 	}
 	if checked == 0 {
-		t.Fatal("no KPI value was compared with a report cell")
+		t.Fatal("no KPI point was compared with a report cell")
 	}
 	// Per sub-region: tabel6 has a column per sub-region.
 	for _, sr := range snap.Subregios {
 		for id, rij := range map[string]string{"thuiszitters": "thuiszitters", "thuiszitters_langer_dan_3_maanden": "langer_dan_3_maanden"} {
 			s := series(id, warehouse.KPIFilter{Subregio: sr.Code})
 			for _, p := range s.Points {
+				if refused[p.SchoolYear] {
+					continue
+				}
+				if st := statuses[p.SchoolYear]["tabel6 "+rij+" "+sr.Code]; p.Status != st {
+					t.Errorf("%s subregio=%s %s: status %q, want tabel6's %q", id, sr.Code, p.SchoolYear, p.Status, st)
+				}
+				if !p.Status.IsValue() {
+					continue
+				}
 				want := cells[p.SchoolYear]["tabel6 "+rij+" "+sr.Code]
 				if p.Value == nil || *p.Value != want.Float64() {
 					t.Errorf("%s subregio=%s %s = %v, want tabel6 %s/%s = %s", id, sr.Code, p.SchoolYear, fmtPtr(p.Value), rij, sr.Code, want)
@@ -141,7 +171,7 @@ func checkKPIsAgainstReport(t *testing.T, db *warehouse.DB) {
 			}
 		}
 		for i, p := range total.Points {
-			if sums[i] != *p.Value {
+			if p.Status.IsValue() && sums[i] != *p.Value {
 				t.Errorf("%s %s: the gemeenten add up to %v, the region is %v", def.ID, p.SchoolYear, sums[i], *p.Value)
 			}
 		}
@@ -182,6 +212,18 @@ func sectorOf(rij string) string {
 		return rij[:i]
 	}
 	return rij
+}
+
+// reportStatus is the status of the report cell KPI id is defined as (rmc_herplaatst_pct:
+// tabel9's total).
+func reportStatus(id string, statuses map[string]warehouse.Status) warehouse.Status {
+	if c, ok := reportCell[id]; ok {
+		if st, present := statuses[c.tabel+" "+c.rij+" "+c.kolom]; present {
+			return st
+		}
+		return statuses[c.tabel+" totaal_regio "+c.kolom] // an undelivered tabel7 row: the table's status
+	}
+	return statuses["tabel9 totaal totaal"]
 }
 
 // expectedFromReport is what KPI id must be in a year whose report cells are given.
@@ -253,7 +295,7 @@ func TestKPICases(t *testing.T) {
 		dir := filepath.Dir(expected)
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			db := loadCase(t, dir)
-			snap, err := db.KPISnapshot(context.Background())
+			snap, err := db.KPISnapshotOn(context.Background(), caseToday(t, dir))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -277,6 +319,7 @@ func TestKPICases(t *testing.T) {
 					{"value", fmtPtr(got.Value), w.value},
 					{"target", fmtPtr(got.Target), w.target},
 					{"on_track", fmtPtr(got.OnTrack), w.onTrack},
+					{"status", string(got.Status), w.status},
 				} {
 					if f.got != f.want {
 						t.Errorf("%s:%d: %s %+v %s: %s = %s, want %s (%s)", expected, w.line, w.kpi, w.filter, w.year, f.name, f.got, f.want, w.why)
@@ -292,6 +335,7 @@ type kpiExpected struct {
 	kpi                               string
 	filter                            warehouse.KPIFilter
 	year, value, target, onTrack, why string
+	status                            string
 }
 
 func readKPIExpected(t *testing.T, path string) []kpiExpected {
@@ -303,7 +347,7 @@ func readKPIExpected(t *testing.T, path string) []kpiExpected {
 	defer f.Close()
 	r := csv.NewReader(f)
 	r.Comma = ';'
-	r.FieldsPerRecord = 8
+	r.FieldsPerRecord = 9
 	if _, err := r.Read(); err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
@@ -324,7 +368,7 @@ func readKPIExpected(t *testing.T, path string) []kpiExpected {
 		}
 		line, _ := r.FieldPos(0)
 		out = append(out, kpiExpected{line: line, kpi: rec[0], filter: warehouse.KPIFilter{Subregio: rec[1], Gemeente: rec[2]},
-			year: rec[3], value: orNull(rec[4]), target: orNull(rec[5]), onTrack: orNull(rec[6]), why: rec[7]})
+			year: rec[3], value: orNull(rec[4]), target: orNull(rec[5]), onTrack: orNull(rec[6]), status: rec[7], why: rec[8]})
 	}
 	if len(out) == 0 {
 		t.Fatalf("%s: no points to check", path)

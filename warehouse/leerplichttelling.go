@@ -160,7 +160,7 @@ func (db *DB) LeerplichttellingOn(ctx context.Context, schooljaar string, today 
 	for _, s := range soorten {
 		knownSoort[s.Key] = true
 	}
-	err = queryReport(ctx, tx, "reports/leerplichttelling.sql", schooljaar, func(rows *sql.Rows) error {
+	err = queryReportWith(ctx, tx, "reports/leerplichttelling.sql", func(rows *sql.Rows) error {
 		var k key
 		var n int64
 		if err := rows.Scan(&k.gebied, &k.soort, &k.indicator, &n); err != nil {
@@ -175,7 +175,7 @@ func (db *DB) LeerplichttellingOn(ctx context.Context, schooljaar string, today 
 		}
 		counts[k] = n
 		return nil
-	})
+	}, sql.Named("schooljaar", schooljaar), todayArg(today))
 	if err != nil {
 		return Leerplichttelling{}, fmt.Errorf("warehouse: leerplichttelling: %w", err)
 	}

@@ -32,6 +32,14 @@ create or replace macro mart.leeftijd(geboortedatum, op) as
 create or replace macro mart.langer_dan_3_maanden(van, tot) as
     tot > van + interval 3 month;
 
+-- An episode active in school year Y "longer than 3 months" as the figure stands on
+-- `vandaag` (tabel6, the leerplichttelling): from startdatum to the earliest of its
+-- einddatum, 31 July of Y (end_y) and vandaag. Once Y is over, an ongoing episode is
+-- measured to 31 July; while Y is in progress (lopend), to today: a year-to-date figure
+-- counts what has lasted so far, not what would last if nothing changed.
+create or replace macro mart.langer_dan_3_maanden_in_jaar(startdatum, einddatum, end_y, vandaag) as
+    mart.langer_dan_3_maanden(startdatum, least(coalesce(einddatum, end_y), end_y, vandaag));
+
 -- The age rules, with the dates they are in force (both inclusive). A figure uses the
 -- rule in force on the date its counting rule names (the peildatum for tabel1, the
 -- meldingsdatum for tabel3, ...). When a law changes a rule, its row gets a geldig_tot

@@ -15,7 +15,9 @@
 --     population of tabel6 (row thuiszitters) and of the thuiszitter KPIs;
 --   * langer_dan_3_maanden: longer than 3 calendar months from startdatum to the
 --     earlier of einddatum and 31 July of the year (an ongoing episode is measured to
---     31 July; exactly three months is not longer);
+--     31 July; exactly three months is not longer) — the year as a whole; a report or KPI
+--     of a year still in progress measures to its day instead
+--     (mart.langer_dan_3_maanden_in_jaar with $vandaag);
 --   * opgelost_in_jaar: einddatum within the year and opgelost = J;
 --   * gestart_in_jaar: startdatum within the year; aanbod_binnen_3_maanden: an offer
 --     (aanbod_datum) not longer than 3 months after startdatum (the KPI
@@ -72,8 +74,7 @@ select
     mart.leeftijdsband('leerplicht', greatest(a.startdatum, a.begin_date), a.leeftijd) is not null
         and coalesce(gj.telt_regionaal, false) as telt,
     coalesce(gj.telt_leerplicht, false) as gemeente_telt_leerplicht,
-    mart.langer_dan_3_maanden(a.startdatum, least(coalesce(a.einddatum, a.end_date), a.end_date))
-        as langer_dan_3_maanden,
+    mart.langer_dan_3_maanden_in_jaar(a.startdatum, a.einddatum, a.end_date, a.end_date) as langer_dan_3_maanden,
     coalesce(a.einddatum between a.begin_date and a.end_date and a.opgelost, false) as opgelost_in_jaar,
     a.startdatum between a.begin_date and a.end_date as gestart_in_jaar,
     coalesce(not mart.langer_dan_3_maanden(a.startdatum, a.aanbod_datum), false) as aanbod_binnen_3_maanden

@@ -5,15 +5,20 @@
 -- startdatum and 1 August (telt); thuiszitters are counted for every gemeente of the
 -- region. Rows:
 --   * `thuiszitters`: every such episode; `absoluut`, `langdurig_relatief`: by soort;
---   * `langer_dan_3_maanden`: longer than 3 months from startdatum to the earlier of
---     einddatum and 31 July;
+--   * `langer_dan_3_maanden`: longer than 3 months from startdatum to the earliest of
+--     einddatum, 31 July and $vandaag (mart.langer_dan_3_maanden_in_jaar: a year in
+--     progress measures to its day);
 --   * `opgelost`: einddatum within the year and opgelost = J;
 --   * columns by the sub-region of the gemeente.
 -- The `totaal` column is the sum of the sub-region columns, added by the report layout.
 --
--- Parameter: $schooljaar, e.g. '2018-2019'.
+-- Parameters: $schooljaar, e.g. '2018-2019'; $vandaag, the day the report is made.
 with episodes as (
-    select subregio, soort_rij, langer_dan_3_maanden, opgelost_in_jaar
+    select
+        subregio,
+        soort_rij,
+        mart.langer_dan_3_maanden_in_jaar(startdatum, einddatum, end_date, cast($vandaag as date)) as langer_dan_3_maanden,
+        opgelost_in_jaar
     from mart.thuiszitter_jaar
     where schooljaar = $schooljaar
       and telt

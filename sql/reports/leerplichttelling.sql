@@ -21,7 +21,7 @@
 -- the zeros, the gemeenten and the statuses (an indicator whose feed does not cover the
 -- year is geen_gegevens) are added in warehouse/leerplichttelling.go.
 --
--- Parameter: $schooljaar, e.g. '2018-2019'.
+-- Parameters: $schooljaar, e.g. '2018-2019'; $vandaag, the day the count is made.
 with jaar as (
     select
         schooljaar,
@@ -117,7 +117,8 @@ episodes as (
         t.begin_date,
         t.end_date,
         t.leeftijd,
-        t.langer_dan_3_maanden,
+        mart.langer_dan_3_maanden_in_jaar(t.startdatum, t.einddatum, t.end_date, cast($vandaag as date))
+            as langer_dan_3_maanden,
         jaar.eerste_september
     from mart.thuiszitter_jaar as t
     inner join jaar on jaar.schooljaar = t.schooljaar
@@ -150,8 +151,9 @@ langdurig_nieuw as (
 ),
 
 -- langdurig_relatief_verzuim_langer_dan_3_maanden: a LANGDURIG_RELATIEF episode active
--- in Y that lasted longer than 3 calendar months as in tabel6 (to the earlier of
--- einddatum and 31 July); age on the later of startdatum and begin(Y), as in tabel6.
+-- in Y that lasted longer than 3 calendar months as in tabel6 (to the earliest of
+-- einddatum, 31 July and $vandaag); age on the later of startdatum and begin(Y), as in
+-- tabel6.
 langdurig_langer_dan_3_maanden as (
     select gemeentecode, persoon_id
     from episodes
