@@ -63,7 +63,7 @@ func checkKPIsAgainstReport(t *testing.T, db *warehouse.DB) {
 	if len(snap.Years) == 0 {
 		t.Fatal("the snapshot has no school years")
 	}
-	cells := map[string]map[string]warehouse.Number{}   // year → "tabel rij kolom" → value
+	cells := map[string]map[string]warehouse.Number{}    // year → "tabel rij kolom" → value
 	statuses := map[string]map[string]warehouse.Status{} // year → "tabel rij kolom" → status
 	refused := map[string]bool{}
 	for _, y := range snap.Years {
