@@ -50,7 +50,9 @@ func TestKPIsEqualTheReport(t *testing.T) {
 			}
 			cells[year] = map[[3]string]float64{}
 			for _, c := range cs {
-				cells[year][[3]string{c.Tabel, c.Rij, c.Kolom}] = c.Waarde.Float64()
+				if c.Status.IsValue() { // a cell without data has no value to compare
+					cells[year][[3]string{c.Tabel, c.Rij, c.Kolom}] = c.Waarde.Float64()
+				}
 			}
 		}
 		return cells[year]

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// AnalistSchemaName is the schema of the analyst views (sql/migrations/003_analist.sql).
+// AnalistSchemaName is the schema of the analyst views (sql/marts/90_analist.sql).
 const AnalistSchemaName = "analist"
 
 // View is one analyst view with its description in Dutch and English: the source of
@@ -132,6 +132,12 @@ func AnalistSchema() []View {
 				Column{"brin", "VARCHAR", "BRIN-code van de school, als ingeschreven.", "BRIN code of the school, when enrolled."},
 				Column{"startkwalificatie", "BOOLEAN", "Heeft een startkwalificatie.", "Has a basic qualification."},
 				bestandColumn(),
+				Column{"telt_tabel1_5_18", "BOOLEAN",
+					"Telt in de rijen 5 t/m 17 jaar van tabel 1: peildatum 1 oktober, leeftijd 5 t/m 17, in een gemeente waarvan het bureau de leerplicht uitvoert en die in het schooljaar bestond.",
+					"Counted in tabel1's rows of 5 to 17: reference date 1 October, age 5 to 17, in a municipality whose compulsory education the bureau runs and that existed in the school year."},
+				Column{"tabel1_rij_18plus", "VARCHAR",
+					"Rij 18_23_<subregio> van tabel 1 waarin de jongere telt (18 t/m 22 jaar op 1 oktober); leeg als die niet telt.",
+					"Row 18_23_<subregio> of tabel1 the youth counts in (18 to 22 on 1 October); empty when not counted."},
 			),
 		},
 		{
@@ -155,6 +161,9 @@ func AnalistSchema() []View {
 				Column{"uren", "DECIMAL(10,2)", "Gemelde verzuimuren.", "Hours of absence reported."},
 				Column{"brin", "VARCHAR", "BRIN-code van de school.", "BRIN code of the school."},
 				bestandColumn(),
+				Column{"tabel3_rij", "VARCHAR",
+					"Rij van tabel 3 waarin de melding telt (relatief, luxe, absoluut tot 18 jaar in gemeenten waarvan het bureau de leerplicht uitvoert; relatief_18plus_<subregio>); leeg als ze niet telt.",
+					"Row of tabel3 the report counts in (relatief, luxe, absoluut under 18 in municipalities whose compulsory education the bureau runs; relatief_18plus_<subregio>); empty when not counted."},
 			),
 		},
 		{
@@ -176,6 +185,8 @@ func AnalistSchema() []View {
 				{"meldingsdatum", "DATE", "Datum van de melding.", "Date of the report."},
 				{"leeftijd_op_meldingsdatum", "BIGINT", "Leeftijd in hele jaren op de meldingsdatum.", "Age in whole years on the report date."},
 				bestandColumn(),
+				{"telt_tabel4", "BOOLEAN", "Telt in tabel 4 en 5: HALT of PV op een melding die in tabel 3 als leerplichtmelding telt.",
+					"Counted in tabel4 and tabel5: HALT or PV on a report that tabel3 counts in the compulsory-education rows."},
 			},
 		},
 		{
@@ -195,6 +206,8 @@ func AnalistSchema() []View {
 				{"ingangsdatum", "DATE", "Ingangsdatum.", "Start date."},
 				{"einddatum", "DATE", "Einddatum.", "End date."},
 				bestandColumn(),
+				{"telt_tabel2", "BOOLEAN", "Telt in tabel 2: 5 t/m 17 jaar op de besluitdatum, in een gemeente waarvan het bureau de leerplicht uitvoert.",
+					"Counted in tabel2: 5 to 17 on the decision date, in a municipality whose compulsory education the bureau runs."},
 			},
 		},
 		{
@@ -236,6 +249,8 @@ func AnalistSchema() []View {
 				{"opgelost_in_jaar", "BOOLEAN", "Beëindigd in het schooljaar en opgelost.", "Ended in the school year and resolved."},
 				{"gestart_in_jaar", "BOOLEAN", "Startdatum in het schooljaar.", "Start date in the school year."},
 				{"aanbod_binnen_3_maanden", "BOOLEAN", "Aanbod gedaan niet later dan drie maanden na de startdatum.", "Offer made no later than three months after the start date."},
+				{"telt_tabel6", "BOOLEAN", "Telt in tabel 6 en de thuiszitter-KPI's: 5 t/m 17 jaar (bij de start of op 1 augustus), gemeente bestond in het schooljaar.",
+					"Counted in tabel6 and the homebound KPIs: 5 to 17 (at the start or on 1 August), municipality existed in the school year."},
 			},
 		},
 		{
@@ -277,6 +292,7 @@ func AnalistSchema() []View {
 				{"tabel9_rij", "VARCHAR", "Rij in tabel 9: het resultaat als het traject uiterlijk 31 juli eindigde, anders monitoring of in_traject.",
 					"Row in tabel9: the result when the trajectory ended by 31 July, else monitoring or in_traject."},
 				{"tabel9_kolom", "VARCHAR", "Kolom in tabel 9: voor_verslagjaar (gemeld vóór 1 augustus) of nieuw.", "Column in tabel9: voor_verslagjaar (known before 1 August) or nieuw."},
+				{"telt_tabel8", "BOOLEAN", "Telt in tabel 8 en 9: een gemeente die in het schooljaar bestond.", "Counted in tabel8 and tabel9: a municipality that existed in the school year."},
 			},
 		},
 		{
@@ -294,6 +310,55 @@ func AnalistSchema() []View {
 				bestandColumn(),
 			},
 		},
+		{
+			Name: "dekking",
+			DescriptionNL: "Welke schooljaren elke bron dekt: een bron dekt een schooljaar als er ten minste één rij met de teldatum in dat schooljaar is geladen " +
+				"(leerlingen: peildatum 1 oktober; thuiszitters en trajecten: start- of einddatum). Een cijfer uit een bron die het jaar niet dekt is 'geen gegevens', geen 0.",
+			DescriptionEN: "Which school years each feed covers: a feed covers a school year when at least one row with its counting date in that year was loaded " +
+				"(leerlingen: reference date 1 October; thuiszitters and trajectories: start or end date). A figure from a feed that does not cover the year is 'no data', not 0.",
+			Columns: []Column{
+				{"bron", "VARCHAR", "De bron: leerlingen, verzuimmeldingen, maatregelen, vrijstellingen, thuiszitters, rmc_trajecten of vsv_cijfers.",
+					"The feed: leerlingen, verzuimmeldingen, maatregelen, vrijstellingen, thuiszitters, rmc_trajecten or vsv_cijfers."},
+				{"schooljaar", "VARCHAR", "Een schooljaar dat de bron dekt.", "A school year the feed covers."},
+				{"eerste_datum", "DATE", "Eerste teldatum in het schooljaar; leeg bij vsv_cijfers.", "First counting date in the school year; empty for vsv_cijfers."},
+				{"laatste_datum", "DATE", "Laatste teldatum in het schooljaar (bij een lopend schooljaar: hoe ver de gegevens reiken); leeg bij vsv_cijfers.",
+					"Last counting date in the school year (for a year in progress: how far the data goes); empty for vsv_cijfers."},
+			},
+		},
+		{
+			Name: "figuur_status",
+			DescriptionNL: "Wat elk cijfer is per schooljaar en gemeente: een waarde (status leeg), geen_gegevens (een bron dekt het jaar niet) of niet_van_toepassing " +
+				"(de gemeente bestond niet, of het cijfer hoort bij de leerplicht en de gemeente voert die zelf uit). Een cijfer over meerdere gemeenten is de som over die waarvoor het geldt.",
+			DescriptionEN: "What every figure is per school year and municipality: a value (status empty), geen_gegevens (a feed does not cover the year) or niet_van_toepassing " +
+				"(the municipality did not exist, or the figure belongs to compulsory education, which the municipality runs itself). A figure over several municipalities is the sum over those it applies to.",
+			Columns: []Column{
+				{"figuur", "VARCHAR", "Het cijfer: leerlingen_leerplicht, verzuim_leerplicht, verzuim_doorstroompunt, vrijstellingen, maatregelen, thuiszitters, rmc_trajecten, vsv, ….",
+					"The figure: leerlingen_leerplicht, verzuim_leerplicht, verzuim_doorstroompunt, vrijstellingen, maatregelen, thuiszitters, rmc_trajecten, vsv, …."},
+				{"taak", "VARCHAR", "leerplicht (alleen gemeenten waarvan het bureau de leerplicht uitvoert) of regionaal (iedere gemeente).",
+					"leerplicht (only municipalities whose compulsory education the bureau runs) or regionaal (every municipality)."},
+				{"schooljaar", "VARCHAR", "Schooljaar (alleen jaren die een bron dekt).", "School year (only years some feed covers)."},
+				{"gemeentecode", "VARCHAR", "CBS-code; leeg bij een cijfer zonder gemeente (vsv).", "CBS code; empty for a figure without municipality (vsv)."},
+				{"status", "VARCHAR", "Leeg (een waarde), geen_gegevens of niet_van_toepassing.", "Empty (a value), geen_gegevens or niet_van_toepassing."},
+				{"reden", "VARCHAR", "bestond_niet, leerplicht_lokaal of bron_ontbreekt; leeg bij een waarde.", "bestond_niet, leerplicht_lokaal or bron_ontbreekt; empty for a value."},
+				{"ontbrekende_bronnen", "VARCHAR", "Bij bron_ontbreekt: de bronnen die het jaar niet dekken.", "With bron_ontbreekt: the feeds that do not cover the year."},
+			},
+		},
+		{
+			Name: "leeftijdsregels",
+			DescriptionNL: "De leeftijdsregels met de data waarop ze gelden (beide inclusief). Een cijfer gebruikt de regel die geldt op zijn teldatum " +
+				"(de peildatum voor tabel 1, de meldingsdatum voor tabel 3).",
+			DescriptionEN: "The age rules with the dates they are in force (both inclusive). A figure uses the rule in force on its counting date " +
+				"(the reference date for tabel1, the report date for tabel3).",
+			Columns: []Column{
+				{"regel", "VARCHAR", "leerplicht, minderjarig of doorstroompunt.", "leerplicht, minderjarig or doorstroompunt."},
+				{"sleutel", "VARCHAR", "De leeftijdsband in de rijsleutels van het jaarverslag (5_18, 18_23).", "The age band in the report's row keys (5_18, 18_23)."},
+				{"leeftijd_van", "INTEGER", "Laagste leeftijd (hele jaren); leeg: geen ondergrens.", "Lowest age (whole years); empty: no lower bound."},
+				{"leeftijd_tot", "INTEGER", "Hoogste leeftijd (hele jaren), inclusief.", "Highest age (whole years), inclusive."},
+				{"geldig_vanaf", "DATE", "Eerste dag waarop de regel geldt.", "First day the rule is in force."},
+				{"geldig_tot", "DATE", "Laatste dag waarop de regel geldt.", "Last day the rule is in force."},
+				{"omschrijving", "VARCHAR", "Omschrijving.", "Description."},
+			},
+		},
 	}
 }
 
@@ -305,7 +370,7 @@ func AnalistSchemaMarkdown() []byte {
 	b.WriteString("Analysts query these views: through the SQL sandbox, or in the standalone DuckDB file written by\n")
 	b.WriteString("`leerplein export snapshot` (tables of the same names in the file's default schema). Person-level rows\n")
 	b.WriteString("carry only the pseudonym `persoon_id`; the only lineage shown is the file name (`bestand`).\n")
-	b.WriteString("The views are defined in `sql/migrations/003_analist.sql`.\n\n")
+	b.WriteString("The views are defined in `sql/marts/90_analist.sql`, over the models (the counting rules) in `sql/marts/`.\n\n")
 	b.WriteString("Deze views zijn voor analisten: via de SQL-sandbox, of in het DuckDB-bestand van\n")
 	b.WriteString("`leerplein export snapshot`. Rijen over personen dragen alleen het pseudoniem `persoon_id`.\n\n")
 	for _, v := range AnalistSchema() {

@@ -116,7 +116,7 @@ func (p *Publisher) publish(ctx context.Context, reuse bool) error {
 func (p *Publisher) stampPath() string { return p.path + ".stamp" }
 
 // stamp identifies what a snapshot made now holds: the warehouse's committed load state
-// and this build's migrations and analyst schema.
+// and this build's migrations, models (sql/marts) and analyst schema.
 func (p *Publisher) stamp(ctx context.Context) (string, error) {
 	st, err := p.db.LoadState(ctx)
 	if err != nil {
@@ -128,7 +128,11 @@ func (p *Publisher) stamp(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	for _, name := range names {
+	models, err := fs.Glob(sqlfiles.FS, "marts/*.sql") // the rules and the analyst views
+	if err != nil {
+		return "", err
+	}
+	for _, name := range append(names, models...) {
 		body, err := sqlfiles.FS.ReadFile(name)
 		if err != nil {
 			return "", err

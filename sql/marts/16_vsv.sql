@@ -5,7 +5,8 @@
 -- present only where delivered (the loader keeps DEFINITIEF over VOORLOPIG). Rules
 -- (definitions.md, tabel7):
 --   * a gebied's TOTAAL is the delivered TOTAAL row; where none was delivered, the sum of
---     the gebied's delivered sectors (berekend = true; its status the lowest of theirs);
+--     the gebied's delivered sectors (berekend = true; its status the lowest of theirs;
+--     no file_id);
 --   * rij: `<sector>_<gebied>` in lower case (vo_regio, totaal_landelijk);
 --   * vsv_pct = 100 · vsvers / deelnemers, rounded half away from zero to 2 decimals (0
 --     when there are no deelnemers). DuckDB divides DECIMALs in DOUBLE, which rounds 1.005
@@ -14,7 +15,7 @@
 --     ...5 boundary), then round() on the DECIMAL rounds half away from zero.
 create or replace view mart.vsv as
 with geleverd as (
-    select schooljaar, gebied, sector, deelnemers, vsvers, status, false as berekend
+    select schooljaar, gebied, sector, deelnemers, vsvers, status, false as berekend, file_id
     from fact_vsv
 ),
 
@@ -26,7 +27,8 @@ totaal_berekend as (
         cast(sum(s.deelnemers) as bigint) as deelnemers,
         cast(sum(s.vsvers) as bigint) as vsvers,
         min(s.status) as status,
-        true as berekend
+        true as berekend,
+        cast(null as bigint) as file_id
     from geleverd as s
     where s.sector <> 'TOTAAL'
       and not exists (
@@ -37,9 +39,9 @@ totaal_berekend as (
 ),
 
 regels as (
-    select schooljaar, gebied, sector, deelnemers, vsvers, status, berekend from geleverd
+    select schooljaar, gebied, sector, deelnemers, vsvers, status, berekend, file_id from geleverd
     union all
-    select schooljaar, gebied, sector, deelnemers, vsvers, status, berekend from totaal_berekend
+    select schooljaar, gebied, sector, deelnemers, vsvers, status, berekend, file_id from totaal_berekend
 )
 
 select
@@ -54,5 +56,6 @@ select
         else round(((100000 * vsvers) // deelnemers) * 0.001, 2)
     end as decimal(9, 2)) as vsv_pct,
     status,
-    berekend
+    berekend,
+    file_id
 from regels;
