@@ -211,11 +211,12 @@ func (e Export) Toelichting() []string {
 	d := e.Drempel
 	return append(out,
 		"Openbare versie: bescherming van kleine aantallen.",
-		fmt.Sprintf("Aantallen van 1 tot en met %d zijn vervangen door \"<%d\" (in de CSV: leeg, met onderdrukt = klein). Nullen worden getoond.", d-1, d),
-		"Daarnaast zijn enkele andere aantallen weggelaten, aangeduid met \"x\" (in de CSV: leeg, met onderdrukt = aanvullend), zodat geen weggelaten aantal kan worden teruggerekend uit de totalen ernaast: "+
+		fmt.Sprintf("Aantallen van 1 tot en met %d zijn vervangen door \"<%d\" (in de CSV: waarde leeg, status onderdrukt). Nullen worden getoond.", d-1, d),
+		"Daarnaast zijn enkele andere aantallen weggelaten, aangeduid met \"x\" (in de CSV ook: waarde leeg, status onderdrukt), zodat geen weggelaten aantal kan worden teruggerekend uit de totalen ernaast: "+
 			"uit de totalen per rij en kolom, de subtotalen en de som van de gemeenten tot de regio, alle tegelijk. "+
 			fmt.Sprintf("Daarbij is ook meegewogen wat \"<%d\" verraadt (het aantal ligt tussen 1 en %d) en dat een met \"x\" weggelaten aantal 0 of ten minste %d is.", d, d-1, d),
 		"Een percentage is weggelaten als een aantal in dezelfde regel is weggelaten, omdat het dat aantal anders zou prijsgeven.",
+		"Een cel zonder gegevens (\"geen gegevens\") of die niet van toepassing is (\"n.v.t.\") is geen aantal: ze telt niet mee in de bescherming en wordt nooit als 0 getoond.",
 		"Waar een regiototaal personen één keer telt en daardoor kleiner kan zijn dan de som van de gemeenten, is het voor de bescherming behandeld als die som: de strengste aanname.",
 	)
 }

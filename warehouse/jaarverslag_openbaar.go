@@ -237,7 +237,10 @@ func protectJaarverslag(cells []Cell, layout []Table, drempel int) ([]Suppressio
 			}
 			total, ok := m.vars[at(s.Total, x.Key)]
 			if !ok {
-				continue // an undelivered tabel7 row, or a partial table
+				if notValue[at(s.Total, x.Key)] && s.Rest != "" {
+					notValue[at(s.Rest, x.Key)] = true // no figure, so no residual either
+				}
+				continue // an undelivered tabel7 row, a partial table, or no figure
 			}
 			rel := Relation{Total: total}
 			rest := m.values[total]
