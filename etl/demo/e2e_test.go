@@ -48,7 +48,9 @@ func TestDemoReproducesSeed(t *testing.T) {
 			}
 			got := map[string]warehouse.Number{}
 			for _, c := range cells {
-				got[c.Tabel+";"+c.Rij+";"+c.Kolom] = c.Waarde
+				if c.Status.IsValue() { // a cell without data (no seed figure) is no number
+					got[c.Tabel+";"+c.Rij+";"+c.Kolom] = c.Waarde
+				}
 			}
 			checked := 0
 			for _, s := range seed {
@@ -59,7 +61,7 @@ func TestDemoReproducesSeed(t *testing.T) {
 				g, ok := got[s.key]
 				switch {
 				case !ok:
-					t.Errorf("%s %s: missing from the report, want %s", year, s.key, s.want)
+					t.Errorf("%s %s: missing from the report or not a value, want %s", year, s.key, s.want)
 				case g != s.want:
 					t.Errorf("%s %s: got %s, want %s", year, s.key, g, s.want)
 				}
