@@ -6,12 +6,9 @@ package etl
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -126,10 +123,6 @@ func Run(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error) {
 			runErr = fmt.Errorf("etl: run stopped before %s: %w", file.name, err)
 			break
 		}
-		if opts.StableAfter > 0 && !file.unchanged() {
-			sum.Files = append(sum.Files, FileResult{Name: file.name, Status: StatusWaiting, Reason: "the file changed while the run was busy; it is left for the next run"})
-			continue
-		}
 		res, err := l.file(ctx, file)
 		if err != nil {
 			runErr = err
@@ -171,6 +164,17 @@ func (l *loader) file(ctx context.Context, in inboxFile) (FileResult, error) {
 		return res, l.record(ctx, &res, "", in.size, start)
 	}
 	res.Feed = f.name
+	// The file is opened once: its state then is what the hash, the load and the move
+	// must all be about (see pinned).
+	p, err := pin(in.path)
+	if err != nil {
+		return res, fmt.Errorf("etl: open %s: %w", in.name, err)
+	}
+	defer p.close()
+	if l.opts.StableAfter > 0 && (p.state.size != in.size || !p.state.mtime.Equal(in.mtime)) {
+		res.Status, res.Reason = StatusWaiting, reasonChangedSinceListed
+		return res, nil
+	}
 	// The hash and a CSV file's layout scan each read the whole file: they run side by
 	// side, and the scan is thrown away when the hash says the file was loaded before.
 	var pre *prestaged
@@ -182,7 +186,10 @@ func (l *loader) file(ctx context.Context, in inboxFile) (FileResult, error) {
 		}()
 		defer pre.discard()
 	}
-	sum, err := hashFile(in.path)
+	sum, err := p.hash()
+	if errors.Is(err, errChanged) {
+		return l.changed(ctx, res, p, start)
+	}
 	if err != nil {
 		return res, fmt.Errorf("etl: read %s: %w", in.name, err)
 	}
@@ -194,9 +201,11 @@ func (l *loader) file(ctx context.Context, in inboxFile) (FileResult, error) {
 		res.Status = StatusSkipped
 		res.Reason = fmt.Sprintf("same bytes as %s, loaded in run %d", earlier, earlierRun)
 	case errors.Is(err, sql.ErrNoRows):
-		err = l.load(ctx, f, in, sum, &res, start, pre)
+		err = l.load(ctx, f, in, p, sum, &res, start, pre)
 		var rej rejectError
 		switch {
+		case errors.Is(err, errChanged):
+			return l.changed(ctx, res, p, start)
 		case errors.As(err, &rej) && ctx.Err() == nil:
 			res.Status = StatusRejected
 			res.Reason = rej.reason
@@ -208,28 +217,67 @@ func (l *loader) file(ctx context.Context, in inboxFile) (FileResult, error) {
 		return res, fmt.Errorf("etl: ledger: %w", err)
 	}
 	if res.Status != StatusLoaded {
-		if err := l.record(ctx, &res, sum, in.size, start); err != nil {
+		// A skip or a rejection is about the bytes that were read: a file that changed
+		// since (one still being written is often broken at its end) is left instead.
+		if !p.unchanged() {
+			return l.changed(ctx, FileResult{Name: res.Name, Feed: res.Feed}, p, start)
+		}
+		if err := l.record(ctx, &res, sum, p.state.size, start); err != nil {
 			return res, err
 		}
 	}
 	res.Duration = time.Since(start)
-	return res, l.move(in, res)
+	return res, l.move(p, &res)
 }
 
-func (l *loader) move(in inboxFile, res FileResult) error {
+// Reasons a file is left in the inbox for the next run (StatusWaiting), for the steward.
+const (
+	reasonChangedSinceListed = "nog niet stabiel: het bestand veranderde terwijl de run bezig was; de volgende run probeert het opnieuw"
+	reasonChanged            = "het bestand veranderde tijdens het laden (wordt het nog geschreven?); er is niets van geladen, het blijft in de inbox voor de volgende run"
+	reasonChangedAfterLoad   = "het bestand veranderde na het laden; het blijft in de inbox en de volgende run leest het opnieuw"
+)
+
+// changed gives up on a file that changed under its load: whatever of it was written
+// is rolled back (the caller's transaction), and the ledger and the log say that it
+// stays in the inbox for the next run.
+func (l *loader) changed(ctx context.Context, res FileResult, p *pinned, start time.Time) (FileResult, error) {
+	res = FileResult{Name: res.Name, Feed: res.Feed, Status: StatusWaiting, Reason: reasonChanged}
+	l.opts.Logger.Warn("file changed during its load; nothing of it loaded, left in the inbox for the next run",
+		"run_id", l.runID, "file", res.Name)
+	err := l.record(ctx, &res, "", p.state.size, start)
+	res.Duration = time.Since(start)
+	return res, err
+}
+
+// move moves a handled file to processed/ or rejected/, but only while it still holds
+// the bytes that were handled.
+func (l *loader) move(p *pinned, res *FileResult) error {
 	if !l.opts.Move {
 		return nil
 	}
+	var dir string
 	switch res.Status {
 	case StatusLoaded, StatusSkipped:
-		_, err := moveTo(in.path, filepath.Join(l.opts.Inbox, "processed"), l.runID)
-		return err
+		dir = filepath.Join(l.opts.Inbox, "processed")
 	case StatusRejected:
-		dst, err := moveTo(in.path, filepath.Join(l.opts.Inbox, "rejected"), l.runID)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(dst+".reason.txt", []byte(res.Reason+"\n"), 0o640)
+		dir = filepath.Join(l.opts.Inbox, "rejected")
+	default:
+		return nil
+	}
+	if !p.unchanged() {
+		// Only a file that changed after its commit gets here: what was loaded stays
+		// loaded, and the next run reads the new bytes (their rows replace these).
+		l.opts.Logger.Warn("file changed after its load was committed; left in the inbox for the next run",
+			"run_id", l.runID, "file", res.Name)
+		res.Reason = reasonChangedAfterLoad
+		return nil
+	}
+	dst, err := moveTo(p.path, dir, l.runID)
+	if err != nil {
+		return err
+	}
+	if res.Status == StatusRejected {
+		return os.WriteFile(dst+".reason.txt", []byte(res.Reason+"\n"), 0o600)
 	}
 	return nil
 }
@@ -253,7 +301,7 @@ func (l *loader) progress(file string, stage int, label string) {
 }
 
 // load stages, validates and writes one file in one transaction.
-func (l *loader) load(ctx context.Context, f feed, in inboxFile, sum string, res *FileResult, start time.Time, pre *prestaged) error {
+func (l *loader) load(ctx context.Context, f feed, in inboxFile, p *pinned, sum string, res *FileResult, start time.Time, pre *prestaged) error {
 	conn, err := l.db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("etl: connection: %w", err)
@@ -303,7 +351,7 @@ func (l *loader) load(ctx context.Context, f feed, in inboxFile, sum string, res
 	defer tx.Rollback()
 	if err := tx.QueryRowContext(ctx, `insert into etl_file (file_id, run_id, feed, file_name, sha256, size_bytes, format, status, started_at)
 		values (nextval('etl_file_seq'), ?, ?, ?, ?, ?, ?, 'loaded', ?) returning file_id`,
-		l.runID, f.name, in.name, sum, in.size, st.format, start).Scan(&res.FileID); err != nil {
+		l.runID, f.name, in.name, sum, p.state.size, st.format, start).Scan(&res.FileID); err != nil {
 		return fmt.Errorf("etl: ledger: %w", err)
 	}
 	w := writer{tx: tx, f: f, fileID: res.FileID, fileName: in.name, sheet: st.sheet, log: l.opts.Logger}
@@ -317,6 +365,11 @@ func (l *loader) load(ctx context.Context, f feed, in inboxFile, sum string, res
 		return fmt.Errorf("etl: ledger: %w", err)
 	}
 	l.progress(in.name, 4, "committing")
+	// Commit only the bytes that were hashed: a file written to since (or replaced) may
+	// have been read in part.
+	if !p.unchanged() {
+		return errChanged
+	}
 	t0 = time.Now()
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("etl: commit %s: %w", in.name, err)
@@ -427,19 +480,6 @@ func hasBSN(f feed) bool {
 		}
 	}
 	return false
-}
-
-func hashFile(path string) (string, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer fh.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, fh); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 func feedNames() string {
