@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/hetleerplein/leerplein/warehouse"
 )
 
 // countLines counts the data lines (all lines but the header) of a CSV file.
@@ -40,37 +42,32 @@ func sha256File(t *testing.T, path string) string {
 	return hex.EncodeToString(s[:])
 }
 
-// TestAppendDuringLoadNeverLoadsPart loads a CSV that a writer is still appending to,
-// with no stability wait at all: every run must see that the file changed under the
-// load, roll back and leave it in the inbox. Once the writer is done, a run loads
-// every row. Before the fix the first run loaded the rows written so far and moved the
-// file to processed/, where the writer went on appending.
-func TestAppendDuringLoadNeverLoadsPart(t *testing.T) {
-	db := openTestDB(t)
-	inbox := t.TempDir()
-	path := filepath.Join(inbox, "verzuimmeldingen_groeit.csv")
+// growingFile writes a verzuimmeldingen CSV of 20,000 rows into inbox and goes on
+// appending ten rows every millisecond until the returned stop is called.
+func growingFile(t *testing.T, inbox string) (path string, stop func()) {
+	t.Helper()
+	path = filepath.Join(inbox, "verzuimmeldingen_groeit.csv")
 	fh, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	const initial = 20000
 	var b strings.Builder
 	b.WriteString(verzuimHeader + "\r\n")
-	for i := range initial {
+	for i := range 20000 {
 		b.WriteString(verzuimRow(fmt.Sprintf("a%d", i), testBSN(i%500), nil) + "\r\n")
 	}
 	if _, err := fh.WriteString(b.String()); err != nil {
 		t.Fatal(err)
 	}
-	stop := make(chan struct{})
+	quit := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go func() { // the writer: ten lines every millisecond until told to stop
+	go func() {
 		defer wg.Done()
 		defer fh.Close()
 		for i := 0; ; i++ {
 			select {
-			case <-stop:
+			case <-quit:
 				return
 			default:
 			}
@@ -85,50 +82,94 @@ func TestAppendDuringLoadNeverLoadsPart(t *testing.T) {
 			time.Sleep(time.Millisecond)
 		}
 	}()
-	for i := range 3 {
-		sum, err := Run(context.Background(), db, Options{Inbox: inbox, Key: testKey, Move: true})
-		if err != nil {
-			close(stop)
-			wg.Wait()
-			t.Fatalf("run %d: %v", i, err)
-		}
-		if len(sum.Files) != 1 || sum.Files[0].Status != StatusWaiting {
-			t.Errorf("run %d while the file grows: %+v, want the file left as %s", i, sum.Files, StatusWaiting)
-		}
-		if n := queryInt(t, db, "select count(*) from fact_verzuimmelding"); n != 0 {
-			t.Errorf("run %d while the file grows loaded %d rows, want none", i, n)
-		}
-		if _, err := os.Stat(path); err != nil {
-			t.Errorf("run %d moved the growing file out of the inbox: %v", i, err)
-		}
+	var once sync.Once
+	stop = func() { once.Do(func() { close(quit); wg.Wait() }) }
+	t.Cleanup(stop)
+	return path, stop
+}
+
+// TestAppendDuringLoadNeverLoadsPart loads a CSV that a writer is still appending to:
+// every run must see that the file changed under the load (or is not yet stable), roll
+// back and leave it in the inbox. Once the writer is done, a run loads every row. Before
+// the fix a run without a stability wait loaded the rows written so far and moved the
+// file to processed/, where the writer went on appending. The same holds for a job's
+// run started by the scheduler (POST /api/v1/jobs/{name}/run).
+func TestAppendDuringLoadNeverLoadsPart(t *testing.T) {
+	tests := []struct {
+		name string
+		run  func(t *testing.T, db *warehouse.DB, inbox string) []FileResult
+	}{
+		{"etl.Run without a stability wait", func(t *testing.T, db *warehouse.DB, inbox string) []FileResult {
+			sum, err := Run(context.Background(), db, Options{Inbox: inbox, Key: testKey, Move: true})
+			if err != nil {
+				t.Fatalf("Run: %v", err)
+			}
+			return sum.Files
+		}},
+		{"scheduler RunNow, stable after 1 ms", func(t *testing.T, db *warehouse.DB, inbox string) []FileResult {
+			s, err := NewScheduler(SchedulerConfig{DB: db, Key: testKey,
+				Jobs: []Job{{Name: "j", Schedule: "@yearly", Inbox: inbox, StableAfter: time.Millisecond}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Stop()
+			id, err := s.RunNow("j")
+			if err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, 10*time.Second, "the run finished", func() bool { return !s.Jobs()[0].Running })
+			var files []FileResult
+			for _, st := range queryStrings(t, db, "select status from etl_file where run_id = ?", id) {
+				files = append(files, FileResult{Status: st})
+			}
+			if len(files) == 0 { // not yet stable: not in the ledger
+				files = append(files, FileResult{Status: StatusWaiting})
+			}
+			return files
+		}},
 	}
-	close(stop)
-	wg.Wait()
-	if t.Failed() {
-		return
-	}
-	rows := countLines(t, path)
-	want := sha256File(t, path)
-	sum := runInbox(t, db, inbox)
-	if len(sum.Files) != 1 || sum.Files[0].Status != StatusLoaded || sum.Files[0].New != rows {
-		t.Fatalf("run after the writer finished: %+v, want all %d rows loaded", sum.Files, rows)
-	}
-	moved := filepath.Join(inbox, "processed", "verzuimmeldingen_groeit.csv")
-	if got := sha256File(t, moved); got != want {
-		t.Errorf("processed/ holds other bytes than the loaded file")
-	}
-	if got := queryStrings(t, db, "select sha256 from etl_file where status = 'loaded'"); len(got) != 1 || got[0] != want {
-		t.Errorf("ledger sha256 = %v, want the hash of the bytes in processed/", got)
-	}
-	// The rolled-back attempts are in the ledger for the steward, with a Dutch reason.
-	reasons := queryStrings(t, db, "select reason from etl_file where status = 'waiting'")
-	if len(reasons) == 0 {
-		t.Errorf("no ledger entry for the rolled-back attempts")
-	}
-	for _, r := range reasons {
-		if !strings.Contains(r, "veranderde tijdens het laden") {
-			t.Errorf("ledger reason %q does not say (in Dutch) that the file changed during the load", r)
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := openTestDB(t)
+			inbox := t.TempDir()
+			path, stop := growingFile(t, inbox)
+			for i := range 3 {
+				files := tt.run(t, db, inbox)
+				if len(files) != 1 || files[0].Status != StatusWaiting {
+					t.Errorf("run %d while the file grows: %+v, want the file left as %s", i, files, StatusWaiting)
+				}
+				if n := queryInt(t, db, "select count(*) from fact_verzuimmelding"); n != 0 {
+					t.Errorf("run %d while the file grows loaded %d rows, want none", i, n)
+				}
+				if _, err := os.Stat(path); err != nil {
+					t.Fatalf("run %d moved the growing file out of the inbox: %v", i, err)
+				}
+			}
+			stop()
+			if t.Failed() {
+				return
+			}
+			rows := countLines(t, path)
+			want := sha256File(t, path)
+			time.Sleep(5 * time.Millisecond)
+			tt.run(t, db, inbox)
+			if n := queryInt(t, db, "select count(*) from fact_verzuimmelding"); n != rows {
+				t.Fatalf("run after the writer finished loaded %d rows, want all %d", n, rows)
+			}
+			moved := filepath.Join(inbox, "processed", "verzuimmeldingen_groeit.csv")
+			if got := sha256File(t, moved); got != want {
+				t.Errorf("processed/ holds other bytes than the loaded file")
+			}
+			if got := queryStrings(t, db, "select sha256 from etl_file where status = 'loaded'"); len(got) != 1 || got[0] != want {
+				t.Errorf("ledger sha256 = %v, want the hash of the bytes in processed/", got)
+			}
+			// Rolled-back attempts are in the ledger for the steward, with a Dutch reason.
+			for _, r := range queryStrings(t, db, "select reason from etl_file where status = 'waiting'") {
+				if !strings.Contains(r, "veranderde tijdens het laden") {
+					t.Errorf("ledger reason %q does not say (in Dutch) that the file changed during the load", r)
+				}
+			}
+		})
 	}
 }
 

@@ -167,6 +167,20 @@ func parseDuration(s string) (time.Duration, error) {
 	return d, nil
 }
 
+// jobForInbox finds the job that loads from dir.
+func (c config) jobForInbox(dir string) (etl.Job, bool) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return etl.Job{}, false
+	}
+	for _, j := range c.jobs {
+		if samePath(j.Inbox, abs) {
+			return j, true
+		}
+	}
+	return etl.Job{}, false
+}
+
 // key reads the pseudonym key from pseudo_key_file, else from the environment.
 func (c config) key(e env) ([]byte, error) {
 	return loadKey(e, c.pseudoKeyFile)

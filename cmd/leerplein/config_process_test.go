@@ -16,8 +16,13 @@ import (
 	"github.com/hetleerplein/leerplein/warehouse"
 )
 
-// TestMain lets the process tests run this test binary as `leerplein serve`.
+// TestMain lets the process tests run this test binary as `leerplein serve` (or
+// another command), or as a process that appends to an export (appendChild).
 func TestMain(m *testing.M) {
+	if path := os.Getenv("LEERPLEIN_TEST_APPEND"); path != "" {
+		appendChild(path)
+		os.Exit(0)
+	}
 	if args := os.Getenv("LEERPLEIN_TEST_MAIN"); args != "" {
 		os.Args = append([]string{"leerplein"}, strings.Split(args, " ")...)
 		main() // exits non-zero on an error

@@ -26,6 +26,8 @@ func cmdETLRun(ctx context.Context, e env, args []string) error {
 	regio := fs.String("regio", "", "region file (gemeentecode;gemeente;subregio;…); default: the built-in region 25")
 	keyFile := fs.String("key-file", "", "file with the pseudonym key (default: $"+etl.KeyEnv+")")
 	verbose := fs.Bool("verbose", false, "log every step (with timings) to stderr")
+	stableAfter := fs.Duration("stable-after", etl.DefaultStableAfter,
+		"leave a file modified within this time in the inbox for a later run: it may still be being written (0s: no wait; through a server its job's stable_after applies)")
 	via := addServerFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
@@ -33,8 +35,16 @@ func cmdETLRun(ctx context.Context, e env, args []string) error {
 	if *inbox == "" {
 		return usageError{"etl run: --inbox is required"}
 	}
+	if *stableAfter < 0 {
+		return usageError{"etl run: --stable-after must not be negative"}
+	}
 	if err := via.resolve(fs, dbPath); err != nil {
 		return err
+	}
+	if via.cfg != nil && !flagGiven(fs, "stable-after") {
+		if j, ok := via.cfg.jobForInbox(*inbox); ok {
+			*stableAfter = j.StableAfter
+		}
 	}
 	if via.cfg != nil && !flagGiven(fs, "regio") {
 		*regio = via.cfg.region
@@ -61,7 +71,7 @@ func cmdETLRun(ctx context.Context, e env, args []string) error {
 		return setupErr
 	}
 	sum, err := etl.Run(ctx, db, etl.Options{
-		Inbox: *inbox, Key: key, Region: region, Job: "manual", Move: true,
+		Inbox: *inbox, Key: key, Region: region, Job: "manual", Move: true, StableAfter: *stableAfter,
 		Logger:   cliLogger(e, *verbose),
 		Progress: newProgress(e.stderr),
 	})
@@ -128,6 +138,9 @@ func printSummary(w io.Writer, sum etl.Summary) {
 			}
 			if len(f.ExtraColumns) > 0 {
 				what += "; ignored columns: " + strings.Join(f.ExtraColumns, ", ")
+			}
+			if f.Reason != "" { // loaded, but left in the inbox
+				what += "; " + f.Reason
 			}
 		default:
 			what = f.Reason
