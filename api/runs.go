@@ -20,6 +20,7 @@ type runJSON struct {
 	StartedAt       time.Time  `json:"started_at"`
 	FinishedAt      *time.Time `json:"finished_at"`
 	Status          string     `json:"status"`
+	Reason          string     `json:"reason,omitempty"` // why it failed, in Dutch
 	Files           int64      `json:"files"`
 	FilesLoaded     int64      `json:"files_loaded"`
 	FilesRejected   int64      `json:"files_rejected"`
@@ -74,7 +75,7 @@ const (
 
 func toRunJSON(r warehouse.Run) runJSON {
 	return runJSON{RunID: r.ID, Job: r.Job, Inbox: r.Inbox, StartedAt: r.StartedAt.UTC(), FinishedAt: utcPtr(r.FinishedAt),
-		Status: r.Status, Files: r.Files, FilesLoaded: r.FilesLoaded, FilesRejected: r.FilesRejected,
+		Status: r.Status, Reason: r.Reason, Files: r.Files, FilesLoaded: r.FilesLoaded, FilesRejected: r.FilesRejected,
 		RowsNew: r.RowsNew, RowsReplaced: r.RowsReplaced, RowsQuarantined: r.RowsQuarantined}
 }
 

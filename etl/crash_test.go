@@ -92,6 +92,11 @@ func TestKillMidFileLeavesNothing(t *testing.T) {
 			if n := queryInt(t, db, "select count(*) from etl_file where status = 'loaded'"); n != 0 {
 				t.Errorf("ledger records %d loaded files, want 0", n)
 			}
+			// The killed run is marked failed, with the reason, when the warehouse is opened.
+			if got := queryStrings(t, db, "select status || ': ' || coalesce(reason, '') from etl_run"); len(got) != 1 ||
+				!strings.HasPrefix(got[0], "failed: "+warehouse.ReasonInterrupted) {
+				t.Errorf("runs after the kill = %q, want one failed run with the Dutch reason", got)
+			}
 			if _, err := os.Stat(filepath.Join(inbox, "verzuimmeldingen_groot.csv")); err != nil {
 				t.Fatalf("the file left the inbox: %v", err)
 			}

@@ -111,9 +111,8 @@ func Run(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error) {
 	}
 	sum := Summary{RunID: opts.RunID, Files: waiting}
 	if sum.RunID == 0 {
-		if err := db.QueryRowContext(ctx, `insert into etl_run (run_id, job, inbox, started_at, status)
-			values (nextval('etl_run_seq'), ?, ?, now(), 'running') returning run_id`, opts.Job, opts.Inbox).Scan(&sum.RunID); err != nil {
-			return sum, fmt.Errorf("etl: start run: %w", err)
+		if sum.RunID, err = db.StartRun(ctx, opts.Job, opts.Inbox); err != nil {
+			return sum, fmt.Errorf("etl: %w", err)
 		}
 	}
 	l := &loader{db: db, opts: opts, runID: sum.RunID}
@@ -133,15 +132,18 @@ func Run(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error) {
 			"status", res.Status, "rows_read", res.Read, "rows_new", res.New, "rows_replaced", res.Replaced,
 			"rows_quarantined", res.Quarantined, "reason", res.Reason, "duration_ms", res.Duration.Milliseconds())
 	}
-	status := "ok"
+	status, reason := "ok", ""
 	switch {
+	case runErr != nil && ctx.Err() != nil:
+		status, reason = "failed", reasonStopped
 	case runErr != nil:
-		status = "failed"
+		status, reason = "failed", reasonFailed
 	case sum.Rejected() > 0:
 		status = "rejected"
 	}
 	// Record the end even when ctx was cancelled, so the ledger shows the run stopped.
-	if _, err := db.ExecContext(context.WithoutCancel(ctx), `update etl_run set finished_at = now(), status = ? where run_id = ?`, status, sum.RunID); err != nil && runErr == nil {
+	if _, err := db.ExecContext(context.WithoutCancel(ctx), `update etl_run set finished_at = now(), status = ?, reason = nullif(?, '')
+		where run_id = ?`, status, reason, sum.RunID); err != nil && runErr == nil {
 		runErr = fmt.Errorf("etl: finish run: %w", err)
 	}
 	return sum, runErr
@@ -229,6 +231,14 @@ func (l *loader) file(ctx context.Context, in inboxFile) (FileResult, error) {
 	res.Duration = time.Since(start)
 	return res, l.move(p, &res)
 }
+
+// Reasons a run failed (etl_run.reason), for the steward; warehouse.ReasonInterrupted
+// is the one for a run whose process was killed.
+const (
+	reasonStopped     = "gestopt: het proces werd gestopt tijdens de run (bijvoorbeeld de server die stopte); het bestand dat toen laadde is teruggedraaid en ligt nog in de inbox voor de volgende run"
+	reasonFailed      = "mislukt door een fout van het systeem of het warehouse (het log zegt welke); het bestand dat toen laadde is teruggedraaid en ligt nog in de inbox voor de volgende run"
+	reasonFailedEarly = "mislukt voordat er een bestand geladen werd (het log van de server zegt waarom, bijvoorbeeld een andere pseudoniemsleutel)"
+)
 
 // Reasons a file is left in the inbox for the next run (StatusWaiting), for the steward.
 const (

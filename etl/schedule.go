@@ -131,12 +131,8 @@ func NewScheduler(cfg SchedulerConfig) (*Scheduler, error) {
 		jobs:    map[string]Job{},
 		running: map[string]bool{},
 	}
-	// The scheduler's process is the one writer: a run still marked running was cut off
-	// by a crash (its file rolled back and stays in the inbox for the next run).
-	if _, err := cfg.DB.Exec(`update etl_run set status = 'failed', finished_at = coalesce(finished_at, now())
-		where status = 'running'`); err != nil {
-		return nil, fmt.Errorf("etl: scheduler: close interrupted runs: %w", err)
-	}
+	// A run a killed process left 'running' was marked failed when the warehouse was
+	// opened (warehouse.Open).
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	for _, j := range cfg.Jobs {
 		if j.Name == "" {
@@ -256,9 +252,8 @@ func (s *Scheduler) start(name string) (int64, error) {
 		s.mu.Unlock()
 		s.wg.Done()
 	}
-	var runID int64
-	if err := s.cfg.DB.QueryRowContext(s.ctx, `insert into etl_run (run_id, job, inbox, started_at, status)
-		values (nextval('etl_run_seq'), ?, ?, now(), 'running') returning run_id`, j.Name, j.Inbox).Scan(&runID); err != nil {
+	runID, err := s.cfg.DB.StartRun(s.ctx, j.Name, j.Inbox)
+	if err != nil {
 		done()
 		return 0, fmt.Errorf("etl: start run of %q: %w", name, err)
 	}
@@ -282,8 +277,8 @@ func (s *Scheduler) run(j Job, runID int64) {
 		Logger: log, RunID: runID, StableAfter: j.StableAfter,
 	})
 	// Run records the end itself, except when it failed before its first file.
-	if _, uerr := s.cfg.DB.ExecContext(context.WithoutCancel(s.ctx), `update etl_run set finished_at = now(), status = 'failed'
-		where run_id = ? and status = 'running'`, runID); uerr != nil {
+	if _, uerr := s.cfg.DB.ExecContext(context.WithoutCancel(s.ctx), `update etl_run set finished_at = now(), status = 'failed',
+		reason = ? where run_id = ? and status = 'running'`, reasonFailedEarly, runID); uerr != nil {
 		log.Error("finish run", "error", uerr)
 	}
 	loaded, waiting := 0, 0

@@ -18,6 +18,7 @@ type Run struct {
 	StartedAt       time.Time
 	FinishedAt      *time.Time
 	Status          string // running, ok, rejected, failed, skipped
+	Reason          string // why it failed, in Dutch; "" otherwise
 	Files           int64
 	FilesLoaded     int64
 	FilesRejected   int64
@@ -34,7 +35,7 @@ type RunFile struct {
 	FileName        string
 	Format          string
 	SizeBytes       int64
-	Status          string // loaded, skipped, rejected, unrecognised
+	Status          string // loaded, skipped, rejected, unrecognised, waiting (changed during its load)
 	Reason          string
 	RowsRead        int64
 	RowsNew         int64
@@ -47,7 +48,7 @@ type RunFile struct {
 
 // runSelect reads runs with their file totals; callers add where/order/limit.
 const runSelect = `
-	select r.run_id, r.job, r.inbox, r.started_at, r.finished_at, r.status,
+	select r.run_id, r.job, r.inbox, r.started_at, r.finished_at, r.status, coalesce(r.reason, ''),
 	       count(f.file_id),
 	       count(f.file_id) filter (where f.status = 'loaded'),
 	       count(f.file_id) filter (where f.status = 'rejected'),
@@ -59,7 +60,7 @@ const runSelect = `
 
 func scanRun(sc interface{ Scan(...any) error }) (Run, error) {
 	var r Run
-	err := sc.Scan(&r.ID, &r.Job, &r.Inbox, &r.StartedAt, &r.FinishedAt, &r.Status,
+	err := sc.Scan(&r.ID, &r.Job, &r.Inbox, &r.StartedAt, &r.FinishedAt, &r.Status, &r.Reason,
 		&r.Files, &r.FilesLoaded, &r.FilesRejected, &r.RowsNew, &r.RowsReplaced, &r.RowsQuarantined)
 	return r, err
 }

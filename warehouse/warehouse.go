@@ -35,8 +35,9 @@ type DB struct {
 	path      string
 }
 
-// Open opens (creating if needed) the warehouse file at path and applies every pending
-// migration. An empty path or ":memory:" opens an in-memory warehouse (tests).
+// Open opens (creating if needed) the warehouse file at path, applies every pending
+// migration and marks failed the runs a killed process left running. An empty path or
+// ":memory:" opens an in-memory warehouse (tests).
 func Open(ctx context.Context, path string) (*DB, error) {
 	dsn := path
 	if path == ":memory:" {
@@ -53,6 +54,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	db := &DB{DB: sql.OpenDB(connector), connector: connector, path: path}
 	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.closeInterruptedRuns(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}

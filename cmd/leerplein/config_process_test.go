@@ -231,4 +231,9 @@ func TestServeConfigKillMidLoadThenRestart(t *testing.T) {
 	if running != 0 || failed != 1 {
 		t.Errorf("runs: %d running, %d failed; want the killed run closed as failed and none running", running, failed)
 	}
+	var reason string
+	db.QueryRow("select coalesce(reason, '') from etl_run where status = 'failed'").Scan(&reason)
+	if reason != warehouse.ReasonInterrupted {
+		t.Errorf("the killed run's reason is %q, want %q", reason, warehouse.ReasonInterrupted)
+	}
 }

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -193,4 +195,66 @@ func TestETLRunWhileAChildProcessAppends(t *testing.T) {
 		t.Errorf("processed/ holds other bytes than the finished file")
 	}
 	t.Logf("%d runs while the file grew left it alone", runs)
+}
+
+// TestETLRunKilledIsMarkedFailed kills `leerplein etl run` (a real process) with
+// SIGKILL in the middle of a load: the next process to open the warehouse finds the
+// run marked failed with the Dutch reason, and the file loaded whole or not at all (then
+// still in the inbox).
+func TestETLRunKilledIsMarkedFailed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a loader process")
+	}
+	dir := t.TempDir()
+	inbox := filepath.Join(dir, "inbox")
+	os.Mkdir(inbox, 0o700)
+	dbPath := filepath.Join(dir, "w.duckdb")
+	file := bigVerzuimFile(t, inbox, 100000)
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "LEERPLEIN_TEST_MAIN=etl run --db "+dbPath+" --inbox "+inbox+" --verbose",
+		etl.KeyEnv+"="+processKey)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	sc := bufio.NewScanner(stderr)
+	reached := false
+	for sc.Scan() {
+		if strings.Contains(sc.Text(), `"msg":"validated"`) {
+			reached = true
+			break
+		}
+	}
+	if !reached {
+		cmd.Wait()
+		t.Fatal("the loader ended before it validated the file")
+	}
+	if err := cmd.Process.Kill(); err != nil { // SIGKILL
+		t.Fatal(err)
+	}
+	go io.Copy(io.Discard, stderr)
+	cmd.Wait()
+
+	db, err := warehouse.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatalf("reopen after the kill: %v", err)
+	}
+	defer db.Close()
+	runs, err := db.Runs(context.Background(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runs) != 1 || runs[0].Status != "failed" || runs[0].Reason != warehouse.ReasonInterrupted || runs[0].FinishedAt == nil {
+		t.Errorf("runs after the kill = %+v, want one failed run with the reason %q", runs, warehouse.ReasonInterrupted)
+	}
+	var rows int64
+	db.QueryRow("select count(*) from fact_verzuimmelding").Scan(&rows)
+	_, statErr := os.Stat(file)
+	if (rows != 0 && rows != 100000) || (rows == 0) != (statErr == nil) {
+		t.Errorf("after the kill: %d rows loaded, file in inbox: %v; want all or nothing, and the file in the inbox exactly when nothing", rows, statErr == nil)
+	}
 }
