@@ -32,6 +32,9 @@ type Options struct {
 	// StableAfter, when set, leaves files whose size or modification time changed within
 	// this time in the inbox, reported as StatusWaiting: they may still be being written.
 	StableAfter time.Duration
+	// Retention is how long files stay in processed/ and rejected/ (0: DefaultRetention);
+	// the run removes older ones first (CleanInbox).
+	Retention time.Duration
 	// Progress, when set, is told the stage of a file being loaded (for a terminal bar).
 	Progress func(file string, stage int, stages int, label string)
 }
@@ -64,8 +67,10 @@ type FileResult struct {
 
 // Summary is the outcome of a run.
 type Summary struct {
-	RunID int64
-	Files []FileResult
+	RunID     int64
+	Files     []FileResult
+	Removed   []string      // files of processed/ and rejected/ past their retention
+	Retention time.Duration // the retention that applied
 }
 
 // Rejected counts the files that were rejected.
@@ -99,6 +104,10 @@ func Run(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
+	if opts.Retention <= 0 {
+		opts.Retention = DefaultRetention
+	}
+	removed := CleanInbox(opts.Inbox, opts.Retention, time.Now(), opts.Logger)
 	var waiting []FileResult
 	if opts.StableAfter > 0 {
 		files, waiting = splitStable(files, opts.StableAfter, time.Now())
@@ -109,7 +118,7 @@ func Run(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error) {
 	if err := writeRegion(ctx, db, opts.Region); err != nil {
 		return Summary{}, err
 	}
-	sum := Summary{RunID: opts.RunID, Files: waiting}
+	sum := Summary{RunID: opts.RunID, Files: waiting, Removed: removed, Retention: opts.Retention}
 	if sum.RunID == 0 {
 		if sum.RunID, err = db.StartRun(ctx, opts.Job, opts.Inbox); err != nil {
 			return sum, fmt.Errorf("etl: %w", err)

@@ -65,6 +65,9 @@ type SchedulerConfig struct {
 	Region Region
 	Jobs   []Job
 	Logger *slog.Logger
+	// Retention is how long files stay in the inboxes' processed/ and rejected/
+	// (0: DefaultRetention): removed at the start of every run, and hourly.
+	Retention time.Duration
 	// OnLoad is called after a run that loaded at least one file (e.g. to drop caches).
 	OnLoad func()
 }
@@ -155,8 +158,23 @@ func NewScheduler(cfg SchedulerConfig) (*Scheduler, error) {
 	return s, nil
 }
 
-// Start starts running the jobs on their schedules.
-func (s *Scheduler) Start() { s.cron.Start() }
+// Start starts running the jobs on their schedules, and the hourly removal of handled
+// files past their retention (also done at once, and at the start of every run).
+func (s *Scheduler) Start() {
+	s.clean()
+	if _, err := s.cron.AddFunc("@hourly", s.clean); err != nil {
+		s.cfg.Logger.Error("retention: schedule the hourly clean-up", "error", err)
+	}
+	s.cron.Start()
+}
+
+// clean removes the files past their retention from every job's processed/ and
+// rejected/.
+func (s *Scheduler) clean() {
+	for _, j := range s.cfg.Jobs {
+		CleanInbox(j.Inbox, s.cfg.Retention, time.Now(), s.cfg.Logger.With("job", j.Name))
+	}
+}
 
 // Stop stops taking new work, cancels the run in progress (its current file commits or
 // rolls back as a whole) and waits for it to end.
@@ -274,7 +292,7 @@ func (s *Scheduler) run(j Job, runID int64) {
 	t0 := time.Now()
 	sum, err := Run(s.ctx, s.cfg.DB, Options{
 		Inbox: j.Inbox, Key: s.cfg.Key, Region: s.cfg.Region, Job: j.Name, Move: true,
-		Logger: log, RunID: runID, StableAfter: j.StableAfter,
+		Logger: log, RunID: runID, StableAfter: j.StableAfter, Retention: s.cfg.Retention,
 	})
 	// Run records the end itself, except when it failed before its first file.
 	if _, uerr := s.cfg.DB.ExecContext(context.WithoutCancel(s.ctx), `update etl_run set finished_at = now(), status = 'failed',

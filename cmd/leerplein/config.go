@@ -29,6 +29,10 @@ type fileConfig struct {
 	// server's default, 400; negative: no pacing).
 	LoadRequestRate float64     `yaml:"load_request_rate"`
 	Jobs            []jobConfig `yaml:"jobs"`
+
+	// RetentionDays: how long files stay in the inboxes' processed/ and rejected/
+	// (0: 30 days).
+	RetentionDays int `yaml:"retention_days"`
 }
 
 // sqlConfig is the optional sql: section: limits of the analysts' SQL sandbox.
@@ -56,6 +60,7 @@ type config struct {
 	region          string
 	pseudoKeyFile   string
 	backupDir       string        // the only directory (and below) the server writes backups into
+	retention       time.Duration // how long processed/ and rejected/ keep a file
 	sqlTimeout      time.Duration // 0: the server's default
 	sqlMaxRows      int
 	sqlMemoryLimit  string
@@ -112,6 +117,13 @@ func parseConfig(b []byte, base string) (config, error) {
 	}
 	c.sqlMaxRows, c.sqlMemoryLimit = fc.SQL.MaxRows, fc.SQL.MemoryLimit
 	c.loadRequestRate = fc.LoadRequestRate
+	if fc.RetentionDays < 0 {
+		return config{}, fmt.Errorf("retention_days must be at least 1 (default 30)")
+	}
+	c.retention = etl.DefaultRetention
+	if fc.RetentionDays > 0 {
+		c.retention = time.Duration(fc.RetentionDays) * 24 * time.Hour
+	}
 	c.backupDir = abs(fc.BackupDir)
 	if c.backupDir == "" {
 		c.backupDir = filepath.Join(filepath.Dir(c.warehouse), "backups")

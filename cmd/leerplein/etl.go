@@ -28,6 +28,8 @@ func cmdETLRun(ctx context.Context, e env, args []string) error {
 	verbose := fs.Bool("verbose", false, "log every step (with timings) to stderr")
 	stableAfter := fs.Duration("stable-after", etl.DefaultStableAfter,
 		"leave a file modified within this time in the inbox for a later run: it may still be being written (0s: no wait; through a server its job's stable_after applies)")
+	retentionDays := fs.Int("retention-days", int(etl.DefaultRetention/(24*time.Hour)),
+		"first remove files older than this many days from processed/ and rejected/ (they hold raw BSNs); default: retention_days of --config, else 30")
 	via := addServerFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
@@ -38,6 +40,10 @@ func cmdETLRun(ctx context.Context, e env, args []string) error {
 	if *stableAfter < 0 {
 		return usageError{"etl run: --stable-after must not be negative"}
 	}
+	if *retentionDays < 1 {
+		return usageError{"etl run: --retention-days must be at least 1"}
+	}
+	retention := time.Duration(*retentionDays) * 24 * time.Hour
 	if err := via.resolve(fs, dbPath); err != nil {
 		return err
 	}
@@ -45,6 +51,9 @@ func cmdETLRun(ctx context.Context, e env, args []string) error {
 		if j, ok := via.cfg.jobForInbox(*inbox); ok {
 			*stableAfter = j.StableAfter
 		}
+	}
+	if via.cfg != nil && !flagGiven(fs, "retention-days") {
+		retention = via.cfg.retention
 	}
 	if via.cfg != nil && !flagGiven(fs, "regio") {
 		*regio = via.cfg.region
@@ -71,7 +80,7 @@ func cmdETLRun(ctx context.Context, e env, args []string) error {
 		return setupErr
 	}
 	sum, err := etl.Run(ctx, db, etl.Options{
-		Inbox: *inbox, Key: key, Region: region, Job: "manual", Move: true, StableAfter: *stableAfter,
+		Inbox: *inbox, Key: key, Region: region, Job: "manual", Move: true, StableAfter: *stableAfter, Retention: retention,
 		Logger:   cliLogger(e, *verbose),
 		Progress: newProgress(e.stderr),
 	})
@@ -122,8 +131,12 @@ func loadRegion(path string) (etl.Region, error) {
 	return etl.LoadRegion(path)
 }
 
-// printSummary writes one line per file and a closing total.
+// printSummary writes one line per file removed past its retention, one per file
+// looked at, and a closing total.
 func printSummary(w io.Writer, sum etl.Summary) {
+	for _, name := range sum.Removed {
+		fmt.Fprintf(w, "%-12s %s: ouder dan de bewaartermijn van %d dagen\n", "removed", name, int(sum.Retention/(24*time.Hour)))
+	}
 	var loaded, rows, quarantined int64
 	for _, f := range sum.Files {
 		var what string

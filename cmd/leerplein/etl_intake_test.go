@@ -258,3 +258,38 @@ func TestETLRunKilledIsMarkedFailed(t *testing.T) {
 		t.Errorf("after the kill: %d rows loaded, file in inbox: %v; want all or nothing, and the file in the inbox exactly when nothing", rows, statErr == nil)
 	}
 }
+
+// TestETLRunRetention: `etl run` first removes handled files past --retention-days and
+// lists them; younger ones stay.
+func TestETLRunRetention(t *testing.T) {
+	dir := t.TempDir()
+	inbox := filepath.Join(dir, "inbox")
+	dbPath := filepath.Join(dir, "w.duckdb")
+	ages := map[string]time.Duration{"processed/verzuimmeldingen_oud.csv": 8 * 24 * time.Hour, "rejected/leerlingen_nieuw.csv": 6 * 24 * time.Hour}
+	for name, age := range ages {
+		path := filepath.Join(inbox, name)
+		os.MkdirAll(filepath.Dir(path), 0o700)
+		if err := os.WriteFile(path, []byte("synthetisch\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		then := time.Now().Add(-age)
+		os.Chtimes(path, then, then)
+	}
+	stdout, stderr, err := runWithKey("etl", "run", "--db", dbPath, "--inbox", inbox, "--retention-days", "7")
+	if err != nil {
+		t.Fatalf("etl run: %v (stderr %s)", err, stderr)
+	}
+	if !strings.Contains(stdout, "removed      processed/verzuimmeldingen_oud.csv: ouder dan de bewaartermijn van 7 dagen") ||
+		strings.Contains(stdout, "leerlingen_nieuw") {
+		t.Errorf("summary %q does not list exactly the file past 7 days", stdout)
+	}
+	if _, err := os.Stat(filepath.Join(inbox, "processed", "verzuimmeldingen_oud.csv")); err == nil {
+		t.Errorf("the file past its retention is still there")
+	}
+	if _, err := os.Stat(filepath.Join(inbox, "rejected", "leerlingen_nieuw.csv")); err != nil {
+		t.Errorf("a file within its retention was removed: %v", err)
+	}
+	if _, _, err := runWithKey("etl", "run", "--db", dbPath, "--inbox", inbox, "--retention-days", "0"); exitCode(err) != 2 {
+		t.Errorf("--retention-days 0: %v, want a usage error", err)
+	}
+}

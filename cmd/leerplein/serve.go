@@ -198,5 +198,5 @@ func newScheduler(e env, cfg config, db *warehouse.DB, logger *slog.Logger, onLo
 		return nil, err
 	}
 	return etl.NewScheduler(etl.SchedulerConfig{DB: db, Key: key, Region: region, Jobs: cfg.jobs,
-		Logger: logger.With("component", "scheduler"), OnLoad: onLoad})
+		Logger: logger.With("component", "scheduler"), OnLoad: onLoad, Retention: cfg.retention})
 }
