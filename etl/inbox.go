@@ -64,9 +64,7 @@ func ignoredName(name string) bool {
 }
 
 // moveTo moves a handled file into dir (processed/ or rejected/) below the inbox, without
-// overwriting an earlier file of the same name, and returns its new path. The file's
-// modification time becomes now: its retention counts from the move, not from when the
-// sender wrote it.
+// overwriting an earlier file of the same name, and returns its new path.
 func moveTo(path, dir string, runID int64) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
@@ -78,10 +76,6 @@ func moveTo(path, dir string, runID int64) (string, error) {
 		dst = filepath.Join(dir, fmt.Sprintf("%s.run%d%s", strings.TrimSuffix(name, ext), runID, ext))
 	}
 	if err := os.Rename(path, dst); err != nil {
-		return "", err
-	}
-	now := time.Now()
-	if err := os.Chtimes(dst, now, now); err != nil {
 		return "", err
 	}
 	return dst, nil

@@ -295,10 +295,32 @@ func (l *loader) move(p *pinned, res *FileResult) error {
 	if err != nil {
 		return err
 	}
+	l.keepPrivate(dir, dst)
 	if res.Status == StatusRejected {
 		return os.WriteFile(dst+".reason.txt", []byte(res.Reason+"\n"), 0o600)
 	}
 	return nil
+}
+
+// keepPrivate makes a file just moved into dir (processed/ or rejected/) its owner's
+// only, as dir itself, since it holds raw BSNs, and sets its modification time to now:
+// its retention counts from the move, not from when the sender wrote it. A file the
+// loader may move but not change (another user's upload) keeps its mode and time; the
+// log says so.
+func (l *loader) keepPrivate(dir, file string) {
+	if info, err := os.Stat(dir); err == nil && info.Mode().Perm()&0o077 != 0 {
+		if err := os.Chmod(dir, 0o700); err != nil {
+			l.opts.Logger.Warn("handled files: cannot make the directory private", "dir", dir, "error", err)
+		}
+	}
+	if err := os.Chmod(file, 0o600); err != nil {
+		l.opts.Logger.Warn("handled file: cannot make it private", "file", filepath.Base(file), "error", err)
+	}
+	now := time.Now()
+	if err := os.Chtimes(file, now, now); err != nil {
+		l.opts.Logger.Warn("handled file: cannot set its time; its retention counts from its own modification time",
+			"file", filepath.Base(file), "error", err)
+	}
 }
 
 // record writes a ledger row for a file that loaded nothing (skipped, rejected, unrecognised).

@@ -77,7 +77,7 @@ func (p *Publisher) publish(ctx context.Context, reuse bool) error {
 		if err := p.db.Snapshot(ctx, p.path); err != nil {
 			return fmt.Errorf("warehouse: publish sandbox: %w", err)
 		}
-		if err := os.WriteFile(p.stampPath(), []byte(stamp), 0o644); err != nil {
+		if err := os.WriteFile(p.stampPath(), []byte(stamp), 0o600); err != nil {
 			p.log.Warn("write the sandbox stamp; the next start copies the warehouse again", "err", err)
 		}
 	}
@@ -157,7 +157,7 @@ func (p *Publisher) generationsDir() string {
 
 // generation links the snapshot into a new directory and returns the directory.
 func (p *Publisher) generation() (string, error) {
-	if err := os.MkdirAll(p.generationsDir(), 0o750); err != nil {
+	if err := os.MkdirAll(p.generationsDir(), 0o700); err != nil {
 		return "", err
 	}
 	gen, err := os.MkdirTemp(p.generationsDir(), "gen-")
@@ -186,7 +186,7 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}

@@ -44,7 +44,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		dsn = ""
 	}
 	if dsn != "" {
-		if err := os.MkdirAll(filepath.Dir(dsn), 0o750); err != nil {
+		if err := os.MkdirAll(filepath.Dir(dsn), 0o700); err != nil {
 			return nil, fmt.Errorf("warehouse: create directory for %s: %w", dsn, err)
 		}
 	}
@@ -61,7 +61,34 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if dsn != "" {
+		if err := ownerOnly(dsn, dsn+".wal"); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("warehouse: %w", err)
+		}
+	}
 	return db, nil
+}
+
+// ownerOnly takes group and other permissions off the files that exist among paths:
+// the warehouse and its copies hold data about minors. (DuckDB creates its files with
+// the process umask, which the command sets to 077; this covers files made before.)
+func ownerOnly(paths ...string) error {
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if info.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(p, info.Mode().Perm()&0o700); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Path is the file the warehouse was opened from.

@@ -112,9 +112,20 @@ func logHandler(w io.Writer, level slog.Level) slog.Handler {
 	return slog.NewJSONHandler(w, opts)
 }
 
-// loadKey reads the pseudonym key from a file or the environment.
+// loadKey reads the pseudonym key from a file or the environment. A key file that its
+// owner's group or others may read or write is refused: with the key, pseudonyms can be
+// traced back to BSNs.
 func loadKey(e env, keyFile string) ([]byte, error) {
 	if keyFile != "" {
+		info, err := os.Stat(keyFile)
+		if err != nil {
+			return nil, fmt.Errorf("pseudonym key file: %w", err)
+		}
+		if perm := info.Mode().Perm(); perm&0o077 != 0 {
+			return nil, fmt.Errorf("het sleutelbestand %s is ook toegankelijk voor anderen dan de eigenaar (rechten %04o); "+
+				"de pseudoniemsleutel moet geheim blijven. Maak het alleen voor de eigenaar leesbaar met: chmod 600 %s",
+				keyFile, perm, shellQuote(keyFile))
+		}
 		b, err := os.ReadFile(keyFile)
 		if err != nil {
 			return nil, fmt.Errorf("pseudonym key file: %w", err)

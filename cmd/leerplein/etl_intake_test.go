@@ -200,7 +200,7 @@ func TestETLRunWhileAChildProcessAppends(t *testing.T) {
 // TestETLRunKilledIsMarkedFailed kills `leerplein etl run` (a real process) with
 // SIGKILL in the middle of a load: the next process to open the warehouse finds the
 // run marked failed with the Dutch reason, and the file loaded whole or not at all (then
-// still in the inbox).
+// still in the inbox). The warehouse and the WAL the kill left are the owner's only.
 func TestETLRunKilledIsMarkedFailed(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a loader process")
@@ -210,6 +210,8 @@ func TestETLRunKilledIsMarkedFailed(t *testing.T) {
 	os.Mkdir(inbox, 0o700)
 	dbPath := filepath.Join(dir, "w.duckdb")
 	file := bigVerzuimFile(t, inbox, 100000)
+	// The child inherits the usual umask; the command itself must make its files private.
+	defer syscall.Umask(syscall.Umask(0o022))
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "LEERPLEIN_TEST_MAIN=etl run --db "+dbPath+" --inbox "+inbox+" --verbose",
 		etl.KeyEnv+"="+processKey)
@@ -238,6 +240,13 @@ func TestETLRunKilledIsMarkedFailed(t *testing.T) {
 	}
 	go io.Copy(io.Discard, stderr)
 	cmd.Wait()
+	// What DuckDB made with the process umask: the warehouse, its WAL (left by the kill).
+	wantMode(t, dbPath, 0o600)
+	if _, err := os.Stat(dbPath + ".wal"); err != nil {
+		t.Errorf("no WAL after the kill (%v); the test cannot check its mode", err)
+	} else {
+		wantMode(t, dbPath+".wal", 0o600)
+	}
 
 	db, err := warehouse.Open(context.Background(), dbPath)
 	if err != nil {

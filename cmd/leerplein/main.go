@@ -68,6 +68,10 @@ func commands() []command {
 
 // run dispatches args to the matching subcommand.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	// What this process creates is for its owner only: DuckDB makes the warehouse, its
+	// WAL and spill files, snapshots and backups with the umask, and they hold data about
+	// minors. (Files meant to be shared, like reports, are given their mode explicitly.)
+	syscall.Umask(0o077)
 	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
 	for _, c := range commands() {
 		words := splitWords(c.name)
