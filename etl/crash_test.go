@@ -13,10 +13,15 @@ import (
 	"github.com/hetleerplein/leerplein/warehouse"
 )
 
-// TestMain lets the crash test re-run this test binary as a loader that it can kill.
+// TestMain lets the crash and memory tests re-run this test binary as a loader that
+// they can kill or measure.
 func TestMain(m *testing.M) {
 	if os.Getenv("LEERPLEIN_CRASH_CHILD") != "" {
 		crashChild()
+		return
+	}
+	if os.Getenv("LEERPLEIN_LOAD_CHILD") != "" {
+		loadChild()
 		return
 	}
 	os.Exit(m.Run())

@@ -37,6 +37,9 @@ type Options struct {
 	Retention time.Duration
 	// Progress, when set, is told the stage of a file being loaded (for a terminal bar).
 	Progress func(file string, stage int, stages int, label string)
+	// Limits bounds what one file may make the loader unpack and hold; a file beyond
+	// them is rejected. Zero fields take DefaultLimits.
+	Limits Limits
 }
 
 // Status values of a file in the ledger.
@@ -193,7 +196,7 @@ func (l *loader) file(ctx context.Context, in inboxFile) (FileResult, error) {
 		pre = &prestaged{done: make(chan struct{})}
 		go func() {
 			defer close(pre.done)
-			pre.st, pre.err = stageCSV(f, in.path)
+			pre.st, pre.err = stageCSV(f, in.path, l.opts.Limits.orDefault())
 		}()
 		defer pre.discard()
 	}
@@ -353,7 +356,7 @@ func (l *loader) load(ctx context.Context, f feed, in inboxFile, p *pinned, sum 
 	if pre != nil {
 		st, err = pre.take()
 	} else {
-		st, err = stage(ctx, conn, f, in.path)
+		st, err = stage(ctx, conn, f, in.path, l.opts.Limits)
 	}
 	if err != nil {
 		return err
