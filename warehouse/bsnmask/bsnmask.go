@@ -6,10 +6,10 @@
 // groups by separators, and whose digits — leading zeros left out — number 8 or 9 and
 // pass the eleven test (8 digits are left-padded with a zero):
 //
-//   - a separator is '.', '-' or a space character (Unicode Zs: the space, the no-break
-//     space Excel writes in formatted numbers, the thin space); one to three of them may
-//     stand between two groups, so "1234.56.782", "123 456 782" and "123 - 456 - 782"
-//     are all found;
+//   - a separator is '.', ',', '-' or a space character (Unicode Zs: the space, the
+//     no-break space Excel writes in formatted numbers, the thin space); one to three of
+//     them may stand between two groups, so "1234.56.782", "123 456 782", "123,456,782"
+//     (an English spreadsheet's thousands) and "123 - 456 - 782" are all found;
 //   - any run of consecutive groups counts, so a BSN is found beside other numbers
 //     ("2018 123456782") and inside text ("BSN123456782x");
 //   - a run of more than nine digits is no BSN, unless the digits beyond nine are leading
@@ -26,6 +26,7 @@
 package bsnmask
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -37,13 +38,13 @@ const Placeholder = "[bsn]"
 // Prefilter is an RE2 expression that matches wherever Mask could change something (a
 // nonzero digit followed by seven more digits, with separators): text it does not match
 // holds no possible BSN. SQL uses it to call the masking function only where needed.
-const Prefilter = `[1-9](?:[.\-\p{Zs}]{0,3}[0-9]){7}`
+const Prefilter = `[1-9](?:[.,\-\p{Zs}]{0,3}[0-9]){7}`
 
 // maxSeparators is the longest run of separators between two groups of one number.
 const maxSeparators = 3
 
-// Mask returns s with every possible BSN replaced by Placeholder. Overlapping or
-// adjacent possible BSNs become one Placeholder; everything else is kept byte for byte.
+// Mask returns s with every possible BSN replaced by Placeholder. Overlapping possible
+// BSNs become one Placeholder; everything else is kept byte for byte.
 func Mask(s string) string {
 	spans := find(s, false)
 	if len(spans) == 0 {
@@ -120,9 +121,10 @@ func find(s string, first bool) []span {
 }
 
 // appendMasked adds the ranges of the number made of groups that belong to a possible
-// BSN: every run of its groups that is one. A run found is masked from its first to its
-// last group, together with the groups of only zeros right before it, since the run
-// with those zeros is a possible BSN as well.
+// BSN: every run of its groups that is one, from its first to its last group, with the
+// groups of only zeros right before it (the run with those zeros is one as well). Runs
+// that overlap become one range; runs that only touch stay two, so a list of BSNs keeps
+// its separators.
 func appendMasked(out []span, s string, groups []group) []span {
 	total := 0
 	for _, g := range groups {
@@ -131,7 +133,8 @@ func appendMasked(out []span, s string, groups []group) []span {
 	if total < 8 {
 		return out
 	}
-	masked := make([]bool, len(groups))
+	type run struct{ first, last int } // group indexes
+	var runs []run
 	zerosFrom := 0 // the first of the zero-only groups right before the current one
 	for i, g := range groups {
 		d := s[g.start:g.end]
@@ -160,24 +163,23 @@ func appendMasked(out []span, s string, groups []group) []span {
 			if from == i && exempt(s, groups[i:j+1]) {
 				continue
 			}
-			for k := from; k <= j; k++ {
-				masked[k] = true
-			}
+			runs = append(runs, run{from, j})
 		}
 	}
-	for i := 0; i < len(groups); {
-		if !masked[i] {
-			i++
+	if len(runs) == 0 {
+		return out
+	}
+	sort.Slice(runs, func(a, b int) bool { return runs[a].first < runs[b].first })
+	cur := runs[0]
+	for _, r := range runs[1:] {
+		if r.first <= cur.last {
+			cur.last = max(cur.last, r.last)
 			continue
 		}
-		j := i
-		for j+1 < len(groups) && masked[j+1] {
-			j++
-		}
-		out = append(out, span{groups[i].start, groups[j].end})
-		i = j + 1
+		out = append(out, span{groups[cur.first].start, groups[cur.last].end})
+		cur = r
 	}
-	return out
+	return append(out, span{groups[cur.first].start, groups[cur.last].end})
 }
 
 // exempt reports whether the run of groups has a shape that is not a BSN: a date, or a
@@ -236,7 +238,7 @@ func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // isSeparator reports whether r may stand between the digit groups of one number.
 func isSeparator(r rune) bool {
-	return r == '.' || r == '-' || r == ' ' || (r > utf8.RuneSelf && unicode.Is(unicode.Zs, r))
+	return r == '.' || r == ',' || r == '-' || r == ' ' || (r > utf8.RuneSelf && unicode.Is(unicode.Zs, r))
 }
 
 // enoughDigits reports whether s has at least 8 digits: text with fewer holds no BSN.

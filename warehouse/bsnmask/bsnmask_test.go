@@ -31,7 +31,9 @@ func TestMask(t *testing.T) {
 		{"gemeente '123456782' is not a municipality", "gemeente '[bsn]' is not a municipality"},
 		{"2018 123456782", "2018 [bsn]"},       // beside another number
 		{"0 0 123456782", "[bsn]"},             // zeros before it are part of it
-		{"123456782,111222333", "[bsn],[bsn]"}, // a comma separates
+		{"123456782,111222333", "[bsn],[bsn]"}, // two BSNs in a list
+		{"123,456,782", "[bsn]"},               // English thousands
+		{"1234567,82", "[bsn]"},                // a Dutch decimal number
 		{"-123456782", "-[bsn]"},
 		{"1234 5678 2", "[bsn]"},
 		{"12.345.672.000", "[bsn].000"},  // a run of groups inside a longer number
@@ -130,7 +132,7 @@ func FuzzBSNMask(f *testing.F) {
 func TestMaskNumbers(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	found := 0
-	seps := []string{".", "-", " ", "\u00a0", "  ", " - ", "    ", ",", "/", "x"}
+	seps := []string{".", "-", " ", "\u00a0", "  ", " - ", "    ", ",", ", ", "/", "x"}
 	for n := 0; n < 50000; n++ {
 		var b strings.Builder
 		b.WriteString([]string{"", "a", "BSN ", "'", "0"}[rng.IntN(5)])
@@ -162,7 +164,7 @@ func TestMaskNumbers(t *testing.T) {
 // The reference: numbers are found with a regular expression, split into groups, and
 // every run of groups is tried.
 var (
-	number = regexp.MustCompile(`[0-9]+(?:[.\-\p{Zs}]{1,3}[0-9]+)*`)
+	number = regexp.MustCompile(`[0-9]+(?:[.,\-\p{Zs}]{1,3}[0-9]+)*`)
 	digits = regexp.MustCompile(`[0-9]+`)
 	year   = regexp.MustCompile(`^(19|20)[0-9]{2}$`)
 )

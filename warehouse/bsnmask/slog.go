@@ -59,3 +59,17 @@ func maskAttr(a slog.Attr) slog.Attr {
 	}
 	return slog.Attr{Key: Mask(a.Key), Value: v}
 }
+
+// Error returns err with its message masked; errors.Is and errors.As still see err.
+// Nil stays nil.
+func Error(err error) error {
+	if err == nil {
+		return nil
+	}
+	return maskedError{err}
+}
+
+type maskedError struct{ err error }
+
+func (e maskedError) Error() string { return Mask(e.err.Error()) }
+func (e maskedError) Unwrap() error { return e.err }
