@@ -242,10 +242,17 @@ func formatBool(b *bool) string {
 	return strconv.FormatBool(*b)
 }
 
+// csvBody writes records as a CSV for spreadsheets: every field neutralised
+// (warehouse.SafeCellText), which leaves numbers as they are.
 func csvBody(name string, records [][]string) (*body, error) {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	w.Comma = ';'
+	for _, r := range records {
+		for i, f := range r {
+			r[i] = warehouse.SafeCellText(f)
+		}
+	}
 	if err := w.WriteAll(records); err != nil {
 		return nil, fmt.Errorf("api: csv: %w", err)
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/hetleerplein/leerplein/warehouse"
+	"github.com/hetleerplein/leerplein/warehouse/bsnmask"
 )
 
 // Options configures one loader run.
@@ -97,6 +98,8 @@ func Run(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	// File names, reasons and errors in the log may quote a BSN: the log masks them.
+	opts.Logger = slog.New(bsnmask.Handler(opts.Logger.Handler()))
 	if len(opts.Region.Gemeenten) == 0 {
 		opts.Region = DefaultRegion()
 	}
@@ -114,6 +117,9 @@ func Run(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error) {
 	var waiting []FileResult
 	if opts.StableAfter > 0 {
 		files, waiting = splitStable(files, opts.StableAfter, time.Now())
+		for i := range waiting {
+			waiting[i].Name = bsnmask.Mask(waiting[i].Name)
+		}
 	}
 	if err := checkKey(ctx, db, opts.Key); err != nil {
 		return Summary{}, err
@@ -123,7 +129,7 @@ func Run(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error) {
 	}
 	sum := Summary{RunID: opts.RunID, Files: waiting, Removed: removed, Retention: opts.Retention}
 	if sum.RunID == 0 {
-		if sum.RunID, err = db.StartRun(ctx, opts.Job, opts.Inbox); err != nil {
+		if sum.RunID, err = db.StartRun(ctx, opts.Job, bsnmask.Mask(opts.Inbox)); err != nil {
 			return sum, fmt.Errorf("etl: %w", err)
 		}
 	}
@@ -158,7 +164,7 @@ func Run(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error) {
 		where run_id = ?`, status, reason, sum.RunID); err != nil && runErr == nil {
 		runErr = fmt.Errorf("etl: finish run: %w", err)
 	}
-	return sum, runErr
+	return sum, bsnmask.Error(runErr)
 }
 
 type loader struct {
@@ -168,9 +174,11 @@ type loader struct {
 }
 
 // file handles one inbox file: recognise, skip, stage, validate and load, then move it.
+// The ledger, the quarantine and the log name the file with every possible BSN in its
+// name masked.
 func (l *loader) file(ctx context.Context, in inboxFile) (FileResult, error) {
 	start := time.Now()
-	res := FileResult{Name: in.name}
+	res := FileResult{Name: bsnmask.Mask(in.name)}
 	f, ok := recognise(in.name)
 	if !ok {
 		res.Status = StatusUnrecognised
@@ -222,7 +230,7 @@ func (l *loader) file(ctx context.Context, in inboxFile) (FileResult, error) {
 			return l.changed(ctx, res, p, start)
 		case errors.As(err, &rej) && ctx.Err() == nil:
 			res.Status = StatusRejected
-			res.Reason = rej.reason
+			res.Reason = stewardReason(rej.reason, in)
 			res.Read, res.New, res.Replaced, res.Unchanged, res.Quarantined = 0, 0, 0, 0, 0
 		case err != nil:
 			return res, err
@@ -362,7 +370,10 @@ func (l *loader) load(ctx context.Context, f feed, in inboxFile, p *pinned, sum 
 		return err
 	}
 	defer st.cleanup()
-	res.Format, res.ExtraColumns = st.format, st.extra
+	res.Format = st.format
+	for _, c := range st.extra { // a header, too, may quote a BSN
+		res.ExtraColumns = append(res.ExtraColumns, bsnmask.Mask(c))
+	}
 	if len(st.extra) > 0 {
 		l.opts.Logger.Info("extra columns ignored", "file", in.name, "columns", strings.Join(st.extra, ", "))
 	}
@@ -395,10 +406,10 @@ func (l *loader) load(ctx context.Context, f feed, in inboxFile, p *pinned, sum 
 	defer tx.Rollback()
 	if err := tx.QueryRowContext(ctx, `insert into etl_file (file_id, run_id, feed, file_name, sha256, size_bytes, format, status, started_at)
 		values (nextval('etl_file_seq'), ?, ?, ?, ?, ?, ?, 'loaded', ?) returning file_id`,
-		l.runID, f.name, in.name, sum, p.state.size, st.format, start).Scan(&res.FileID); err != nil {
+		l.runID, f.name, res.Name, sum, p.state.size, st.format, start).Scan(&res.FileID); err != nil {
 		return fmt.Errorf("etl: ledger: %w", err)
 	}
-	w := writer{tx: tx, f: f, fileID: res.FileID, fileName: in.name, sheet: st.sheet, log: l.opts.Logger}
+	w := writer{tx: tx, f: f, fileID: res.FileID, fileName: res.Name, sheet: bsnmask.Mask(st.sheet), log: l.opts.Logger}
 	inserted, err := w.write(ctx, res)
 	if err != nil {
 		return err

@@ -3,8 +3,9 @@ package warehouse
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
+
+	"github.com/hetleerplein/leerplein/warehouse/bsnmask"
 )
 
 // Statuses of an audited SQL query.
@@ -80,30 +81,10 @@ func (db *DB) SQLAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
 	return out, nil
 }
 
-// MaskBSN replaces every run of exactly nine digits that passes the eleven test (a
-// possible BSN) by [bsn].
-func MaskBSN(s string) string {
-	var b strings.Builder
-	i := 0
-	for i < len(s) {
-		if !isDigit(s[i]) {
-			b.WriteByte(s[i])
-			i++
-			continue
-		}
-		j := i
-		for j < len(s) && isDigit(s[j]) {
-			j++
-		}
-		if j-i == 9 && ElevenTest(s[i:j]) {
-			b.WriteString("[bsn]")
-		} else {
-			b.WriteString(s[i:j])
-		}
-		i = j
-	}
-	return b.String()
-}
+// MaskBSN replaces every number that could be a BSN by [bsn] (bsnmask.Mask: eight or
+// nine significant digits passing the eleven test, also written with dots, spaces or
+// hyphens inside).
+func MaskBSN(s string) string { return bsnmask.Mask(s) }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 

@@ -32,7 +32,8 @@ func (e Export) CSVHeader() string {
 }
 
 // WriteCSV writes the export in its machine form: the header line, then one
-// `;`-separated line per cell (zeros as 0), values as plain numbers. In a protected
+// `;`-separated line per cell (zeros as 0), values as plain numbers, texts neutralised
+// for spreadsheets (SafeCellText). In a protected
 // export a hidden value is empty and the column `onderdrukt` says why: nee (shown),
 // klein (a small count) or aanvullend (hidden so no small count can be derived).
 func (e Export) WriteCSV(w io.Writer) error {
@@ -56,6 +57,9 @@ func (e Export) WriteCSV(w io.Writer) error {
 				fields = append(fields, map[Suppression]string{
 					Shown: onderdruktNee, SuppressedSmall: onderdruktKlein, SuppressedComplementary: onderdruktAanvullend,
 				}[c.Onderdrukt])
+			}
+			for i, f := range fields {
+				fields[i] = SafeCellText(f)
 			}
 			fmt.Fprintln(bw, strings.Join(fields, ";"))
 		}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"regexp"
 	"time"
+
+	"github.com/hetleerplein/leerplein/warehouse/bsnmask"
 )
 
 // Run is one loader run of the ledger (etl_run) with totals over its files, for the
@@ -191,8 +193,10 @@ type QuarantineExample struct {
 // a guard on top of the loader, which never stores one.
 var bsnLike = regexp.MustCompile(`\b[0-9]{8,9}\b`)
 
-// MaskDigits replaces every run of 8 or 9 digits with asterisks.
-func MaskDigits(s string) string { return bsnLike.ReplaceAllString(s, "*********") }
+// MaskDigits masks, in text shown to people, every possible BSN (bsnmask.Mask: also one
+// stored before the loader masked them) and then every other run of 8 or 9 digits —
+// a BSN with a typo is still one — with asterisks.
+func MaskDigits(s string) string { return bsnLike.ReplaceAllString(bsnmask.Mask(s), "*********") }
 
 // Quarantine groups the quarantine by feed, column and reason class, largest group
 // first, with at most examples examples each (the first lines).

@@ -53,6 +53,11 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("warehouse: open %s: %w", path, explainLock(err))
 	}
 	db := &DB{DB: sql.OpenDB(connector), connector: connector, path: path}
+	// The functions first: a migration may use them.
+	if err := db.registerFunctions(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -29,7 +29,7 @@ func WriteCSVOpenbaar(w io.Writer, cells []warehouse.OpenbaarCell) error {
 		if c.Onderdrukt.Hidden() {
 			value, flag = "", 1
 		}
-		fmt.Fprintf(bw, "%s;%s;%s;%s;%s;%d\n", c.Schooljaar, c.Tabel, c.Rij, c.Kolom, value, flag)
+		fmt.Fprintf(bw, "%s;%s;%s;%s;%s;%d\n", safe(c.Schooljaar), safe(c.Tabel), safe(c.Rij), safe(c.Kolom), value, flag)
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("render: write csv: %w", err)
@@ -94,7 +94,7 @@ func writeToelichtingSheet(f *excelize.File, st styles, paragraphs []string) err
 		if i == 0 {
 			style = st.title
 		}
-		if err := f.SetCellValue(ToelichtingSheet, cell, p); err != nil {
+		if err := setCell(f, ToelichtingSheet, cell, p); err != nil {
 			return err
 		}
 		if err := f.SetCellStyle(ToelichtingSheet, cell, cell, style); err != nil {
