@@ -29,6 +29,12 @@ type fileConfig struct {
 	// server's default, 400; negative: no pacing).
 	LoadRequestRate float64     `yaml:"load_request_rate"`
 	Jobs            []jobConfig `yaml:"jobs"`
+	// Dashboard sessions and the HTTP in front of the server (config_http.go).
+	SessionIdle    string   `yaml:"session_idle"`
+	SessionMaxAge  string   `yaml:"session_max_age"`
+	CookieSecure   string   `yaml:"cookie_secure"`
+	PublicURL      string   `yaml:"public_url"`
+	TrustedProxies []string `yaml:"trusted_proxies"`
 }
 
 // sqlConfig is the optional sql: section: limits of the analysts' SQL sandbox.
@@ -60,6 +66,7 @@ type config struct {
 	sqlMaxRows      int
 	sqlMemoryLimit  string
 	loadRequestRate float64 // 0: the server's default
+	http            httpConfig
 	jobs            []etl.Job
 }
 
@@ -112,6 +119,11 @@ func parseConfig(b []byte, base string) (config, error) {
 	}
 	c.sqlMaxRows, c.sqlMemoryLimit = fc.SQL.MaxRows, fc.SQL.MemoryLimit
 	c.loadRequestRate = fc.LoadRequestRate
+	hc, err := parseHTTPConfig(fc)
+	if err != nil {
+		return config{}, err
+	}
+	c.http = hc
 	c.backupDir = abs(fc.BackupDir)
 	if c.backupDir == "" {
 		c.backupDir = filepath.Join(filepath.Dir(c.warehouse), "backups")
