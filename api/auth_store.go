@@ -45,6 +45,7 @@ type authStore struct {
 	usersChecked time.Time
 
 	usersRefresh sync.Mutex // one read of the user table at a time
+	loadOnce     sync.Mutex // one first load at a time (ensureLoaded)
 
 	dummyOnce sync.Once
 	dummy     []byte
@@ -101,6 +102,16 @@ func (a *authStore) tokenRole(ctx context.Context, token string, now time.Time) 
 func (a *authStore) ensureLoaded(ctx context.Context, now time.Time) error {
 	a.mu.RLock()
 	loaded := a.loaded
+	a.mu.RUnlock()
+	if loaded {
+		return nil
+	}
+	// One first load: a second one could replace the sessions map after a login has
+	// added to it.
+	a.loadOnce.Lock()
+	defer a.loadOnce.Unlock()
+	a.mu.RLock()
+	loaded = a.loaded
 	a.mu.RUnlock()
 	if loaded {
 		return nil

@@ -30,8 +30,8 @@ Met --config (zie leerplein.example.yaml) komen warehouse, adres en regio uit he
 bestand en draaien de geplande laadtaken (jobs) in dit proces: het enige proces dat
 naar het warehouse schrijft. --db en --addr gaan dan voor op het bestand.
 
-De server houdt het warehouse-bestand open; stop hem voor 'etl run', 'token create'
-of 'user create' op hetzelfde bestand.
+De server houdt het warehouse-bestand open; stop hem voor 'etl run', 'token create',
+'user create' of 'user delete' op hetzelfde bestand.
 
 flags:
 `
