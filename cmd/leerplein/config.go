@@ -33,6 +33,12 @@ type fileConfig struct {
 	// RetentionDays: how long files stay in the inboxes' processed/ and rejected/
 	// (0: 30 days).
 	RetentionDays int `yaml:"retention_days"`
+	// Dashboard sessions and the HTTP in front of the server (config_http.go).
+	SessionIdle    string   `yaml:"session_idle"`
+	SessionMaxAge  string   `yaml:"session_max_age"`
+	CookieSecure   string   `yaml:"cookie_secure"`
+	PublicURL      string   `yaml:"public_url"`
+	TrustedProxies []string `yaml:"trusted_proxies"`
 }
 
 // sqlConfig is the optional sql: section: limits of the analysts' SQL sandbox.
@@ -65,6 +71,7 @@ type config struct {
 	sqlMaxRows      int
 	sqlMemoryLimit  string
 	loadRequestRate float64 // 0: the server's default
+	http            httpConfig
 	jobs            []etl.Job
 }
 
@@ -124,6 +131,11 @@ func parseConfig(b []byte, base string) (config, error) {
 	if fc.RetentionDays > 0 {
 		c.retention = time.Duration(fc.RetentionDays) * 24 * time.Hour
 	}
+	hc, err := parseHTTPConfig(fc)
+	if err != nil {
+		return config{}, err
+	}
+	c.http = hc
 	c.backupDir = abs(fc.BackupDir)
 	if c.backupDir == "" {
 		c.backupDir = filepath.Join(filepath.Dir(c.warehouse), "backups")

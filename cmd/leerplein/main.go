@@ -55,6 +55,7 @@ func commands() []command {
 		{"token create", "create a bearer token for the API or Grafana (shown once)", cmdTokenCreate},
 		{"token revoke", "revoke the tokens of a name (with the server stopped)", cmdTokenRevoke},
 		{"user create", "create a dashboard login; the password is read from stdin", cmdUserCreate},
+		{"user delete", "remove a dashboard login and end its sessions (with the server stopped)", cmdUserDelete},
 		{"backup", "copy the warehouse consistently, also while the server runs", cmdBackup},
 		{"bench-api", "measure the KPI API against the same bytes from memory (make bench)", cmdBenchAPI},
 		{"sql", "an SQL shell for analysts on the server's sandbox (POST /api/v1/sql)", cmdSQL},
