@@ -71,11 +71,15 @@ func TestXLSXLimits(t *testing.T) {
 		},
 		{
 			name: "ratio not checked below a megabyte",
-			path: func(t *testing.T) string { return limitWorkbook(t, inlineRow(2, "m1"), si("a"), big("xl/media/image1.png", 512<<10)) },
+			path: func(t *testing.T) string {
+				return limitWorkbook(t, inlineRow(2, "m1"), si("a"), big("xl/media/image1.png", 512<<10))
+			},
 		},
 		{
 			name: "workbook larger than the limit",
-			path: func(t *testing.T) string { return limitWorkbook(t, "", si("a"), big("xl/worksheets/sheet2.xml", 512<<10)) },
+			path: func(t *testing.T) string {
+				return limitWorkbook(t, "", si("a"), big("xl/worksheets/sheet2.xml", 512<<10))
+			},
 			lim:  Limits{XLSXTotalBytes: 256 << 10},
 			want: "het werkboek is uitgepakt groter dan 256 KB (limiet)",
 		},
@@ -181,7 +185,9 @@ func TestXLSXLimits(t *testing.T) {
 		},
 		{
 			name: "row with more cells than Excel allows",
-			path: func(t *testing.T) string { return limitWorkbook(t, `<row r="2">`+strings.Repeat("<c/>", 16385)+`</row>`, "") },
+			path: func(t *testing.T) string {
+				return limitWorkbook(t, `<row r="2">`+strings.Repeat("<c/>", 16385)+`</row>`, "")
+			},
 			want: "rij 2 van het werkblad heeft meer dan 16.384 cellen",
 		},
 		{
@@ -193,7 +199,9 @@ func TestXLSXLimits(t *testing.T) {
 		},
 		{
 			name: "a '>' inside an attribute value does not end the tag",
-			path: func(t *testing.T) string { return limitWorkbook(t, `<row r="2" x="<a>'"><c r="A2" t="inlineStr" y='">'><is><t>`+long(101)+`</t></is></c></row>`, "") },
+			path: func(t *testing.T) string {
+				return limitWorkbook(t, `<row r="2" x="<a>'"><c r="A2" t="inlineStr" y='">'><is><t>`+long(101)+`</t></is></c></row>`, "")
+			},
 			lim:  Limits{CellChars: 100},
 			want: "cel A2 op rij 2 bevat meer dan 100 tekens",
 		},
@@ -204,7 +212,9 @@ func TestXLSXLimits(t *testing.T) {
 		},
 		{
 			name: "nesting deeper than 256",
-			path: func(t *testing.T) string { return limitWorkbook(t, strings.Repeat("<x>", 300)+strings.Repeat("</x>", 300), "") },
+			path: func(t *testing.T) string {
+				return limitWorkbook(t, strings.Repeat("<x>", 300)+strings.Repeat("</x>", 300), "")
+			},
 			want: "het onderdeel xl/worksheets/sheet1.xml van het werkboek is dieper dan 256 niveaus genest",
 		},
 		{
