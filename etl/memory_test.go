@@ -14,6 +14,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
 	"github.com/hetleerplein/leerplein/warehouse"
 )
 
@@ -86,6 +92,8 @@ func measuredLoad(t *testing.T, inbox string, killAt int64) ([]FileResult, int64
 		t.Fatal(err)
 	}
 	pid := cmd.Process.Pid
+	slow := time.AfterFunc(2*time.Minute, func() { cmd.Process.Kill() })
+	defer slow.Stop()
 	done := make(chan struct{})
 	killed := make(chan int64, 1)
 	go func() { // watchdog
@@ -114,6 +122,9 @@ func measuredLoad(t *testing.T, inbox string, killAt int64) ([]FileResult, int64
 		t.Fatalf("the loader reached %d MB of memory and was killed (limit of the test: %d MB)", rss>>20, killAt>>20)
 	default:
 	}
+	if !slow.Stop() {
+		t.Fatal("the loader took over two minutes and was killed")
+	}
 	if readErr != nil {
 		t.Fatalf("loader child said nothing: %v", readErr)
 	}
@@ -128,4 +139,132 @@ func measuredLoad(t *testing.T, inbox string, killAt int64) ([]FileResult, int64
 		t.Fatalf("loader run failed: %s", res.Err)
 	}
 	return res.Files, peak
+}
+
+// parquetDictionaryBomb writes a vrijstellingen Parquet file of rows rows whose
+// gemeente is one text of size bytes, stored once in the column's dictionary: the file
+// is about size bytes, its text rows × size.
+func parquetDictionaryBomb(t testing.TB, path string, rows, size int) {
+	t.Helper()
+	dictType := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+	names := []string{"vrijstelling_id", "bsn", "geboortedatum", "gemeente", "artikel", "besluitdatum"}
+	values := []string{"v1", testBSN(1), "01-05-2010", strings.Repeat("Z", size), "5A", "01-10-2018"}
+	mem := memory.DefaultAllocator
+	idx := array.NewInt32Builder(mem)
+	defer idx.Release()
+	idx.AppendValues(make([]int32, rows), nil)
+	indices := idx.NewInt32Array()
+	defer indices.Release()
+	var fields []arrow.Field
+	var cols []arrow.Array
+	for i, n := range names {
+		fields = append(fields, arrow.Field{Name: n, Type: dictType})
+		sb := array.NewStringBuilder(mem)
+		sb.Append(values[i])
+		dict := sb.NewStringArray()
+		sb.Release()
+		cols = append(cols, array.NewDictionaryArray(dictType, indices, dict))
+		dict.Release()
+	}
+	schema := arrow.NewSchema(fields, nil)
+	rec := array.NewRecordBatch(schema, cols, int64(rows))
+	defer rec.Release()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	props := parquet.NewWriterProperties(parquet.WithDictionaryDefault(true), parquet.WithStats(false),
+		parquet.WithDictionaryPageSizeLimit(int64(size)+(1<<20)), parquet.WithMaxRowGroupLength(int64(rows)))
+	w, err := pqarrow.NewFileWriter(schema, f, props, pqarrow.DefaultWriterProps())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBombsMemory loads the files that took the loader's memory before (a 2 MB
+// workbook whose sheet unpacks to 2 GiB took 4.3 GB, a 1 MB one with a 1 GiB shared
+// string 6.4 GB) and variations on them, each in a child process, and checks that each
+// is rejected with its reason while the process stays under 300 MB.
+func TestBombsMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds gigabyte bombs and starts loader processes")
+	}
+	const bound = 300 << 20
+	tests := []struct {
+		name  string
+		build func(t *testing.T, dir string)
+		want  string
+	}{
+		{
+			name:  "2 GiB sheet in a 2 MB workbook",
+			build: func(t *testing.T, dir string) { sheetBomb(t, dir, 2<<30) },
+			want:  "het werkblad xl/worksheets/sheet1.xml is uitgepakt 2 GB, groter dan de limiet van 1 GB; splits het bestand of lever het als CSV",
+		},
+		{
+			name:  "1 GiB shared string",
+			build: func(t *testing.T, dir string) { stringBomb(t, dir, 1<<30, 0) },
+			want:  "de gedeelde teksten van het werkboek (xl/sharedStrings.xml) zijn uitgepakt 1 GB, groter dan de limiet van 256 MB; splits het bestand of lever het als CSV",
+		},
+		{
+			name:  "1 GiB shared string behind a zip header that says 4 KB",
+			build: func(t *testing.T, dir string) { stringBomb(t, dir, 1<<30, 4<<10) },
+			want:  "het onderdeel xl/sharedStrings.xml van het werkboek kan niet worden uitgepakt: het is beschadigd, of groter dan de zip-inhoudsopgave zegt",
+		},
+		{
+			name:  "1 GB of text from one shared string, in small parts",
+			build: func(t *testing.T, dir string) { sharedTextBomb(t, dir, 1300) },
+			want:  "de tekst in het werkblad xl/worksheets/sheet1.xml is uitgepakt groter dan 1 GB (limiet)",
+		},
+		{
+			name: "one text repeated in every row of a Parquet file through its dictionary",
+			build: func(t *testing.T, dir string) {
+				parquetDictionaryBomb(t, filepath.Join(dir, "vrijstellingen_bom.parquet"), 200_000, 512<<10)
+			},
+			want: "de tekst in het Parquet-bestand is uitgepakt 97,7 GB, meer dan 100 keer het bestand zelf",
+		},
+		{
+			name: "a 100 MB line in a CSV file",
+			build: func(t *testing.T, dir string) {
+				f, err := os.Create(filepath.Join(dir, "verzuimmeldingen_lang.csv"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Close()
+				fmt.Fprint(f, csvLines(verzuimHeader+";toelichting", verzuimRow("m1", testBSN(1), nil)+";"))
+				fmt.Fprint(f, verzuimRow("m2", testBSN(2), nil)+";")
+				chunk := []byte(strings.Repeat("x", 1<<20))
+				for range 100 {
+					if _, err := f.Write(chunk); err != nil {
+						t.Fatal(err)
+					}
+				}
+				fmt.Fprint(f, "\r\n")
+			},
+			want: `regel 3 is langer dan 1 MB, de limiet per regel; controleer of elk aanhalingsteken (") gesloten wordt`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			tt.build(t, dir)
+			files, peak := measuredLoad(t, dir, 1<<30)
+			if len(files) != 1 {
+				t.Fatalf("files = %+v, want one", files)
+			}
+			if f := files[0]; f.Status != StatusRejected || !strings.HasPrefix(f.Reason, tt.want) {
+				t.Errorf("file = %s %q, want rejected %q…", f.Status, f.Reason, tt.want)
+			}
+			t.Logf("peak resident memory of the loader: %d MB", peak>>20)
+			if peak > bound {
+				t.Errorf("the loader's peak resident memory was %d MB, want under %d MB", peak>>20, bound>>20)
+			}
+		})
+	}
 }

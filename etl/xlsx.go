@@ -60,11 +60,7 @@ func readXLSX(path string, lim Limits, fn func(sheetRow int, cells []string) err
 	if err := checkWorkbook(path, lim); err != nil {
 		return "", err
 	}
-	f, err := excelize.OpenFile(path, excelize.Options{
-		ShortDatePattern:  xlsxDatePattern,
-		UnzipSizeLimit:    lim.XLSXTotalBytes,
-		UnzipXMLSizeLimit: min(xlsxStreamBytes, lim.XLSXTotalBytes),
-	})
+	f, err := excelize.OpenFile(path, xlsxOptions(lim))
 	if err != nil {
 		return "", fmt.Errorf("%w: the workbook cannot be opened (%v); save it again from Excel as .xlsx", errNotXLSX, err)
 	}
@@ -117,6 +113,17 @@ func readXLSX(path string, lim Limits, fn func(sheetRow int, cells []string) err
 		return sheet, fmt.Errorf("%w: sheet %q is empty", errNoHeader, sheet)
 	}
 	return sheet, nil
+}
+
+// xlsxOptions holds excelize to lim too: it refuses a workbook that unpacks to more
+// than lim.XLSXTotalBytes, and streams every worksheet and shared strings table over
+// xlsxStreamBytes from a temporary file instead of memory.
+func xlsxOptions(lim Limits) excelize.Options {
+	return excelize.Options{
+		ShortDatePattern:  xlsxDatePattern,
+		UnzipSizeLimit:    lim.XLSXTotalBytes,
+		UnzipXMLSizeLimit: min(xlsxStreamBytes, lim.XLSXTotalBytes),
+	}
 }
 
 // excelDate turns the serial number of a date cell into yyyy-mm-dd; a value that is not

@@ -172,13 +172,32 @@ func sheetBomb(t testing.TB, dir string, size int64) string {
 	return path
 }
 
-// stringBomb is a workbook whose one shared string is about size bytes long.
-func stringBomb(t testing.TB, dir string, size int64) string {
+// stringBomb is a workbook whose one shared string is about size bytes long; when
+// declared is not 0, the zip headers claim the shared strings are that long instead.
+func stringBomb(t testing.TB, dir string, size int64, declared uint64) string {
 	body := strings.Repeat("x", 64<<10)
 	path := filepath.Join(dir, "verzuimmeldingen_string.xlsx")
 	writeBombZip(t, path, bombWorkbook(
 		bombPart{prefix: bombSheetStart + bombHeader() + `<row r="2"><c r="A2" t="s"><v>0</v></c></row>` + bombSheetEnd},
-		bombPart{prefix: bombSSTStart + `<si><t>`, body: body, times: size / int64(len(body)), suffix: `</t></si>` + bombSSTEnd},
+		bombPart{prefix: bombSSTStart + `<si><t>`, body: body, times: size / int64(len(body)), suffix: `</t></si>` + bombSSTEnd, declared: declared},
+	))
+	return path
+}
+
+// sharedTextBomb is a workbook of small parts whose sheet, with its shared strings
+// written out, is about rows × 900 KB of text: every row shows one 30,000-character
+// shared string 30 times.
+func sharedTextBomb(t testing.TB, dir string, rows int) string {
+	var sheet strings.Builder
+	sheet.WriteString(bombSheetStart + bombHeader())
+	for r := 2; r < rows+2; r++ {
+		fmt.Fprintf(&sheet, `<row r="%d">%s</row>`, r, strings.Repeat(`<c t="s"><v>0</v></c>`, 30))
+	}
+	sheet.WriteString(bombSheetEnd)
+	path := filepath.Join(dir, "verzuimmeldingen_gedeeld.xlsx")
+	writeBombZip(t, path, bombWorkbook(
+		bombPart{prefix: sheet.String()},
+		bombPart{prefix: bombSSTStart + `<si><t>` + strings.Repeat("x", 30_000) + `</t></si>` + bombSSTEnd},
 	))
 	return path
 }

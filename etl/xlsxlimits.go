@@ -161,7 +161,7 @@ type workbookScan struct {
 func (w *workbookScan) part(zf *zip.File, kind partKind) error {
 	rc, err := zf.Open()
 	if err != nil {
-		return fmt.Errorf("%w: part %s cannot be unpacked (%v); save it again from Excel as .xlsx", errNotXLSX, zf.Name, err)
+		return reject("het onderdeel %s van het werkboek kan niet worden uitgepakt (compressiemethode %d); sla het bestand opnieuw op vanuit Excel", zf.Name, zf.Method)
 	}
 	defer rc.Close()
 	declared := int64(min(zf.UncompressedSize64, math.MaxInt64-1))
@@ -193,7 +193,9 @@ func (w *workbookScan) part(zf *zip.File, kind partKind) error {
 			break
 		}
 		if err != nil {
-			return fmt.Errorf("%w: part %s cannot be unpacked (%v); save it again from Excel as .xlsx", errNotXLSX, zf.Name, err)
+			// archive/zip stops at the declared size itself (zip.ErrFormat), and checks
+			// the checksum at the end.
+			return reject("het onderdeel %s van het werkboek kan niet worden uitgepakt: het is beschadigd, of groter dan de zip-inhoudsopgave zegt; sla het bestand opnieuw op vanuit Excel", zf.Name)
 		}
 	}
 	if s != nil && kind == partSharedStrings {

@@ -7,6 +7,11 @@ import (
 	"unicode/utf8"
 )
 
+// minCellBytes is the most text a cell with a short value can become: a number shows
+// up to 15 significant digits with a sign, a point and an exponent, a date ten
+// characters. Rows and sheets count each cell with a value as at least this long.
+const minCellBytes = 24
+
 // scanState is where an xmlScan is in the markup.
 type scanState uint8
 
@@ -329,6 +334,9 @@ func (s *xmlScan) end(name []byte) error {
 			if err == nil && i >= 0 && i < len(s.w.sharedStrings) {
 				size += int64(s.w.sharedStrings[i])
 			}
+		}
+		if size > 0 {
+			size = max(size, minCellBytes) // "1" in a date cell reads as 1900-01-01
 		}
 		s.sheetBytes += size
 		if s.sheetBytes > s.lim.XLSXSheetBytes {
