@@ -452,3 +452,119 @@ func TestSuppressErrors(t *testing.T) {
 		t.Errorf("SuppressGrid with a ragged grid: no error, want one")
 	}
 }
+
+// auditUnpublished checks a table protected with unpublished cells as audit does, with
+// the unpublished ones as unknowns: each is marked Unpublished, and a small one must not
+// follow from the figures shown any more than a hidden one.
+func auditUnpublished(t *testing.T, c suppressCase, unpublished []bool, st []warehouse.Suppression, threshold int64) {
+	t.Helper()
+	var unknown []int
+	for i, v := range c.values {
+		small := v >= 1 && v < threshold
+		switch {
+		case unpublished[i] && st[i] != warehouse.Unpublished:
+			t.Errorf("unpublished cell %d = %d: got %v, want Unpublished", i, v, st[i])
+		case !unpublished[i] && st[i] == warehouse.Unpublished:
+			t.Errorf("shown cell %d = %d is marked Unpublished", i, v)
+		case !unpublished[i] && small && st[i] != warehouse.SuppressedSmall:
+			t.Errorf("cell %d = %d: got %v, want SuppressedSmall", i, v, st[i])
+		case !unpublished[i] && !small && st[i] == warehouse.SuppressedSmall:
+			t.Errorf("cell %d = %d is not small but marked SuppressedSmall", i, v)
+		}
+		if st[i].Hidden() {
+			unknown = append(unknown, i)
+		}
+	}
+	for _, k := range determined(c.rels, unknown) {
+		v := c.values[k]
+		if !unpublished[k] || (v >= 1 && v < threshold) {
+			t.Errorf("cell %d (value %d, unpublished %v) can be recovered from the figures shown", k, v, unpublished[k])
+		}
+	}
+	if t.Failed() {
+		t.Logf("values %v\nflags  %v", c.values, st)
+	}
+}
+
+// partsCase builds areas (gemeenten and the region as their sum) × a whole, a part of it
+// and the unpublished rest (the shape of thuiszitters and those longer than 3 months).
+func partsCase(r *rand.Rand, gemeenten int) (suppressCase, []bool) {
+	var c suppressCase
+	var unpublished []bool
+	add := func(v int64, hidden bool) int {
+		c.values = append(c.values, v)
+		unpublished = append(unpublished, hidden)
+		return len(c.values) - 1
+	}
+	var wholes, parts, rests []int
+	var sw, sp int64
+	for g := 0; g <= gemeenten; g++ {
+		w := int64(r.IntN(12))
+		if r.IntN(3) == 0 {
+			w = int64(r.IntN(40))
+		}
+		p := int64(r.IntN(int(w) + 1))
+		if g == gemeenten {
+			w, p = sw, sp
+		}
+		sw, sp = sw+w, sp+p
+		wholes, parts, rests = append(wholes, add(w, false)), append(parts, add(p, false)), append(rests, add(w-p, true))
+		c.rels = append(c.rels, warehouse.Relation{Total: wholes[g], Parts: []int{parts[g], rests[g]}})
+	}
+	for _, col := range [][]int{wholes, parts, rests} {
+		c.rels = append(c.rels, warehouse.Relation{Total: col[gemeenten], Parts: col[:gemeenten]})
+	}
+	return c, unpublished
+}
+
+// TestSuppressUnpublished protects random tables of wholes, parts and their unpublished
+// rests, and audits each: no hidden count and no small rest follows from what is shown.
+func TestSuppressUnpublished(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 2019))
+	for n := 0; n < 200; n++ {
+		c, unpublished := partsCase(r, 1+r.IntN(8))
+		c.name = fmt.Sprintf("%d_%d_gemeenten", n, len(c.values)/3-1)
+		t.Run(c.name, func(t *testing.T) {
+			st, err := warehouse.SuppressUnpublished(c.values, c.rels, unpublished, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			auditUnpublished(t, c, unpublished, st, 5)
+		})
+	}
+}
+
+// TestSuppressUnpublishedExamples pins down what an unpublished rest changes: a reader
+// who does not see the rest cannot subtract it, so less needs hiding, and a small rest
+// is protected although it is never shown.
+func TestSuppressUnpublishedExamples(t *testing.T) {
+	S, C, H, U := warehouse.Shown, warehouse.SuppressedComplementary, warehouse.SuppressedSmall, warehouse.Unpublished
+	for _, tc := range []struct {
+		name        string
+		values      []int64
+		unpublished []bool
+		want        []warehouse.Suppression
+	}{
+		// whole 30 = part 3 + rest 27: the rest is not shown, so the whole may be.
+		{"small part, large rest", []int64{30, 3, 27}, []bool{false, false, true}, []warehouse.Suppression{S, H, U}},
+		// The same table with the rest shown (Suppress): the rest (smaller) or the whole must go.
+		{"small part, rest shown", []int64{30, 3, 27}, nil, []warehouse.Suppression{S, H, C}},
+		// whole 30 = part 27 + rest 3: 30 − 27 would give the small rest.
+		{"small rest", []int64{30, 27, 3}, []bool{false, false, true}, []warehouse.Suppression{S, C, U}},
+		{"nothing small", []int64{30, 20, 10}, []bool{false, false, true}, []warehouse.Suppression{S, S, U}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rels := []warehouse.Relation{{Total: 0, Parts: []int{1, 2}}}
+			got, err := warehouse.SuppressUnpublished(tc.values, rels, tc.unpublished, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+	if _, err := warehouse.SuppressUnpublished([]int64{1, 2}, nil, []bool{true}, 5); err == nil {
+		t.Error("SuppressUnpublished with too few flags: no error, want one")
+	}
+}
