@@ -18,9 +18,9 @@ import (
 //   - months: a month's `totaal` is the sum of its verzuimsoorten, and the twelve
 //     months of a school year add up to the yearly KPI (warehouse.MonthlyOf);
 //   - a sum that is not exact in the data (the region counts a gemeente outside the
-//     configuration) gets the difference as an unpublished rest, protected when it is
-//     small; one whose parts exceed the total is no sum a reader can use, and is left
-//     out.
+//     configuration, a part has no figure) gets the difference as an unpublished rest,
+//     protected when it is small; one whose parts exceed the total is no sum a reader
+//     can use, and is left out.
 //
 // Years share no sum, nor do unrelated KPIs: Suppress protects those parts apart.
 // Percentages are not in the table (their base is never shown, so no sum of shown
@@ -110,8 +110,9 @@ func (t *patternTable) add(k cellKey, v *float64) error {
 	return nil
 }
 
-// sum records total = Σ parts (+ an unpublished rest when the data leave one). A sum
-// with a cell missing (no figure) is left out: a reader cannot form it either.
+// sum records total = Σ parts (+ an unpublished rest when the data leave one). A part
+// without a figure falls into the rest (the total may still count it); a total without
+// one gives no sum.
 func (t *patternTable) sum(total cellKey, parts []cellKey) {
 	ti, ok := t.index[total]
 	if !ok {
@@ -120,12 +121,10 @@ func (t *patternTable) sum(total cellKey, parts []cellKey) {
 	rel := warehouse.Relation{Total: ti}
 	rest := t.values[ti]
 	for _, k := range parts {
-		pi, ok := t.index[k]
-		if !ok {
-			return
+		if pi, ok := t.index[k]; ok {
+			rel.Parts = append(rel.Parts, pi)
+			rest -= t.values[pi]
 		}
-		rel.Parts = append(rel.Parts, pi)
-		rest -= t.values[pi]
 	}
 	switch {
 	case rest < 0:
