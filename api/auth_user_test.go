@@ -9,21 +9,34 @@ import (
 
 // TestPasswordRules: at least 12 characters besides white space at either end, at
 // most bcrypt's 72 bytes; a name of at most 64 bytes without control characters.
+// SetUser applies them before it hashes anything.
 func TestPasswordRules(t *testing.T) {
+	for _, tc := range []struct {
+		pass string
+		want string // part of the Dutch error; "" for accepted
+	}{
+		{"twaalf-tekens", ""},
+		{"ĳsvogel-één!", ""}, // 12 characters, more bytes
+		{strings.Repeat("a", 72), ""},
+		{"elf-tekens!", "te kort"},
+		{strings.Repeat(" ", 16), "te kort"},
+		{"   kort   \t    ", "te kort"},
+		{strings.Repeat("a", 73), "te lang"},
+		{"\xff\xfe" + strings.Repeat("a", 12), "UTF-8"},
+	} {
+		if err := CheckPassword(tc.pass); (tc.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("CheckPassword(%q): %v, want %q", tc.pass, err, tc.want)
+		}
+	}
 	f := newAuthFixture(t, Config{})
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name, pass string
 		want       string // part of the Dutch error; "" for accepted
 	}{
-		{"nieuw-1", "twaalf-tekens", ""},
-		{"nieuw-2", "ĳsvogel-één!", ""}, // 12 characters, more bytes
-		{"nieuw-3", strings.Repeat("a", 72), ""},
-		{"nieuw-4", "elf-tekens!", "te kort"},
-		{"nieuw-5", strings.Repeat(" ", 16), "te kort"},
-		{"nieuw-6", "   kort   \t    ", "te kort"},
-		{"nieuw-7", strings.Repeat("a", 73), "te lang"},
-		{"nieuw-8", "\xff\xfe" + strings.Repeat("a", 12), "UTF-8"},
+		{"nieuw", "ĳsvogel-één!", ""},
+		{"kort", "elf-tekens!", "te kort"},
+		{"lang", strings.Repeat("a", 73), "te lang"},
 		{strings.Repeat("n", 65), "een-goed-wachtwoord", "gebruikersnaam is te lang"},
 		{" jan", "een-goed-wachtwoord", "spatie"},
 		{"jan\nadmin", "een-goed-wachtwoord", "stuurteken"},
@@ -36,6 +49,9 @@ func TestPasswordRules(t *testing.T) {
 		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
 			t.Errorf("SetUser(%q, %d bytes): %v, want an error with %q", tc.name, len(tc.pass), err, tc.want)
 		}
+	}
+	if res, _ := f.postLogin("nieuw", "ĳsvogel-één!", nil); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("login with the new user: status %d, want 303", res.StatusCode)
 	}
 }
 
