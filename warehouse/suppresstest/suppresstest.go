@@ -122,7 +122,8 @@ const infinity = int64(1) << 60
 // Settled narrows what the reader knows through the relations (a total lies within
 // the sum of its parts' ranges, a part within the total's range less the others'),
 // until nothing changes, and lists the hidden figures whose range is then one value
-// (the bound attack). values holds the shown figures (the others are not read).
+// (the bound attack). values holds the shown figures (the others are not read); the
+// relations are taken as exact, as a reader may take them.
 func Settled(values []int64, rels []warehouse.Relation, know []Knowledge, threshold int64) []int {
 	lo := make([]int64, len(values))
 	hi := make([]int64, len(values))
@@ -193,7 +194,9 @@ func Settled(values []int64, rels []warehouse.Relation, know []Knowledge, thresh
 	}
 	var out []int
 	for i, k := range know {
-		if k != Known && lo[i] >= hi[i] {
+		// lo > hi: the sums contradict the figures (a region that counts a person once
+		// whom two gemeenten count): the reader is left with no value, not one.
+		if k != Known && lo[i] == hi[i] {
 			out = append(out, i)
 		}
 	}
