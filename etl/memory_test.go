@@ -69,8 +69,9 @@ func procStatusBytes(pid int, field string) (int64, error) {
 
 // measuredLoad runs the loader on inbox in a child process (this test binary again) and
 // returns what it did with each file and its peak resident memory (VmHWM of
-// /proc/<pid>/status) in bytes. A child that grows beyond killAt bytes is killed and the
-// test fails, so a regression cannot take the shared machine's memory.
+// /proc/<pid>/status) in bytes. A child that grows beyond killAt bytes, or runs longer
+// than two minutes (half an hour in make soak), is killed and the test fails, so a
+// regression cannot take the shared machine's memory.
 func measuredLoad(t *testing.T, inbox string, killAt int64) ([]FileResult, int64) {
 	t.Helper()
 	if _, err := os.Stat("/proc/self/status"); err != nil {
@@ -92,7 +93,11 @@ func measuredLoad(t *testing.T, inbox string, killAt int64) ([]FileResult, int64
 		t.Fatal(err)
 	}
 	pid := cmd.Process.Pid
-	slow := time.AfterFunc(2*time.Minute, func() { cmd.Process.Kill() })
+	deadline := 2 * time.Minute
+	if os.Getenv("LEERPLEIN_SOAK") == "1" {
+		deadline = 30 * time.Minute
+	}
+	slow := time.AfterFunc(deadline, func() { cmd.Process.Kill() })
 	defer slow.Stop()
 	done := make(chan struct{})
 	killed := make(chan int64, 1)
@@ -123,7 +128,7 @@ func measuredLoad(t *testing.T, inbox string, killAt int64) ([]FileResult, int64
 	default:
 	}
 	if !slow.Stop() {
-		t.Fatal("the loader took over two minutes and was killed")
+		t.Fatalf("the loader took over %s and was killed", deadline)
 	}
 	if readErr != nil {
 		t.Fatalf("loader child said nothing: %v", readErr)
@@ -264,6 +269,103 @@ func TestBombsMemory(t *testing.T) {
 			t.Logf("peak resident memory of the loader: %d MB", peak>>20)
 			if peak > bound {
 				t.Errorf("the loader's peak resident memory was %d MB, want under %d MB", peak>>20, bound>>20)
+			}
+		})
+	}
+}
+
+// randomText is n letters that deflate about as well as real text (not 1000:1).
+func randomText(n int, seed uint64) string {
+	b := make([]byte, n)
+	for i := range b {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		b[i] = 'a' + byte(seed>>59)%26
+	}
+	return string(b)
+}
+
+// TestSoakLimits (make soak) measures the loader on the largest files the limits let
+// through, and on bigger bombs: a workbook whose every row is 900 KB of shared-string
+// text, 990 MB in all; a CSV file of 1000 lines of almost 1 MiB; a Parquet file whose
+// rows repeat a 512 KB text within the compression ratio; and a 16 GiB sheet. It
+// reports each peak and fails above 1.5 GB (DuckDB's own limit is 1 GB).
+func TestSoakLimits(t *testing.T) {
+	if os.Getenv("LEERPLEIN_SOAK") != "1" {
+		t.Skip("soak test: run with make soak (LEERPLEIN_SOAK=1)")
+	}
+	const bound = 1536 << 20
+	header := strings.Split(verzuimHeader, ";")
+	tests := []struct {
+		name   string
+		build  func(t *testing.T, dir string)
+		status string
+	}{
+		{
+			name: "workbook of 1100 rows of 900 KB through shared strings",
+			build: func(t *testing.T, dir string) {
+				var sst strings.Builder
+				for i := range 30 {
+					sst.WriteString(si(randomText(29_000, uint64(i))))
+				}
+				var sheet strings.Builder
+				sheet.WriteString(bombSheetStart + bombHeader())
+				for r := 2; r < 1102; r++ {
+					fmt.Fprintf(&sheet, `<row r="%d">`, r)
+					for c := range 30 {
+						fmt.Fprintf(&sheet, `<c t="s"><v>%d</v></c>`, (r+c)%30)
+					}
+					sheet.WriteString(`</row>`)
+				}
+				sheet.WriteString(bombSheetEnd)
+				writeBombZip(t, filepath.Join(dir, "verzuimmeldingen_groot.xlsx"), bombWorkbook(
+					bombPart{prefix: sheet.String()}, bombPart{prefix: bombSSTStart + sst.String() + bombSSTEnd}))
+			},
+			status: StatusLoaded,
+		},
+		{
+			name: "CSV of 1000 lines of almost 1 MiB",
+			build: func(t *testing.T, dir string) {
+				f, err := os.Create(filepath.Join(dir, "verzuimmeldingen_groot.csv"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Close()
+				w := bufio.NewWriter(f)
+				fmt.Fprint(w, strings.Join(header, ";")+";toelichting\r\n")
+				for i := range 1000 {
+					row := verzuimRow(fmt.Sprintf("m%d", i), testBSN(i), nil)
+					fmt.Fprint(w, row+";"+randomText(1<<20-len(row)-8, uint64(i))+"\r\n")
+				}
+				if err := w.Flush(); err != nil {
+					t.Fatal(err)
+				}
+			},
+			status: StatusLoaded,
+		},
+		{
+			name: "Parquet rows of 512 KB through the dictionary, within the ratio",
+			build: func(t *testing.T, dir string) {
+				parquetDictionaryBomb(t, filepath.Join(dir, "vrijstellingen_groot.parquet"), 90, 512<<10)
+			},
+			status: StatusLoaded,
+		},
+		{
+			name:   "16 GiB sheet",
+			build:  func(t *testing.T, dir string) { sheetBomb(t, dir, 16<<30) },
+			status: StatusRejected,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			tt.build(t, dir)
+			files, peak := measuredLoad(t, dir, 3<<30)
+			t.Logf("%s: %s %q; peak resident memory %d MB", tt.name, files[0].Status, files[0].Reason, peak>>20)
+			if files[0].Status != tt.status {
+				t.Errorf("file = %s %q, want %s", files[0].Status, files[0].Reason, tt.status)
+			}
+			if peak > bound {
+				t.Errorf("peak resident memory %d MB, want under %d MB", peak>>20, bound>>20)
 			}
 		})
 	}

@@ -154,6 +154,7 @@ func zipEntries(r io.ReaderAt, size int64) (uint64, error) {
 type workbookScan struct {
 	lim           Limits
 	sharedStrings []uint32 // unpacked size of each shared string
+	longest       uint32   // the longest of them
 	elements      int64    // elements in the parts excelize decodes whole
 }
 
@@ -199,7 +200,7 @@ func (w *workbookScan) part(zf *zip.File, kind partKind) error {
 		}
 	}
 	if s != nil && kind == partSharedStrings {
-		w.sharedStrings = s.lengths // excelize, too, keeps the last of duplicate entries
+		w.sharedStrings, w.longest = s.lengths, s.longest // excelize, too, keeps the last of duplicate entries
 	}
 	return nil
 }

@@ -33,6 +33,11 @@ func sharedRow(r, n int) string {
 	return fmt.Sprintf(`<row r="%d">`, r) + strings.Repeat(`<c t="s"><v>0</v></c>`, n) + `</row>`
 }
 
+// cellsRow is sheet row 2 with 20 copies of cell (XML).
+func cellsRow(cell string) string {
+	return `<row r="2">` + strings.Repeat(cell, 20) + `</row>`
+}
+
 // si is a shared string element.
 func si(text string) string { return "<si><t>" + text + "</t></si>" }
 
@@ -170,6 +175,76 @@ func TestXLSXLimits(t *testing.T) {
 			},
 			lim:  Limits{XLSXSheetBytes: 20 << 10},
 			want: "de tekst in het werkblad xl/worksheets/sheet1.xml is uitgepakt groter dan 20 KB (limiet)",
+		},
+		// Ways to refer to a shared string that encoding/xml and excelize accept: each must
+		// be counted at the string's length (20 × 90 bytes, beyond 1 KB).
+		{
+			name: "shared-string index written as a character reference",
+			path: func(t *testing.T) string {
+				return limitWorkbook(t, cellsRow(`<c t="s"><v>&#49;</v></c>`), si("a")+si(long(90)))
+			},
+			lim:  Limits{RowBytes: 1 << 10},
+			want: "rij 2 van het werkblad bevat meer dan 1 KB tekst (limiet per rij)",
+		},
+		{
+			name: "cell type written as a character reference",
+			path: func(t *testing.T) string {
+				return limitWorkbook(t, cellsRow(`<c t="&#115;"><v>1</v></c>`), si("a")+si(long(90)))
+			},
+			lim:  Limits{RowBytes: 1 << 10},
+			want: "rij 2 van het werkblad bevat meer dan 1 KB tekst (limiet per rij)",
+		},
+		{
+			name: "cell type with a namespace prefix",
+			path: func(t *testing.T) string {
+				return limitWorkbook(t, cellsRow(`<c x:t="s"><v>1</v></c>`), si("a")+si(long(90)))
+			},
+			lim:  Limits{RowBytes: 1 << 10},
+			want: "rij 2 van het werkblad bevat meer dan 1 KB tekst (limiet per rij)",
+		},
+		{
+			name: "index with leading zeros beyond what is read as an index",
+			path: func(t *testing.T) string {
+				return limitWorkbook(t, cellsRow(`<c t="s"><v>`+strings.Repeat("0", 100)+`1</v></c>`), si("a")+si(long(90)))
+			},
+			lim:  Limits{RowBytes: 1 << 10},
+			want: "rij 2 van het werkblad bevat meer dan 1 KB tekst (limiet per rij)",
+		},
+		{
+			name: "index in a CDATA section",
+			path: func(t *testing.T) string {
+				return limitWorkbook(t, cellsRow(`<c t="s"><v><![CDATA[1]]></v></c>`), si("a")+si(long(90)))
+			},
+			lim:  Limits{RowBytes: 1 << 10},
+			want: "rij 2 van het werkblad bevat meer dan 1 KB tekst (limiet per rij)",
+		},
+		{
+			name: "a cell inside a cell is part of it",
+			path: func(t *testing.T) string {
+				return limitWorkbook(t, cellsRow(`<c t="s"><c/><v>1</v></c>`), si("a")+si(long(90)))
+			},
+			lim:  Limits{RowBytes: 1 << 10},
+			want: "rij 2 van het werkblad bevat meer dan 1 KB tekst (limiet per rij)",
+		},
+		{
+			name: "cells after </row> belong to the row",
+			path: func(t *testing.T) string {
+				return limitWorkbook(t, `<row r="2"></row>`+strings.Repeat(`<c t="s"><v>1</v></c>`, 20), si("a")+si(long(90)))
+			},
+			lim:  Limits{RowBytes: 1 << 10},
+			want: "rij 2 van het werkblad bevat meer dan 1 KB tekst (limiet per rij)",
+		},
+		{
+			name: "shared string below the top level",
+			path: func(t *testing.T) string { return limitWorkbook(t, "", "<x>"+si("a")+"</x>") },
+			want: "de gedeelde teksten van het werkboek hebben een opbouw die Excel niet schrijft (een tekst op niveau 3)",
+		},
+		{
+			name: "second root element",
+			path: func(t *testing.T) string {
+				return limitWorkbook(t, "", "", bombPart{name: "xl/worksheets/sheet2.xml", prefix: "<a/><b/>"})
+			},
+			want: "het onderdeel xl/worksheets/sheet2.xml van het werkboek is geen geldige XML (meer dan één hoofdelement)",
 		},
 		{
 			name: "too many shared strings",

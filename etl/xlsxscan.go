@@ -2,10 +2,12 @@ package etl
 
 import (
 	"bytes"
-	"math"
-	"strconv"
 	"unicode/utf8"
 )
+
+// maxIndexBytes is the longest text of a shared-string cell's <v> taken as an index;
+// a longer one (leading zeros) counts as the longest shared string.
+const maxIndexBytes = 64
 
 // minCellBytes is the most text a cell with a short value can become: a number shows
 // up to 15 significant digits with a sign, a point and an exponent, a date ten
@@ -44,20 +46,25 @@ type xmlScan struct {
 	markupLen  int64
 	depth      int
 	runChars   int64 // characters of the current text outside cells and shared strings
+	roots      int   // root elements so far: XML has one
 	cellRef    []byte
 	inCell     bool
+	cellDepth  int  // depth of the cell element
 	cellShared bool // a t="s" cell: its <v> is an index into the shared strings
-	inV        bool
 	cellChars  int64
 	cellBytes  int64
-	index      []byte // the text of a shared-string cell's <v>
-	inRow      bool
+	inV        bool
+	vDepth     int
+	vText      []byte // the text of the current <v>, up to maxIndexBytes
+	vOdd       bool   // the <v> holds markup or more text than an index
+	vCost      int64  // most a <v> of the current shared-string cell can show
 	row        int64
 	rowCells   int64
 	rowBytes   int64
 	sheetBytes int64
 	inSI       bool
 	lengths    []uint32 // shared strings table: unpacked size of each text
+	longest    uint32   // shared strings table: the longest
 }
 
 func newXMLScan(name string, kind partKind, w *workbookScan) *xmlScan {
@@ -88,6 +95,7 @@ func (s *xmlScan) feed(b []byte) error {
 				s.state = afterBang
 			case '?':
 				s.state = inPI
+				s.vOdd = s.vOdd || s.inV
 			default:
 				s.state = inTag
 				continue
@@ -106,6 +114,7 @@ func (s *xmlScan) feed(b []byte) error {
 				}
 			}
 		case afterBang:
+			s.vOdd = s.vOdd || s.inV // a comment or CDATA section in a <v>
 			s.tag = append(s.tag, b[0])
 			b = b[1:]
 			switch {
@@ -206,8 +215,11 @@ func (s *xmlScan) text(b []byte, entities bool) error {
 	case s.inCell:
 		s.cellChars += chars
 		s.cellBytes += int64(len(b))
-		if s.cellShared && s.inV && len(s.index) < 24 {
-			s.index = append(s.index, b[:min(len(b), 24)]...)
+		if s.inV {
+			s.vOdd = s.vOdd || !entities || len(s.vText)+len(b) > maxIndexBytes
+			if !s.vOdd {
+				s.vText = append(s.vText, b...)
+			}
 		}
 		if s.cellChars > s.lim.CellChars {
 			return reject("cel %s op rij %d bevat meer dan %s tekens, de limiet voor een cel (ook die van Excel); %s",
@@ -245,141 +257,4 @@ func xmlChars(b []byte, entities bool) int {
 		i += end + j
 	}
 	return n
-}
-
-// element handles a tag that just ended.
-func (s *xmlScan) element() error {
-	t := s.tag
-	s.runChars = 0
-	closing := len(t) > 0 && t[0] == '/'
-	if closing {
-		t = t[1:]
-	}
-	selfClosing := len(t) > 0 && t[len(t)-1] == '/'
-	name := t
-	if i := bytes.IndexAny(name, " \t\r\n/"); i >= 0 {
-		name = name[:i]
-	}
-	if i := bytes.LastIndexByte(name, ':'); i >= 0 {
-		name = name[i+1:] // a namespace prefix: excelize matches local names
-	}
-	if closing {
-		s.depth--
-		return s.end(name)
-	}
-	if s.kind == partOther {
-		if s.w.elements++; s.w.elements > s.lim.XLSXOtherElements {
-			return reject("de opmaak en overige onderdelen van het werkboek bevatten meer dan %s XML-elementen (limiet); zo'n bestand maakt Excel niet — sla het opnieuw op zonder opmaak, of lever CSV",
-				dutchCount(s.lim.XLSXOtherElements))
-		}
-	}
-	if !selfClosing {
-		if s.depth++; s.depth > maxXMLDepth {
-			return reject("het onderdeel %s van het werkboek is dieper dan %d niveaus genest; zo'n bestand maakt Excel niet — sla het opnieuw op vanuit Excel", s.name, maxXMLDepth)
-		}
-	}
-	if err := s.start(name, t); err != nil {
-		return err
-	}
-	if selfClosing {
-		return s.end(name)
-	}
-	return nil
-}
-
-// start handles the start of an element with the given local name and tag.
-func (s *xmlScan) start(name, tag []byte) error {
-	switch {
-	case string(name) == "row" && s.kind != partSharedStrings:
-		s.inRow, s.rowCells, s.rowBytes = true, 0, 0
-		s.row++
-		if r, err := strconv.ParseInt(string(attr(tag, "r")), 10, 64); err == nil {
-			s.row = r
-		}
-	case string(name) == "c" && s.kind != partSharedStrings:
-		s.inCell, s.inV, s.cellChars, s.cellBytes, s.index = true, false, 0, 0, s.index[:0]
-		s.cellShared = string(attr(tag, "t")) == "s"
-		s.cellRef = append(s.cellRef[:0], attr(tag, "r")...)
-		if len(s.cellRef) == 0 || len(s.cellRef) > 12 {
-			s.cellRef = append(s.cellRef[:0], '?')
-		}
-		if s.inRow {
-			if s.rowCells++; s.rowCells > maxRowCells {
-				return reject("rij %d van het werkblad heeft meer dan %s cellen, meer dan Excel toestaat; sla het bestand opnieuw op vanuit Excel", s.row, dutchCount(maxRowCells))
-			}
-		}
-	case string(name) == "v" && s.inCell:
-		s.inV = true
-	case string(name) == "si" && s.kind == partSharedStrings:
-		s.inSI, s.cellChars, s.cellBytes = true, 0, 0
-		if int64(len(s.lengths)) >= s.lim.XLSXSharedStrings {
-			return reject("het werkboek heeft meer dan %s gedeelde teksten (limiet); %s", dutchCount(s.lim.XLSXSharedStrings), tooBig)
-		}
-	}
-	return nil
-}
-
-// end handles the end of an element.
-func (s *xmlScan) end(name []byte) error {
-	switch {
-	case string(name) == "row" && s.inRow:
-		s.inRow = false
-	case string(name) == "v" && s.inCell:
-		s.inV = false
-	case string(name) == "c" && s.inCell:
-		s.inCell = false
-		size := s.cellBytes
-		if s.cellShared {
-			i, err := strconv.Atoi(string(bytes.TrimSpace(s.index)))
-			if err == nil && i >= 0 && i < len(s.w.sharedStrings) {
-				size += int64(s.w.sharedStrings[i])
-			}
-		}
-		if size > 0 {
-			size = max(size, minCellBytes) // "1" in a date cell reads as 1900-01-01
-		}
-		s.sheetBytes += size
-		if s.sheetBytes > s.lim.XLSXSheetBytes {
-			return reject("de tekst in het werkblad %s is uitgepakt groter dan %s (limiet); %s", s.name, dutchSize(s.lim.XLSXSheetBytes), tooBig)
-		}
-		if s.inRow {
-			if s.rowBytes += size; s.rowBytes > s.lim.RowBytes {
-				return reject("rij %d van het werkblad bevat meer dan %s tekst (limiet per rij); %s", s.row, dutchSize(s.lim.RowBytes), tooBig)
-			}
-		}
-	case string(name) == "si" && s.inSI:
-		s.inSI = false
-		s.lengths = append(s.lengths, uint32(min(s.cellBytes, math.MaxUint32)))
-	}
-	return nil
-}
-
-// attr returns the value of the attribute named name in a start tag (without '<'),
-// or nil. Values are taken as written: the ones it is asked for hold no entities.
-func attr(tag []byte, name string) []byte {
-	i := bytes.IndexAny(tag, " \t\r\n")
-	if i < 0 {
-		return nil
-	}
-	rest := tag[i:]
-	for {
-		rest = bytes.TrimLeft(rest, " \t\r\n")
-		eq := bytes.IndexByte(rest, '=')
-		if eq < 0 {
-			return nil
-		}
-		key := bytes.TrimSpace(rest[:eq])
-		rest = bytes.TrimLeft(rest[eq+1:], " \t\r\n")
-		if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
-			return nil
-		}
-		end := bytes.IndexByte(rest[1:], rest[0])
-		if end < 0 {
-			return nil
-		}
-		if string(key) == name {
-			return rest[1 : 1+end]
-		}
-		rest = rest[end+2:]
-	}
 }
