@@ -16,8 +16,14 @@ import (
 	"github.com/hetleerplein/leerplein/warehouse"
 )
 
-// TestMain lets the process tests run this test binary as `leerplein serve`.
+// TestMain lets the process tests run this test binary as `leerplein serve`, and the
+// servers the tests start run it as their SQL sandbox workers (`leerplein
+// sandbox-worker`, through main like the real binary).
 func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == warehouse.SandboxWorkerArg {
+		main() // exits non-zero on an error
+		os.Exit(0)
+	}
 	if args := os.Getenv("LEERPLEIN_TEST_MAIN"); args != "" {
 		os.Args = append([]string{"leerplein"}, strings.Split(args, " ")...)
 		main() // exits non-zero on an error

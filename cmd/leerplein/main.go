@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/hetleerplein/leerplein/warehouse"
 )
 
 // version is stamped at build time with -ldflags "-X main.version=…".
@@ -69,6 +71,9 @@ func commands() []command {
 // run dispatches args to the matching subcommand.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) > 0 && args[0] == warehouse.SandboxWorkerArg { // hidden: started by serve
+		return cmdSandboxWorker(ctx, e, args[1:])
+	}
 	for _, c := range commands() {
 		words := splitWords(c.name)
 		if len(args) >= len(words) && equalWords(args[:len(words)], words) {
