@@ -66,7 +66,7 @@ type Config struct {
 	// SQLQueueWait is how long a query waits for a free worker. Default 10 s.
 	SQLQueueWait time.Duration
 	// SQLMaxResultBytes caps one result (Arrow bytes); a larger one is cut like at the
-	// row cap. Default 512 MiB.
+	// row cap. Default 256 MiB.
 	SQLMaxResultBytes int64
 	// SQLWorkerCommand starts a worker process (program and arguments). Default: this
 	// executable with the hidden argument sandbox-worker (warehouse.SandboxWorkerArg).

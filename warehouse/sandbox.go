@@ -64,8 +64,8 @@ type Sandbox struct {
 	connector *duckdb.Connector
 	lim       SandboxLimits
 	path      string
-	denied    map[string]bool // functions and views about the server (sandbox_guard.go)
-	secrets   *serverSecrets  // set in a worker: server paths and names to keep out
+	denied    denied         // functions and views about the server (sandbox_guard.go)
+	secrets   *serverSecrets // set in a worker: server paths and names to keep out
 
 	mu       sync.Mutex
 	inFlight int
@@ -406,7 +406,8 @@ func (s *Sandbox) queryError(err error, timedOut *atomic.Bool) error {
 			return &QueryError{Msg: msg}
 		}
 	}
-	if msg := err.Error(); strings.Contains(msg, "No statement to prepare") {
+	// duckdb-go's errEmptyQuery (unexported): the text parsed to no statement at all.
+	if msg := err.Error(); strings.HasSuffix(msg, "empty query") || strings.Contains(msg, "No statement to prepare") {
 		return &RefusedError{Reason: "de query bevat geen statement (alleen commentaar of witruimte)"}
 	}
 	return fmt.Errorf("warehouse: sandbox: %s", s.secrets.scrub(err.Error()))

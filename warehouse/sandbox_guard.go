@@ -20,67 +20,97 @@ import (
 // sandbox refuses the functions and views that reveal paths or settings, removes server
 // paths and names from error texts, and refuses a result that contains a server path.
 
-// serverInfoFunctions are the functions, table functions and system views that tell
-// about the server rather than the data. System views and macros built on them are
-// added when the sandbox opens (deniedNames).
-var serverInfoFunctions = []string{
-	"duckdb_databases", "pragma_database_list", "duckdb_settings", "current_setting",
-	"duckdb_extensions", "duckdb_temporary_files", "duckdb_secrets", "which_secret",
-	"duckdb_logs", "duckdb_log_contexts", "duckdb_external_file_cache", "getenv",
-	// query() and query_table() take SQL or a name as a string, out of sight of the check.
-	"query", "query_table",
-	// Files: external access is off as well; these give a clear message.
-	"read_text", "read_blob", "glob", "read_csv", "read_csv_auto", "read_json",
-	"read_json_auto", "read_json_objects", "read_ndjson", "read_ndjson_auto",
-	"read_ndjson_objects", "read_parquet", "parquet_scan", "parquet_metadata",
-	"parquet_schema", "parquet_file_metadata", "parquet_kv_metadata", "sniff_csv",
-	"checkpoint", "force_checkpoint",
+// serverInfoTables are the table functions and system views that tell about the
+// server rather than the data, or reach for files; serverInfoFunctions the scalar
+// functions. System views and macros built on them are added when the sandbox opens
+// (deniedNames).
+var (
+	serverInfoTables = []string{
+		"duckdb_databases", "pragma_database_list", "duckdb_settings", "duckdb_extensions",
+		"duckdb_temporary_files", "duckdb_secrets", "which_secret", "duckdb_logs",
+		"duckdb_log_contexts", "duckdb_external_file_cache",
+		// query() and query_table() take SQL or a name as a string, out of sight of the check.
+		"query", "query_table",
+		// Files: external access is off as well; these give a clear message.
+		"read_text", "read_blob", "glob", "read_csv", "read_csv_auto", "read_json",
+		"read_json_auto", "read_json_objects", "read_ndjson", "read_ndjson_auto",
+		"read_ndjson_objects", "read_parquet", "parquet_scan", "parquet_metadata",
+		"parquet_schema", "parquet_file_metadata", "parquet_kv_metadata", "sniff_csv",
+		"checkpoint", "force_checkpoint",
+	}
+	serverInfoFunctions = []string{"current_setting", "getenv"}
+)
+
+// denied are the names a query may not use: as a table (a table function, table macro
+// or view) or anywhere (a scalar function or macro). A name can be both a table macro
+// and an aggregate (histogram): only the first is denied.
+type denied struct {
+	tables    map[string]bool
+	functions map[string]bool
 }
 
-// deniedNames returns serverInfoFunctions and every system view or macro whose
-// definition uses one of them (transitively), lower case.
-func deniedNames(ctx context.Context, conn *sql.Conn) (map[string]bool, error) {
-	denied := map[string]bool{}
-	for _, n := range serverInfoFunctions {
-		denied[n] = true
+// deniedNames returns the server-information names and every system view or macro
+// whose definition uses one of them (transitively), lower case.
+func deniedNames(ctx context.Context, conn *sql.Conn) (denied, error) {
+	d := denied{tables: map[string]bool{}, functions: map[string]bool{}}
+	for _, n := range serverInfoTables {
+		d.tables[n] = true
 	}
-	type def struct{ name, text string }
+	for _, n := range serverInfoFunctions {
+		d.functions[n] = true
+	}
+	type def struct {
+		name, text string
+		table      bool
+	}
 	var defs []def
-	rows, err := conn.QueryContext(ctx, `select view_name, sql from duckdb_views() where sql is not null
+	rows, err := conn.QueryContext(ctx, `select view_name, sql, true from duckdb_views() where sql is not null
 		union all
-		select function_name, coalesce(macro_definition, '') from duckdb_functions() where macro_definition is not null`)
+		select function_name, macro_definition, function_type = 'table_macro' from duckdb_functions()
+		where macro_definition is not null`)
 	if err != nil {
-		return nil, err
+		return d, err
 	}
 	for rows.Next() {
-		var d def
-		if err := rows.Scan(&d.name, &d.text); err != nil {
+		var x def
+		if err := rows.Scan(&x.name, &x.text, &x.table); err != nil {
 			rows.Close()
-			return nil, err
+			return d, err
 		}
-		d.name, d.text = strings.ToLower(d.name), strings.ToLower(d.text)
-		defs = append(defs, d)
+		x.name, x.text = strings.ToLower(x.name), strings.ToLower(x.text)
+		defs = append(defs, x)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return d, err
+	}
+	uses := func(text string) bool {
+		for n := range d.tables {
+			if containsWord(text, n) {
+				return true
+			}
+		}
+		for n := range d.functions {
+			if containsWord(text, n) {
+				return true
+			}
+		}
+		return false
 	}
 	for changed := true; changed; {
 		changed = false
-		for _, d := range defs {
-			if denied[d.name] {
-				continue
+		for _, x := range defs {
+			set := d.functions
+			if x.table {
+				set = d.tables
 			}
-			for n := range denied {
-				if containsWord(d.text, n) {
-					denied[d.name] = true
-					changed = true
-					break
-				}
+			if !set[x.name] && uses(x.text) {
+				set[x.name] = true
+				changed = true
 			}
 		}
 	}
-	return denied, nil
+	return d, nil
 }
 
 // containsWord reports whether name occurs in text as an identifier, not inside another.
@@ -107,8 +137,8 @@ var explainPrefix = regexp.MustCompile(`(?is)^\s*explain\s+`)
 
 // checkNames parses the query with DuckDB (json_serialize_sql: the query as DuckDB
 // reads it, whatever the quoting, qualification or comments) and refuses it when it
-// names a denied function or view anywhere, subqueries and CTEs included.
-func checkNames(ctx context.Context, conn *sql.Conn, query string, denied map[string]bool) error {
+// uses a denied name anywhere, subqueries and CTEs included.
+func checkNames(ctx context.Context, conn *sql.Conn, query string, d denied) error {
 	text := explainPrefix.ReplaceAllString(query, "")
 	var tree string
 	if err := conn.QueryRowContext(ctx, "select json_serialize_sql(?::varchar)::varchar", text).Scan(&tree); err != nil {
@@ -127,7 +157,7 @@ func checkNames(ctx context.Context, conn *sql.Conn, query string, denied map[st
 		// without the check it does not run.
 		return &RefusedError{Reason: "deze query kan de SQL-zandbak niet controleren (" + parsed.Message + "); schrijf haar als een gewone SELECT"}
 	}
-	var names []string
+	var names []usedName
 	for _, st := range parsed.Statements {
 		var v any
 		if err := json.Unmarshal(st, &v); err != nil {
@@ -136,21 +166,48 @@ func checkNames(ctx context.Context, conn *sql.Conn, query string, denied map[st
 		names = collectNames(v, names)
 	}
 	for _, n := range names {
-		if denied[strings.ToLower(n)] {
-			return &RefusedError{Reason: "de functie of tabel " + strings.ToLower(n) +
+		name := strings.ToLower(n.name)
+		if d.functions[name] || n.table && d.tables[name] {
+			return &RefusedError{Reason: "de functie of tabel " + name +
 				" is niet beschikbaar in de SQL-zandbak: die geeft gegevens over de server of zijn bestanden, niet over de analistentabellen"}
 		}
 	}
 	return nil
 }
 
+// usedName is a function or table a query names; table is true for a table (a base
+// table or a table function).
+type usedName struct {
+	name  string
+	table bool
+}
+
 // collectNames appends every function and table name in a parsed query.
-func collectNames(v any, out []string) []string {
+func collectNames(v any, out []usedName) []usedName {
 	switch x := v.(type) {
 	case map[string]any:
+		if x["type"] == "TABLE_FUNCTION" {
+			if f, ok := x["function"].(map[string]any); ok {
+				if n, ok := f["function_name"].(string); ok {
+					out = append(out, usedName{n, true})
+				}
+				out = collectNames(f["children"], out)
+			}
+			for k, c := range x {
+				if k != "function" {
+					out = collectNames(c, out)
+				}
+			}
+			return out
+		}
 		for k, c := range x {
-			if s, ok := c.(string); ok && (k == "function_name" || k == "table_name") && s != "" {
-				out = append(out, s)
+			if s, ok := c.(string); ok && s != "" {
+				switch k {
+				case "table_name":
+					out = append(out, usedName{s, true})
+				case "function_name":
+					out = append(out, usedName{s, false})
+				}
 				continue
 			}
 			out = collectNames(c, out)

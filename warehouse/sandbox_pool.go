@@ -27,7 +27,9 @@ type SandboxConfig struct {
 	Timeout time.Duration
 	// Memory is the hard memory limit of all worker processes together (DuckDB size
 	// syntax, "2GB"); each of the Workers gets an equal share as its data limit
-	// (RLIMIT_DATA), and DuckDB's own memory_limit in it is half of that. Default 2GB.
+	// (RLIMIT_DATA, on top of what the Go runtime maps at its start), and DuckDB's own
+	// memory_limit in it is three quarters of that. A result is built in DuckDB's
+	// memory before it is sent, so that also bounds one result. Default 2GB.
 	Memory string
 	// Workers is how many queries run at once, one worker process each. Default 4.
 	Workers int
@@ -37,7 +39,7 @@ type SandboxConfig struct {
 	// busy (ErrSandboxBusy). Default 10 s.
 	QueueWait time.Duration
 	// MaxResultBytes caps one result (Arrow bytes); a larger result is cut, like at
-	// the row cap. Default 512 MiB.
+	// the row cap. Default 256 MiB.
 	MaxResultBytes int64
 	// KillGrace is how long a query may take to stop after its time limit or its
 	// client went away, before its worker is killed. Default 2 s.
@@ -64,7 +66,7 @@ func (c SandboxConfig) withDefaults() SandboxConfig {
 		c.QueueWait = 10 * time.Second
 	}
 	if c.MaxResultBytes <= 0 {
-		c.MaxResultBytes = 512 << 20
+		c.MaxResultBytes = 256 << 20
 	}
 	if c.KillGrace <= 0 {
 		c.KillGrace = 2 * time.Second
@@ -254,7 +256,7 @@ func (p *Publisher) openRequest(path string) workerRequest {
 	} else if u := os.Getenv("USER"); u != "" {
 		words = append(words, u)
 	}
-	return workerRequest{Op: "open", Path: path, MemoryLimit: fmt.Sprintf("%dMiB", p.share/2>>20),
+	return workerRequest{Op: "open", Path: path, MemoryLimit: fmt.Sprintf("%dMiB", p.share*3/4>>20),
 		DataLimit: p.share, Threads: p.cfg.Threads, TimeoutMS: p.cfg.Timeout.Milliseconds(), Hide: hide, Words: words}
 }
 

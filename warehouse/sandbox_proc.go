@@ -219,7 +219,10 @@ func (w *worker) crashedOfMemory() bool {
 		w.kill()
 	}
 	out := strings.ToLower(w.stderr.String())
-	for _, sign := range []string{"out of memory", "cannot allocate", "bad_alloc", "bad alloc"} {
+	// The Go runtime, glibc and DuckDB say it in these words; a thread that cannot
+	// get its stack is short of memory too.
+	for _, sign := range []string{"out of memory", "cannot allocate", "bad_alloc", "bad alloc",
+		"failed to create new os thread", "pthread_create failed"} {
 		if strings.Contains(out, sign) {
 			return true
 		}

@@ -110,25 +110,39 @@ func (f *frameWriter) json(kind byte, v any) error {
 // flush sends what is buffered.
 func (f *frameWriter) flush() error { return f.w.Flush() }
 
-// arrowWriter is the io.Writer the worker's Arrow IPC writer writes to: every write
-// becomes 'A' frames of at most arrowFrame bytes. It counts what it wrote.
+// arrowWriter is the io.Writer the worker's Arrow IPC writer writes to: the bytes go
+// out as 'A' frames of at most arrowFrame bytes (the IPC writer's many small writes
+// are gathered). It counts what it took.
 type arrowWriter struct {
 	f       *frameWriter
+	buf     []byte
 	written int64
 }
 
 func (a *arrowWriter) Write(p []byte) (int, error) {
-	n := 0
+	n := len(p)
+	a.written += int64(n)
 	for len(p) > 0 {
-		k := min(len(p), arrowFrame)
-		if err := a.f.frame(frameArrow, p[:k]); err != nil {
-			return n, err
-		}
-		n += k
-		a.written += int64(k)
+		k := min(len(p), arrowFrame-len(a.buf))
+		a.buf = append(a.buf, p[:k]...)
 		p = p[k:]
+		if len(a.buf) == arrowFrame {
+			if err := a.flush(); err != nil {
+				return 0, err
+			}
+		}
 	}
 	return n, nil
+}
+
+// flush sends what is gathered as one frame.
+func (a *arrowWriter) flush() error {
+	if len(a.buf) == 0 {
+		return nil
+	}
+	err := a.f.frame(frameArrow, a.buf)
+	a.buf = a.buf[:0]
+	return err
 }
 
 // errBadFrame is a frame the server cannot accept: the worker is broken.

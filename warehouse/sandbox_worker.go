@@ -200,6 +200,9 @@ func serveQuery(ctx context.Context, sb *Sandbox, fw *frameWriter, req workerReq
 	if err := iw.Close(); err != nil {
 		return err
 	}
+	if err := aw.flush(); err != nil {
+		return err
+	}
 	done := workerDone{Rows: rows, Truncated: cut || res.Truncated(), CutAtBytes: cut}
 	if err := fw.json(frameDone, done); err != nil {
 		return err

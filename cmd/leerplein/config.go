@@ -40,7 +40,7 @@ type sqlConfig struct {
 	Workers       int      `yaml:"workers"`         // default 4
 	PerUser       int      `yaml:"per_user"`        // default 2
 	QueueWait     string   `yaml:"queue_wait"`      // default 10s
-	MaxResultSize string   `yaml:"max_result_size"` // default 512MiB
+	MaxResultSize string   `yaml:"max_result_size"` // default 256MiB
 	WorkerCommand []string `yaml:"worker_command"`  // default: this binary, sandbox-worker
 }
 
@@ -192,7 +192,7 @@ func parseSQLLimits(sc sqlConfig, c *config) error {
 	if sc.MaxResultSize != "" {
 		n, err := warehouse.ParseSize(sc.MaxResultSize)
 		if err != nil || n < 1<<20 {
-			return fmt.Errorf("sql: max_result_size: %q: use a size of at least 1MiB, such as 512MiB", sc.MaxResultSize)
+			return fmt.Errorf("sql: max_result_size: %q: use a size of at least 1MiB, such as 256MiB", sc.MaxResultSize)
 		}
 		c.sqlMaxResult = n
 	}
