@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -370,5 +372,29 @@ func TestSQLMisbehavingAnalyst(t *testing.T) {
 	}
 	if workerPeak>>10 > 300+300 {
 		t.Errorf("a worker reached %d MB; its data limit is 300 MB", workerPeak>>10)
+	}
+}
+
+// TestSQLAuditCapsLongQuery sends a query of 200 KB: the audit keeps its first 16 KB with
+// the length and SHA-256 of the whole text.
+func TestSQLAuditCapsLongQuery(t *testing.T) {
+	w := loadDemo(t)
+	ts, _ := w.sqlServerLogged(t, Config{})
+	marker := fmt.Sprintf("long-%d", time.Now().UnixNano())
+	q := "select 1 as een -- " + marker + "\n-- " + strings.Repeat("lang commentaar ", 12_500)
+	res, data := sqlAs(t, ts.URL, w.tokens["analist"], sqlBody(q))
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d: %s", res.StatusCode, data)
+	}
+	entries := auditFor(t, w, ts.URL, marker)
+	if len(entries) != 1 {
+		t.Fatalf("%d audit entries, want 1", len(entries))
+	}
+	e := entries[0]
+	sum := sha256.Sum256([]byte(q))
+	if len(e.Query) > warehouse.AuditQueryCap || !strings.HasPrefix(q, e.Query) || e.QueryBytes != int64(len(q)) ||
+		e.QuerySHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("audit kept %d bytes, query_bytes %d, sha256 %s; want the first 16 KB, %d, %s",
+			len(e.Query), e.QueryBytes, e.QuerySHA256, len(q), hex.EncodeToString(sum[:]))
 	}
 }
