@@ -130,7 +130,7 @@ func (s *Server) postSQL(c *gin.Context) (any, error) {
 		return noBody, nil
 	}
 	defer s.sqlRunning.leave(who)
-	res, err := s.sandbox.Query(c.Request.Context(), req.Query, maxRows)
+	res, err := s.sandbox.Query(c.Request.Context(), who, req.Query, maxRows)
 	if err != nil {
 		status, msg := s.sqlError(c, err)
 		entry.Status, entry.Message = auditStatus(err), msg

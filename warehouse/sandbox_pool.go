@@ -204,7 +204,8 @@ func (g *generation) start() (*worker, error) {
 	return startWorker(g.p.cfg.Command, g.p.openRequest(g.path))
 }
 
-// put takes a worker back after a query; a broken one is ended instead.
+// put takes a worker back after a query; a broken one is ended, and a new one started
+// in its place so the next query need not wait for it.
 func (g *generation) put(w *worker) {
 	g.mu.Lock()
 	if !w.broken && !g.closed {
@@ -212,8 +213,22 @@ func (g *generation) put(w *worker) {
 		g.mu.Unlock()
 		return
 	}
+	replace := !g.closed && len(g.idle) == 0
+	if replace {
+		g.inFlight++ // the start counts as running: close waits for it
+	}
 	g.mu.Unlock()
 	go w.stop()
+	if replace {
+		go func() {
+			defer g.end()
+			if nw, err := g.start(); err == nil {
+				g.put(nw)
+			} else {
+				g.p.log.Warn("start a sandbox worker", "err", err)
+			}
+		}()
+	}
 }
 
 // close waits until no query runs, ends the workers and removes the snapshot copy.
@@ -262,17 +277,11 @@ func (p *Publisher) openRequest(path string) workerRequest {
 
 // query runs a query on a worker of g, within a place of the publisher, and spools its
 // result to a file; the worker and the place are free again when it returns.
-func (p *Publisher) query(ctx context.Context, g *generation, query string, maxRows int) (*SQLResult, error) {
-	wait := time.NewTimer(p.cfg.QueueWait)
-	defer wait.Stop()
-	select {
-	case p.places <- struct{}{}:
-	case <-wait.C:
-		return nil, &BusyError{Wait: p.cfg.QueueWait}
-	case <-ctx.Done():
-		return nil, ctx.Err()
+func (p *Publisher) query(ctx context.Context, g *generation, who, query string, maxRows int) (*SQLResult, error) {
+	if err := p.places.acquire(ctx, who, p.cfg.QueueWait); err != nil {
+		return nil, err
 	}
-	defer func() { <-p.places }()
+	defer p.places.release(who)
 	w, err := g.get()
 	if err != nil {
 		return nil, err
@@ -338,6 +347,9 @@ func (p *Publisher) answerError(w *worker, a answer, cause string) error {
 		case errKindTimeout:
 			return &TimeoutError{Limit: p.cfg.Timeout}
 		case errKindMemory:
+			// DuckDB survived, but what it and the C allocator kept from the attempt
+			// would be missing for the next query: the next one gets a new worker.
+			w.broken = true
 			return &MemoryError{Limit: fmt.Sprintf("%d MB", p.share>>20)}
 		}
 		return fmt.Errorf("warehouse: sandbox: %s", a.failed.Msg)

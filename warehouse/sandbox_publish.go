@@ -31,8 +31,8 @@ type Publisher struct {
 	share int64 // each worker's memory, bytes
 	log   *slog.Logger
 	delay time.Duration
-	// places holds a token per running query: at most cfg.Workers.
-	places chan struct{}
+	// places hands out the workers (at most cfg.Workers queries run).
+	places *places
 
 	publishMu sync.Mutex // one publish at a time
 	mu        sync.RWMutex
@@ -57,7 +57,7 @@ func NewPublisher(db *DB, path string, cfg SandboxConfig, delay time.Duration, l
 		return nil, errors.New("warehouse: sandbox: no worker command, and this executable cannot be found")
 	}
 	return &Publisher{db: db, path: path, cfg: cfg, share: share, log: logger, delay: delay,
-		places: make(chan struct{}, cfg.Workers), kick: make(chan struct{}, 1)}, nil
+		places: newPlaces(cfg.Workers), kick: make(chan struct{}, 1)}, nil
 }
 
 // Path is the snapshot file.
@@ -269,8 +269,9 @@ func (p *Publisher) Run(ctx context.Context) {
 // reads the result, however slowly. It waits at most QueueWait for a free worker
 // (BusyError). The errors are those of Sandbox.Query, and MemoryError when the query
 // took more than the worker's memory, CrashError when the worker died otherwise;
-// ErrNoSandbox before the first publish. The caller closes the result.
-func (p *Publisher) Query(ctx context.Context, query string, maxRows int) (*SQLResult, error) {
+// ErrNoSandbox before the first publish. who names the caller: a worker that comes free
+// goes to the caller with the fewest queries running. The caller closes the result.
+func (p *Publisher) Query(ctx context.Context, who, query string, maxRows int) (*SQLResult, error) {
 	if err := CheckQueryText(query); err != nil {
 		return nil, err
 	}
@@ -290,7 +291,7 @@ func (p *Publisher) Query(ctx context.Context, query string, maxRows int) (*SQLR
 	}
 	p.mu.RUnlock()
 	defer g.end()
-	return p.query(ctx, g, query, maxRows)
+	return p.query(ctx, g, who, query, maxRows)
 }
 
 // Close ends the current sandbox's workers (after their running queries) and removes

@@ -302,14 +302,14 @@ func TestPublisher(t *testing.T) {
 	db := loadCase(t, exportFixture)
 	p := newPublisher(t, db, filepath.Join(t.TempDir(), warehouse.SandboxFile), warehouse.SandboxConfig{}, 10*time.Millisecond)
 	defer p.Close()
-	if _, err := p.Query(ctx, "select 1", 1); !errors.Is(err, warehouse.ErrNoSandbox) {
+	if _, err := p.Query(ctx, "test", "select 1", 1); !errors.Is(err, warehouse.ErrNoSandbox) {
 		t.Fatalf("before publishing: got %v, want ErrNoSandbox", err)
 	}
 	if err := p.Publish(ctx); err != nil {
 		t.Fatal(err)
 	}
 	count := func() string {
-		res, err := p.Query(ctx, "select count(*) from gemeenten", 1)
+		res, err := p.Query(ctx, "test", "select count(*) from gemeenten", 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -318,7 +318,7 @@ func TestPublisher(t *testing.T) {
 		return res.RecordBatch().Column(0).ValueStr(0)
 	}
 	before := count()
-	old, err := p.Query(ctx, "select * from gemeenten", 1000)
+	old, err := p.Query(ctx, "test", "select * from gemeenten", 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -440,7 +440,7 @@ func TestPublisherConcurrent(t *testing.T) {
 	for range 4 {
 		go func() {
 			for i := 0; i < 20; i++ {
-				res, err := p.Query(ctx, "select count(*) from verzuimmeldingen", 1)
+				res, err := p.Query(ctx, "test", "select count(*) from verzuimmeldingen", 1)
 				if err == nil {
 					for res.Next() {
 					}
@@ -500,7 +500,7 @@ func TestPublisherReusesUnchangedSnapshot(t *testing.T) {
 		}()
 		deadline := time.Now().Add(30 * time.Second)
 		for {
-			res, err := p.Query(ctx, "select count(*) from gemeenten", 1)
+			res, err := p.Query(ctx, "test", "select count(*) from gemeenten", 1)
 			if err == nil {
 				res.Close()
 				break

@@ -31,7 +31,7 @@ func publishSandbox(t *testing.T, db *warehouse.DB, cfg warehouse.SandboxConfig)
 
 // publisherRows runs a query on p and reads its whole result as text.
 func publisherRows(ctx context.Context, p *warehouse.Publisher, query string, maxRows int) ([][]string, *warehouse.SQLResult, error) {
-	res, err := p.Query(ctx, query, maxRows)
+	res, err := p.Query(ctx, "test", query, maxRows)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -253,7 +253,7 @@ func TestSandboxKillsStuckWorker(t *testing.T) {
 func TestSandboxFreesWorkerBeforeResultIsRead(t *testing.T) {
 	db := loadCase(t, exportFixture)
 	p := publishSandbox(t, db, warehouse.SandboxConfig{Workers: 1, QueueWait: 2 * time.Second})
-	held, err := p.Query(context.Background(), "select range as n, repeat('x', 50) as pad from range(200000)", 1_000_000)
+	held, err := p.Query(context.Background(), "test", "select range as n, repeat('x', 50) as pad from range(200000)", 1_000_000)
 	if err != nil {
 		t.Fatal(err)
 	}
