@@ -69,9 +69,23 @@ type Config struct {
 	SQLTimeout time.Duration
 	// SQLMaxRows caps the rows of one SQL result (max_rows may ask fewer). Default 1 000 000.
 	SQLMaxRows int
-	// SQLMemoryLimit bounds the memory of the SQL sandbox, all its queries together
-	// (DuckDB syntax). Default 512MB.
+	// SQLMemoryLimit is the hard memory limit of the SQL sandbox's worker processes
+	// together (DuckDB syntax), shared equally by SQLWorkers. Default 2GB.
 	SQLMemoryLimit string
+	// SQLWorkers is how many analyst queries run at once, each in a worker process of
+	// its own; more wait up to SQLQueueWait, then get 429. Default 4.
+	SQLWorkers int
+	// SQLPerUser is how many queries one token or user may have running (including
+	// sending the result); more get 429 at once. Default 2.
+	SQLPerUser int
+	// SQLQueueWait is how long a query waits for a free worker. Default 10 s.
+	SQLQueueWait time.Duration
+	// SQLMaxResultBytes caps one result (Arrow bytes); a larger one is cut like at the
+	// row cap. Default 256 MiB.
+	SQLMaxResultBytes int64
+	// SQLWorkerCommand starts a worker process (program and arguments). Default: this
+	// executable with the hidden argument sandbox-worker (warehouse.SandboxWorkerArg).
+	SQLWorkerCommand []string
 	// SQLRefreshDelay is how long after the last load the sandbox is rebuilt, so loads
 	// in quick succession rebuild it once. Default 2 s.
 	SQLRefreshDelay time.Duration
@@ -105,8 +119,8 @@ func (c Config) withDefaults() Config {
 	if c.SQLMaxRows <= 0 {
 		c.SQLMaxRows = 1_000_000
 	}
-	if c.SQLMemoryLimit == "" {
-		c.SQLMemoryLimit = "512MB"
+	if c.SQLPerUser <= 0 {
+		c.SQLPerUser = 2
 	}
 	if c.SQLRefreshDelay <= 0 {
 		c.SQLRefreshDelay = 2 * time.Second
@@ -130,6 +144,8 @@ type Server struct {
 	sandbox *warehouse.Publisher
 	// throttle holds failed logins per name and address (auth_throttle.go).
 	throttle *loginThrottle
+	// sqlRunning counts each caller's running SQL queries (sql_limit.go).
+	sqlRunning *perUser
 }
 
 // New builds the server for db. It reads nothing yet: credentials and data are loaded
@@ -144,6 +160,7 @@ func New(db *warehouse.DB, cfg Config, logger *slog.Logger) *Server {
 	s.throttle = newLoginThrottle()
 	s.prom = s.newServerMetrics(s.cfg.Metrics)
 	s.sandbox = s.newSandbox()
+	s.sqlRunning = newPerUser(s.cfg.SQLPerUser)
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	// Believe X-Forwarded-For only from the configured proxies (gin's default: anyone).

@@ -56,7 +56,10 @@ func TestFilesAreOwnerOnly(t *testing.T) {
 	}
 	wantMode(t, snapshot, 0o600)
 
-	p := warehouse.NewPublisher(db, filepath.Join(filepath.Dir(path), warehouse.SandboxFile), warehouse.SandboxLimits{}, time.Hour, nil)
+	p, err := warehouse.NewPublisher(db, filepath.Join(filepath.Dir(path), warehouse.SandboxFile), warehouse.SandboxConfig{}, time.Hour, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := p.Publish(ctx); err != nil {
 		t.Fatal(err)
 	}

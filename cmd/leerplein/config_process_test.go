@@ -17,8 +17,14 @@ import (
 )
 
 // TestMain lets the process tests run this test binary as `leerplein serve` (or
-// another command), or as a process that appends to an export (appendChild).
+// another command), or as a process that appends to an export (appendChild); the
+// servers the tests start run it as their SQL sandbox workers (`leerplein
+// sandbox-worker`, through main like the real binary).
 func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == warehouse.SandboxWorkerArg {
+		main() // exits non-zero on an error
+		os.Exit(0)
+	}
 	if path := os.Getenv("LEERPLEIN_TEST_APPEND"); path != "" {
 		appendChild(path)
 		os.Exit(0)

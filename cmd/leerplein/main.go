@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/hetleerplein/leerplein/warehouse"
 )
 
 // version is stamped at build time with -ldflags "-X main.version=…".
@@ -74,6 +76,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	// minors. (Files meant to be shared, like reports, are given their mode explicitly.)
 	syscall.Umask(0o077)
 	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) > 0 && args[0] == warehouse.SandboxWorkerArg { // hidden: started by serve
+		return cmdSandboxWorker(ctx, e, args[1:])
+	}
 	for _, c := range commands() {
 		words := splitWords(c.name)
 		if len(args) >= len(words) && equalWords(args[:len(words)], words) {

@@ -121,6 +121,8 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		apiCfg.Jobs = schedulerJobs{sched}
 	}
 	apiCfg.SQLTimeout, apiCfg.SQLMaxRows, apiCfg.SQLMemoryLimit = cfg.sqlTimeout, cfg.sqlMaxRows, cfg.sqlMemoryLimit
+	apiCfg.SQLWorkers, apiCfg.SQLPerUser, apiCfg.SQLQueueWait = cfg.sqlWorkers, cfg.sqlPerUser, cfg.sqlQueueWait
+	apiCfg.SQLMaxResultBytes, apiCfg.SQLWorkerCommand = cfg.sqlMaxResult, cfg.sqlWorkerCmd
 	apiCfg.LoadRequestRate = cfg.loadRequestRate
 	srv = api.New(db, apiCfg, logger)
 	// The SQL sandbox (analist.duckdb beside the warehouse) is built in the background;
