@@ -185,13 +185,14 @@ func stringBomb(t testing.TB, dir string, size int64, declared uint64) string {
 }
 
 // sharedTextBomb is a workbook of small parts whose sheet, with its shared strings
-// written out, is about rows × 900 KB of text: every row shows one 30,000-character
-// shared string 30 times.
-func sharedTextBomb(t testing.TB, dir string, rows int) string {
+// written out, is rows × refs × 30,000 bytes of text: every row shows one
+// 30,000-character shared string refs times.
+func sharedTextBomb(t testing.TB, dir string, rows, refs int) string {
 	var sheet strings.Builder
 	sheet.WriteString(bombSheetStart + bombHeader())
-	for r := 2; r < rows+2; r++ {
-		fmt.Fprintf(&sheet, `<row r="%d">%s</row>`, r, strings.Repeat(`<c t="s"><v>0</v></c>`, 30))
+	row := `<row>` + strings.Repeat(`<c t="s"><v>0</v></c>`, refs) + `</row>`
+	for range rows {
+		sheet.WriteString(row)
 	}
 	sheet.WriteString(bombSheetEnd)
 	path := filepath.Join(dir, "verzuimmeldingen_gedeeld.xlsx")
