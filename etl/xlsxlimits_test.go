@@ -247,6 +247,12 @@ func TestXLSXLimits(t *testing.T) {
 			want: "het onderdeel xl/worksheets/sheet2.xml van het werkboek is geen geldige XML (meer dan één hoofdelement)",
 		},
 		{
+			name: "rich-text runs without text",
+			path: func(t *testing.T) string { return limitWorkbook(t, "", "<si>"+strings.Repeat("<r/>", 801)+"</si>") },
+			lim:  Limits{CellChars: 100},
+			want: "een cel of gedeelde tekst in het onderdeel xl/sharedStrings.xml van het werkboek bestaat uit meer dan 800 delen",
+		},
+		{
 			name: "too many shared strings",
 			path: func(t *testing.T) string { return limitWorkbook(t, "", strings.Repeat(si("a"), 11)) },
 			lim:  Limits{XLSXSharedStrings: 10},
