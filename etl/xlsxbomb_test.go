@@ -24,6 +24,8 @@ type bombPart struct {
 	// declared, when not zero, is the uncompressed size the zip headers claim instead
 	// of the true one: a lying header.
 	declared uint64
+	// dir marks the entry a directory in its file mode (not in its name).
+	dir bool
 }
 
 // size is the part's true uncompressed size.
@@ -98,6 +100,9 @@ func writeBombZip(t testing.TB, path string, parts []bombPart) {
 		}
 		fh := &zip.FileHeader{Name: p.name, Method: zip.Deflate, CRC32: crc,
 			CompressedSize64: uint64(len(data)), UncompressedSize64: size}
+		if p.dir {
+			fh.SetMode(os.ModeDir | 0o755)
+		}
 		w, err := zw.CreateRaw(fh)
 		if err != nil {
 			t.Fatal(err)
