@@ -37,11 +37,13 @@ type Limits struct {
 	// limit is 32,767).
 	CellChars int64
 	// RowBytes bounds one CSV line (a record, with its quoted line breaks), the text of
-	// one sheet row and that of one Parquet row.
+	// one sheet row and that of one Parquet row. DuckDB works on 2048 rows at a time:
+	// at 1 MiB a row, a workbook within every other limit took it past its memory limit.
 	RowBytes int64
 	// ParquetColumns, ParquetRowGroupBytes and ParquetColumnChunkBytes bound a Parquet
 	// file's columns and the unpacked size of a row group and of one column in it, as
-	// its metadata states them; ParquetFooterBytes bounds the metadata itself.
+	// its metadata states them; ParquetFooterBytes bounds the metadata itself. DuckDB
+	// reads a row group per thread: with 192 MB column chunks it ran out of its memory.
 	ParquetColumns          int64
 	ParquetRowGroupBytes    int64
 	ParquetColumnChunkBytes int64
@@ -49,7 +51,8 @@ type Limits struct {
 }
 
 // DefaultLimits are generous for every real export of the feeds (whose rows are a few
-// hundred bytes) and keep a hostile file's cost within a few hundred megabytes.
+// hundred bytes) and keep what a hostile file costs within DuckDB's memory limit and a
+// few hundred megabytes besides.
 func DefaultLimits() Limits {
 	return Limits{
 		XLSXSheetBytes:          1 << 30,
@@ -62,10 +65,10 @@ func DefaultLimits() Limits {
 		CompressionRatio:        100,
 		RatioFromBytes:          1 << 20,
 		CellChars:               32_767,
-		RowBytes:                1 << 20,
+		RowBytes:                64 << 10,
 		ParquetColumns:          1_000,
-		ParquetRowGroupBytes:    1 << 30,
-		ParquetColumnChunkBytes: 256 << 20,
+		ParquetRowGroupBytes:    256 << 20,
+		ParquetColumnChunkBytes: 64 << 20,
 		ParquetFooterBytes:      16 << 20,
 	}
 }

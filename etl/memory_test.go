@@ -141,7 +141,7 @@ func measuredLoad(t *testing.T, inbox string, killAt int64) ([]FileResult, int64
 		t.Fatalf("loader child said %q: %v", line, err)
 	}
 	if res.Err != "" {
-		t.Fatalf("loader run failed: %s", res.Err)
+		t.Fatalf("loader run failed (peak resident memory %d MB): %s", peak>>20, res.Err)
 	}
 	return res.Files, peak
 }
@@ -224,15 +224,15 @@ func TestBombsMemory(t *testing.T) {
 		},
 		{
 			name:  "1 GB of text from one shared string, in small parts",
-			build: func(t *testing.T, dir string) { sharedTextBomb(t, dir, 1300) },
+			build: func(t *testing.T, dir string) { sharedTextBomb(t, dir, 18_000, 2) },
 			want:  "de tekst in het werkblad xl/worksheets/sheet1.xml is uitgepakt groter dan 1 GB (limiet)",
 		},
 		{
 			name: "one text repeated in every row of a Parquet file through its dictionary",
 			build: func(t *testing.T, dir string) {
-				parquetDictionaryBomb(t, filepath.Join(dir, "vrijstellingen_bom.parquet"), 200_000, 512<<10)
+				parquetDictionaryBomb(t, filepath.Join(dir, "vrijstellingen_bom.parquet"), 2_000_000, 60_000)
 			},
-			want: "de tekst in het Parquet-bestand is uitgepakt 97,7 GB, meer dan 100 keer het bestand zelf",
+			want: "de tekst in het Parquet-bestand is uitgepakt 111,8 GB, meer dan 100 keer het bestand zelf",
 		},
 		{
 			name: "a 100 MB line in a CSV file",
@@ -252,7 +252,7 @@ func TestBombsMemory(t *testing.T) {
 				}
 				fmt.Fprint(f, "\r\n")
 			},
-			want: `regel 3 is langer dan 1 MB, de limiet per regel; controleer of elk aanhalingsteken (") gesloten wordt`,
+			want: `regel 3 is langer dan 64 KB, de limiet per regel; controleer of elk aanhalingsteken (") gesloten wordt`,
 		},
 	}
 	for _, tt := range tests {
@@ -284,24 +284,42 @@ func randomText(n int, seed uint64) string {
 	return string(b)
 }
 
-// TestSoakLimits (make soak) measures the loader on the largest files the limits let
-// through, and on bigger bombs: a workbook whose every row is 900 KB of shared-string
-// text, 990 MB in all; a CSV file of 1000 lines of almost 1 MiB; a Parquet file whose
-// rows repeat a 512 KB text within the compression ratio; and a 16 GiB sheet. It
-// reports each peak and fails above 1.5 GB (DuckDB's own limit is 1 GB).
+// TestSoakLimits (make soak) measures the loader on files at the limits, and on a
+// bigger bomb: a workbook of 17,000 rows of 58 KB of shared-string text, 986 MB in all
+// (XLSXSheetBytes); a CSV file of 4,000 lines of almost 64 KB (RowBytes), the text in a
+// column the feed reads (brin); the same as Parquet in row groups of 1000 rows (62 MB a
+// column); and a 16 GiB sheet. It reports each peak and fails above 1.5 GB (DuckDB's own
+// limit is 1 GB). At 16,000 such lines, 1 GB of text, DuckDB runs out of its memory
+// inserting them: the run fails and rolls back, and the file stays in the inbox.
 func TestSoakLimits(t *testing.T) {
 	if os.Getenv("LEERPLEIN_SOAK") != "1" {
 		t.Skip("soak test: run with make soak (LEERPLEIN_SOAK=1)")
 	}
 	const bound = 1536 << 20
-	header := strings.Split(verzuimHeader, ";")
+	const lines = 4_000
+	writeCSV := func(t *testing.T, path string) {
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		w := bufio.NewWriter(f)
+		fmt.Fprint(w, verzuimHeader+"\r\n")
+		for i := range lines {
+			row := verzuimRow(fmt.Sprintf("m%d", i), testBSN(i), nil)
+			fmt.Fprint(w, row+randomText(int(DefaultLimits().RowBytes)-len(row)-16, uint64(i))+"\r\n") // in brin
+		}
+		if err := w.Flush(); err != nil {
+			t.Fatal(err)
+		}
+	}
 	tests := []struct {
 		name   string
 		build  func(t *testing.T, dir string)
 		status string
 	}{
 		{
-			name: "workbook of 1100 rows of 900 KB through shared strings",
+			name: "workbook of 17,000 rows of 58 KB through shared strings",
 			build: func(t *testing.T, dir string) {
 				var sst strings.Builder
 				for i := range 30 {
@@ -309,12 +327,8 @@ func TestSoakLimits(t *testing.T) {
 				}
 				var sheet strings.Builder
 				sheet.WriteString(bombSheetStart + bombHeader())
-				for r := 2; r < 1102; r++ {
-					fmt.Fprintf(&sheet, `<row r="%d">`, r)
-					for c := range 30 {
-						fmt.Fprintf(&sheet, `<c t="s"><v>%d</v></c>`, (r+c)%30)
-					}
-					sheet.WriteString(`</row>`)
+				for r := range 17_000 {
+					fmt.Fprintf(&sheet, `<row><c t="s"><v>%d</v></c><c t="s"><v>%d</v></c></row>`, r%30, (r+1)%30)
 				}
 				sheet.WriteString(bombSheetEnd)
 				writeBombZip(t, filepath.Join(dir, "verzuimmeldingen_groot.xlsx"), bombWorkbook(
@@ -323,29 +337,20 @@ func TestSoakLimits(t *testing.T) {
 			status: StatusLoaded,
 		},
 		{
-			name: "CSV of 1000 lines of almost 1 MiB",
-			build: func(t *testing.T, dir string) {
-				f, err := os.Create(filepath.Join(dir, "verzuimmeldingen_groot.csv"))
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer f.Close()
-				w := bufio.NewWriter(f)
-				fmt.Fprint(w, strings.Join(header, ";")+";toelichting\r\n")
-				for i := range 1000 {
-					row := verzuimRow(fmt.Sprintf("m%d", i), testBSN(i), nil)
-					fmt.Fprint(w, row+";"+randomText(1<<20-len(row)-8, uint64(i))+"\r\n")
-				}
-				if err := w.Flush(); err != nil {
-					t.Fatal(err)
-				}
-			},
+			name:   "CSV of 4,000 lines of almost 64 KB",
+			build:  func(t *testing.T, dir string) { writeCSV(t, filepath.Join(dir, "verzuimmeldingen_groot.csv")) },
 			status: StatusLoaded,
 		},
 		{
-			name: "Parquet rows of 512 KB through the dictionary, within the ratio",
+			name: "Parquet of 4,000 rows of almost 64 KB",
 			build: func(t *testing.T, dir string) {
-				parquetDictionaryBomb(t, filepath.Join(dir, "vrijstellingen_groot.parquet"), 90, 512<<10)
+				csv := filepath.Join(t.TempDir(), "groot.csv")
+				writeCSV(t, csv)
+				db := openTestDB(t)
+				if _, err := db.ExecContext(context.Background(), fmt.Sprintf(`copy (select * from read_csv(%s, delim = ';', all_varchar = true))
+					to %s (format parquet, row_group_size 1000)`, sqlString(csv), sqlString(filepath.Join(dir, "verzuimmeldingen_groot.parquet")))); err != nil {
+					t.Fatal(err)
+				}
 			},
 			status: StatusLoaded,
 		},

@@ -55,7 +55,7 @@ func FuzzXLSXLimits(f *testing.F) {
 		func(dir string) string { return stringBomb(f, dir, 512<<10, 0) },     // shared strings beyond their size
 		func(dir string) string { return stringBomb(f, dir, 128<<10, 0) },     // one shared string beyond CellChars
 		func(dir string) string { return stringBomb(f, dir, 512<<10, 1<<10) }, // a lying zip header
-		func(dir string) string { return sharedTextBomb(f, dir, 2) },          // rows beyond RowBytes via shared strings
+		func(dir string) string { return sharedTextBomb(f, dir, 2, 30) },      // rows beyond RowBytes via shared strings
 		func(dir string) string { return limitWorkbook(f, inlineRow(2, long(1001)), "") },
 		func(dir string) string { return limitWorkbook(f, sharedRow(2, 200), si(long(90))) },
 		func(dir string) string { return limitWorkbook(f, strings.Repeat(sharedRow(3, 10), 2000), si(long(90))) },

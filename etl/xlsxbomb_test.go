@@ -24,6 +24,8 @@ type bombPart struct {
 	// declared, when not zero, is the uncompressed size the zip headers claim instead
 	// of the true one: a lying header.
 	declared uint64
+	// dir marks the entry a directory in its file mode (not in its name).
+	dir bool
 }
 
 // size is the part's true uncompressed size.
@@ -98,6 +100,9 @@ func writeBombZip(t testing.TB, path string, parts []bombPart) {
 		}
 		fh := &zip.FileHeader{Name: p.name, Method: zip.Deflate, CRC32: crc,
 			CompressedSize64: uint64(len(data)), UncompressedSize64: size}
+		if p.dir {
+			fh.SetMode(os.ModeDir | 0o755)
+		}
 		w, err := zw.CreateRaw(fh)
 		if err != nil {
 			t.Fatal(err)
@@ -185,13 +190,14 @@ func stringBomb(t testing.TB, dir string, size int64, declared uint64) string {
 }
 
 // sharedTextBomb is a workbook of small parts whose sheet, with its shared strings
-// written out, is about rows × 900 KB of text: every row shows one 30,000-character
-// shared string 30 times.
-func sharedTextBomb(t testing.TB, dir string, rows int) string {
+// written out, is rows × refs × 30,000 bytes of text: every row shows one
+// 30,000-character shared string refs times.
+func sharedTextBomb(t testing.TB, dir string, rows, refs int) string {
 	var sheet strings.Builder
 	sheet.WriteString(bombSheetStart + bombHeader())
-	for r := 2; r < rows+2; r++ {
-		fmt.Fprintf(&sheet, `<row r="%d">%s</row>`, r, strings.Repeat(`<c t="s"><v>0</v></c>`, 30))
+	row := `<row>` + strings.Repeat(`<c t="s"><v>0</v></c>`, refs) + `</row>`
+	for range rows {
+		sheet.WriteString(row)
 	}
 	sheet.WriteString(bombSheetEnd)
 	path := filepath.Join(dir, "verzuimmeldingen_gedeeld.xlsx")

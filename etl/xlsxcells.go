@@ -62,6 +62,15 @@ func (s *xmlScan) element() error {
 // directly in it, and a shared string a <si> directly in the root.
 func (s *xmlScan) start(name, tag []byte, depth int) error {
 	s.vOdd = s.vOdd || s.inV // an element in a <v>
+	if s.inCell || s.inSI {
+		// excelize decodes a cell or shared string whole: rich-text runs without text
+		// would cost memory that no character count sees. A run per character, with
+		// its formatting, takes about eight elements.
+		if s.cellElements++; s.cellElements > 8*s.lim.CellChars {
+			return reject("een cel of gedeelde tekst in het onderdeel %s van het werkboek bestaat uit meer dan %s delen; sla het bestand opnieuw op vanuit Excel",
+				s.name, dutchCount(8*s.lim.CellChars))
+		}
+	}
 	if s.kind == partSharedStrings {
 		if string(name) != "si" {
 			return nil
@@ -72,7 +81,7 @@ func (s *xmlScan) start(name, tag []byte, depth int) error {
 		if int64(len(s.lengths)) >= s.lim.XLSXSharedStrings {
 			return reject("het werkboek heeft meer dan %s gedeelde teksten (limiet); %s", dutchCount(s.lim.XLSXSharedStrings), tooBig)
 		}
-		s.inSI, s.cellChars, s.cellBytes = true, 0, 0
+		s.inSI, s.cellChars, s.cellBytes, s.cellElements = true, 0, 0, 0
 		return nil
 	}
 	switch string(name) {
@@ -85,7 +94,7 @@ func (s *xmlScan) start(name, tag []byte, depth int) error {
 		if s.inCell {
 			return nil
 		}
-		s.inCell, s.cellDepth, s.cellChars, s.cellBytes, s.vCost = true, depth, 0, 0, 0
+		s.inCell, s.cellDepth, s.cellChars, s.cellBytes, s.cellElements, s.vCost = true, depth, 0, 0, 0, 0
 		s.cellShared = hasAttrValue(tag, "t", "s")
 		s.cellRef = append(s.cellRef[:0], attr(tag, "r")...)
 		if len(s.cellRef) == 0 || len(s.cellRef) > 12 || !utf8.Valid(s.cellRef) {

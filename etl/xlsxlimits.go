@@ -83,7 +83,7 @@ func checkWorkbook(path string, lim Limits) error {
 	// The shared strings first: a sheet row's size depends on the texts it refers to.
 	for _, kind := range []partKind{partSharedStrings, partSheet, partOther} {
 		for _, zf := range zr.File {
-			if kindOf(zf.Name) == kind && !zf.FileInfo().IsDir() {
+			if kindOf(zf.Name) == kind { // a directory mode bit does not stop excelize reading it
 				if err := sc.part(zf, kind); err != nil {
 					return err
 				}

@@ -247,6 +247,24 @@ func TestXLSXLimits(t *testing.T) {
 			want: "het onderdeel xl/worksheets/sheet2.xml van het werkboek is geen geldige XML (meer dan één hoofdelement)",
 		},
 		{
+			name: "rich-text runs without text",
+			path: func(t *testing.T) string { return limitWorkbook(t, "", "<si>"+strings.Repeat("<r/>", 801)+"</si>") },
+			lim:  Limits{CellChars: 100},
+			want: "een cel of gedeelde tekst in het onderdeel xl/sharedStrings.xml van het werkboek bestaat uit meer dan 800 delen",
+		},
+		{
+			name: "sheet marked a directory in its file mode (found by FuzzXLSXLimits)",
+			path: func(t *testing.T) string {
+				parts := bombWorkbook(bombPart{prefix: bombSheetStart + bombHeader() + inlineRow(2, long(101)) + bombSheetEnd, dir: true},
+					bombPart{prefix: bombSSTStart + bombSSTEnd})
+				path := filepath.Join(t.TempDir(), "x.xlsx")
+				writeBombZip(t, path, parts)
+				return path
+			},
+			lim:  Limits{CellChars: 100},
+			want: "cel A2 op rij 2 bevat meer dan 100 tekens",
+		},
+		{
 			name: "too many shared strings",
 			path: func(t *testing.T) string { return limitWorkbook(t, "", strings.Repeat(si("a"), 11)) },
 			lim:  Limits{XLSXSharedStrings: 10},

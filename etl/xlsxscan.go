@@ -53,18 +53,20 @@ type xmlScan struct {
 	cellShared bool // a t="s" cell: its <v> is an index into the shared strings
 	cellChars  int64
 	cellBytes  int64
-	inV        bool
-	vDepth     int
-	vText      []byte // the text of the current <v>, up to maxIndexBytes
-	vOdd       bool   // the <v> holds markup or more text than an index
-	vCost      int64  // most a <v> of the current shared-string cell can show
-	row        int64
-	rowCells   int64
-	rowBytes   int64
-	sheetBytes int64
-	inSI       bool
-	lengths    []uint32 // shared strings table: unpacked size of each text
-	longest    uint32   // shared strings table: the longest
+	// cellElements counts the elements in the current cell or shared string.
+	cellElements int64
+	inV          bool
+	vDepth       int
+	vText        []byte // the text of the current <v>, up to maxIndexBytes
+	vOdd         bool   // the <v> holds markup or more text than an index
+	vCost        int64  // most a <v> of the current shared-string cell can show
+	row          int64
+	rowCells     int64
+	rowBytes     int64
+	sheetBytes   int64
+	inSI         bool
+	lengths      []uint32 // shared strings table: unpacked size of each text
+	longest      uint32   // shared strings table: the longest
 }
 
 func newXMLScan(name string, kind partKind, w *workbookScan) *xmlScan {
