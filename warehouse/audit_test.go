@@ -58,7 +58,7 @@ func TestAuditSQLCapsQuery(t *testing.T) {
 }
 
 // TestAuditCapMigration applies 005_audit_cap.sql to an audit of 004 with entries in
-// it: a long one is cut, both get their length and hash.
+// it: a long one is cut, both get their length and hash, and new entries follow on.
 func TestAuditCapMigration(t *testing.T) {
 	ctx := context.Background()
 	conn, err := sql.Open("duckdb", "")
@@ -83,7 +83,18 @@ func TestAuditCapMigration(t *testing.T) {
 		t.Fatal(err)
 	}
 	apply("005_audit_cap.sql")
-	rows, err := conn.QueryContext(ctx, `select who, query, query_bytes, query_sha256 from sql_audit order by who`)
+	var newID, maxOld int64
+	if err := conn.QueryRowContext(ctx, `select max(id) from sql_audit`).Scan(&maxOld); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.QueryRowContext(ctx, `insert into sql_audit ("at", who, role, query, status)
+		values (now(), 'c', 'analist', 'select 3', 'ok') returning id`).Scan(&newID); err != nil {
+		t.Fatal(err)
+	}
+	if newID <= maxOld {
+		t.Errorf("a new entry got id %d, not after the migrated ones (up to %d)", newID, maxOld)
+	}
+	rows, err := conn.QueryContext(ctx, `select who, query, query_bytes, query_sha256 from sql_audit where who <> 'c' order by who`)
 	if err != nil {
 		t.Fatal(err)
 	}
