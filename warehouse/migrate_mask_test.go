@@ -20,7 +20,7 @@ func TestMigrationMasksStoredBSNs(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := db.ExecContext(ctx, `
-		insert into etl_run values (1, 'manual', '/inbox', now(), now(), 'ok');
+		insert into etl_run (run_id, job, inbox, started_at, finished_at, status) values (1, 'manual', '/inbox', now(), now(), 'ok');
 		insert into etl_file (file_id, run_id, feed, file_name, status, reason, started_at)
 		    values (1, 1, 'leerlingen', 'leerlingen_123456782.csv', 'rejected', 'the file has: kolom 1234.56.782', now());
 		insert into etl_quarantine values
