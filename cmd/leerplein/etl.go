@@ -15,6 +15,7 @@ import (
 
 	"github.com/hetleerplein/leerplein/etl"
 	"github.com/hetleerplein/leerplein/warehouse"
+	"github.com/hetleerplein/leerplein/warehouse/bsnmask"
 )
 
 // cmdETLRun loads an inbox by hand: `leerplein etl run --db PATH --inbox DIR`.
@@ -103,13 +104,15 @@ func cliLogger(e env, verbose bool) *slog.Logger {
 }
 
 // logHandler writes JSON lines when w is not a terminal (systemd, a log file: machines
-// read them) and text when a person watches a terminal.
+// read them) and text when a person watches a terminal. Every line of every command
+// goes through bsnmask, so no log line can carry a possible BSN, whichever package
+// wrote it (the scheduler, the API's request log, a driver error).
 func logHandler(w io.Writer, level slog.Level) slog.Handler {
 	opts := &slog.HandlerOptions{Level: level}
 	if isTerminal(w) {
-		return slog.NewTextHandler(w, opts)
+		return bsnmask.Handler(slog.NewTextHandler(w, opts))
 	}
-	return slog.NewJSONHandler(w, opts)
+	return bsnmask.Handler(slog.NewJSONHandler(w, opts))
 }
 
 // loadKey reads the pseudonym key from a file or the environment. A key file that its
