@@ -23,7 +23,7 @@ run: demo
 	./$(BIN) serve --db $(DATA)/leerplein.duckdb --addr $(ADDR) --demo-login
 
 test: browser-deps
-	LEERPLEIN_REQUIRE_BROWSER=1 $(GO) test -race -count=1 ./...
+	LEERPLEIN_REQUIRE_BROWSER=1 $(GO) test -race -count=1 -timeout 30m ./...
 	$(GO) test -tags= -count=1 -run 'Sandbox|SQL' ./warehouse/ ./api/
 
 # Long adversarial tests (memory bombs, kills, slow clients at scale): not part of

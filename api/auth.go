@@ -96,7 +96,7 @@ func (s *Server) authenticate(c *gin.Context) (role, string) {
 		return s.auth.tokenRole(c.Request.Context(), strings.TrimSpace(token), s.now())
 	}
 	if v, err := c.Cookie(sessionCookie); err == nil && v != "" {
-		return s.auth.sessionRole(v, s.now())
+		return s.auth.sessionRole(c.Request.Context(), v, s.now())
 	}
 	return roleNone, ""
 }

@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -23,18 +22,30 @@ const tokenPrefix = "lp_"
 // token table (a token created by another process since the last read).
 const tokenReloadInterval = time.Second
 
-// authStore holds the token hashes and live sessions in memory, so authenticating a
-// request costs a hash and a map lookup, not a query. Sessions are written through
-// to auth_session, so a restart keeps people logged in.
-type authStore struct {
-	db  *warehouse.DB
-	ttl time.Duration
+// userCheckInterval is how old the cached user table may be when a session is checked
+// against it: a new password, a new role or a removed user is in force within this
+// time, whichever process changed the table.
+const userCheckInterval = time.Second
 
-	mu         sync.RWMutex
-	tokens     map[string]principal // token hash → holder
-	sessions   map[string]session   // session hash → session
-	loaded     bool
-	lastReload time.Time
+// authStore holds the token hashes, the users and the live sessions in memory, so
+// authenticating a request costs a hash and a map lookup, not a query. Sessions are
+// written through to auth_session, so a restart keeps people logged in; the user table
+// is re-read at most once per userCheckInterval.
+type authStore struct {
+	db     *warehouse.DB
+	idle   time.Duration // a session unused this long ends
+	maxAge time.Duration // a session this old ends, used or not
+
+	mu           sync.RWMutex
+	tokens       map[string]principal // token hash → holder
+	sessions     map[string]session   // session hash → session (auth_session.go)
+	users        map[string]account   // user name → current role and credential
+	loaded       bool
+	lastReload   time.Time // of the tokens
+	usersChecked time.Time
+
+	usersRefresh sync.Mutex // one read of the user table at a time
+	loadOnce     sync.Mutex // one first load at a time (ensureLoaded)
 
 	dummyOnce sync.Once
 	dummy     []byte
@@ -46,13 +57,14 @@ type principal struct {
 	role role
 }
 
-type session struct {
-	principal
-	expires time.Time
+// account is a dashboard user as the user table holds it now.
+type account struct {
+	role       role
+	credential string // hex SHA-256 of the bcrypt hash: changes with every new password
 }
 
-func newAuthStore(db *warehouse.DB, ttl time.Duration) *authStore {
-	return &authStore{db: db, ttl: ttl}
+func newAuthStore(db *warehouse.DB, idle, maxAge time.Duration) *authStore {
+	return &authStore{db: db, idle: idle, maxAge: maxAge}
 }
 
 // tokenRole returns the role of a bearer token, roleNone when it is unknown or revoked.
@@ -60,23 +72,21 @@ func (a *authStore) tokenRole(ctx context.Context, token string, now time.Time) 
 	if !strings.HasPrefix(token, tokenPrefix) {
 		return roleNone, ""
 	}
+	if err := a.ensureLoaded(ctx, now); err != nil {
+		return roleNone, ""
+	}
 	h := hashSecret(token)
 	a.mu.RLock()
 	p, ok := a.tokens[h]
-	loaded := a.loaded
+	recent := now.Sub(a.lastReload) < tokenReloadInterval
 	a.mu.RUnlock()
 	if ok {
 		return p.role, p.name
 	}
-	if loaded {
-		a.mu.RLock()
-		recent := now.Sub(a.lastReload) < tokenReloadInterval
-		a.mu.RUnlock()
-		if recent {
-			return roleNone, ""
-		}
+	if recent {
+		return roleNone, ""
 	}
-	if err := a.reload(ctx, now); err != nil {
+	if err := a.reloadTokens(ctx, now); err != nil {
 		return roleNone, ""
 	}
 	a.mu.RLock()
@@ -88,21 +98,7 @@ func (a *authStore) tokenRole(ctx context.Context, token string, now time.Time) 
 	return p.role, p.name
 }
 
-// sessionRole returns the role of a session cookie value, roleNone when it is unknown
-// or expired.
-func (a *authStore) sessionRole(cookie string, now time.Time) (role, string) {
-	if err := a.ensureLoaded(context.Background(), now); err != nil {
-		return roleNone, ""
-	}
-	a.mu.RLock()
-	s, ok := a.sessions[hashSecret(cookie)]
-	a.mu.RUnlock()
-	if !ok || !now.Before(s.expires) {
-		return roleNone, ""
-	}
-	return s.role, s.name
-}
-
+// ensureLoaded reads tokens, sessions and users on first use.
 func (a *authStore) ensureLoaded(ctx context.Context, now time.Time) error {
 	a.mu.RLock()
 	loaded := a.loaded
@@ -110,113 +106,93 @@ func (a *authStore) ensureLoaded(ctx context.Context, now time.Time) error {
 	if loaded {
 		return nil
 	}
-	return a.reload(ctx, now)
+	// One first load: a second one could replace the sessions map after a login has
+	// added to it.
+	a.loadOnce.Lock()
+	defer a.loadOnce.Unlock()
+	a.mu.RLock()
+	loaded = a.loaded
+	a.mu.RUnlock()
+	if loaded {
+		return nil
+	}
+	if err := a.reloadTokens(ctx, now); err != nil {
+		return err
+	}
+	if err := a.loadSessions(ctx, now); err != nil {
+		return err
+	}
+	a.mu.Lock()
+	a.loaded = true
+	a.mu.Unlock()
+	return nil
 }
 
-// reload reads every live token and session from the warehouse.
-func (a *authStore) reload(ctx context.Context, now time.Time) error {
+// reloadTokens reads every live token from the warehouse.
+func (a *authStore) reloadTokens(ctx context.Context, now time.Time) error {
 	tokens := make(map[string]principal)
 	rows, err := a.db.QueryContext(ctx, `select token_sha256, name, role from auth_token where revoked_at is null`)
 	if err != nil {
 		return fmt.Errorf("api: read tokens: %w", err)
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var h, name, rn string
 		if err := rows.Scan(&h, &name, &rn); err != nil {
-			rows.Close()
 			return fmt.Errorf("api: read tokens: %w", err)
 		}
 		if r, ok := parseRole(rn); ok {
 			tokens[h] = principal{name: name, role: r}
 		}
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("api: read tokens: %w", err)
 	}
-	sessions := make(map[string]session)
-	rows, err = a.db.QueryContext(ctx, `select session_sha256, user_name, role, expires_at from auth_session where expires_at > ?`, now)
+	a.mu.Lock()
+	a.tokens, a.lastReload = tokens, now
+	a.mu.Unlock()
+	return nil
+}
+
+// currentUsers returns the user table, read anew when the cached copy is older than
+// userCheckInterval. A failed read is an error: sessions are then refused, not trusted.
+func (a *authStore) currentUsers(ctx context.Context, now time.Time) (map[string]account, error) {
+	fresh := func() (map[string]account, bool) {
+		a.mu.RLock()
+		defer a.mu.RUnlock()
+		age := now.Sub(a.usersChecked)
+		return a.users, a.users != nil && age >= 0 && age < userCheckInterval
+	}
+	if users, ok := fresh(); ok {
+		return users, nil
+	}
+	a.usersRefresh.Lock()
+	defer a.usersRefresh.Unlock()
+	if users, ok := fresh(); ok { // another request read it while this one waited
+		return users, nil
+	}
+	users := make(map[string]account)
+	rows, err := a.db.QueryContext(ctx, `select name, role, password_bcrypt from auth_user`)
 	if err != nil {
-		return fmt.Errorf("api: read sessions: %w", err)
+		return nil, fmt.Errorf("api: read users: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var h, name, rn string
-		var exp time.Time
-		if err := rows.Scan(&h, &name, &rn, &exp); err != nil {
-			return fmt.Errorf("api: read sessions: %w", err)
+		var name, rn, hash string
+		if err := rows.Scan(&name, &rn, &hash); err != nil {
+			return nil, fmt.Errorf("api: read users: %w", err)
 		}
 		if r, ok := parseRole(rn); ok {
-			sessions[h] = session{principal{name: name, role: r}, exp}
+			users[name] = account{role: r, credential: hashSecret(hash)}
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("api: read sessions: %w", err)
+		return nil, fmt.Errorf("api: read users: %w", err)
 	}
 	a.mu.Lock()
-	a.tokens, a.sessions, a.loaded, a.lastReload = tokens, sessions, true, now
+	a.users, a.usersChecked = users, now
 	a.mu.Unlock()
-	return nil
-}
-
-// errBadLogin is a wrong user name or password; which of the two is not said.
-var errBadLogin = errors.New("unknown user or wrong password")
-
-// login checks a user name and password and opens a session; it returns the cookie
-// value (shown to the browser only) and when it expires.
-func (a *authStore) login(ctx context.Context, name, password string, now time.Time) (string, time.Time, error) {
-	if err := a.ensureLoaded(ctx, now); err != nil {
-		return "", time.Time{}, err
-	}
-	var hash, rn string
-	err := a.db.QueryRowContext(ctx, `select password_bcrypt, role from auth_user where name = ?`, name).Scan(&hash, &rn)
-	if errors.Is(err, sql.ErrNoRows) {
-		// Spend the same time as a real check, so response times do not tell which
-		// user names exist.
-		_ = bcrypt.CompareHashAndPassword(a.dummyHash(), []byte(password))
-		return "", time.Time{}, errBadLogin
-	}
-	if err != nil {
-		return "", time.Time{}, fmt.Errorf("api: login: %w", err)
-	}
-	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
-		return "", time.Time{}, errBadLogin
-	}
-	r, ok := parseRole(rn)
-	if !ok {
-		return "", time.Time{}, fmt.Errorf("api: login: user has unknown role %q", rn)
-	}
-	id, err := randomSecret("")
-	if err != nil {
-		return "", time.Time{}, err
-	}
-	exp := now.Add(a.ttl)
-	h := hashSecret(id)
-	if _, err := a.db.ExecContext(ctx, `insert into auth_session (session_sha256, user_name, role, created_at, expires_at) values (?, ?, ?, ?, ?)`,
-		h, name, rn, now, exp); err != nil {
-		return "", time.Time{}, fmt.Errorf("api: login: store session: %w", err)
-	}
-	a.mu.Lock()
-	a.sessions[h] = session{principal{name: name, role: r}, exp}
-	a.mu.Unlock()
-	return id, exp, nil
-}
-
-// logout ends the session of a cookie value (and any expired ones).
-func (a *authStore) logout(ctx context.Context, cookie string, now time.Time) error {
-	h := hashSecret(cookie)
-	a.mu.Lock()
-	delete(a.sessions, h)
-	for k, s := range a.sessions {
-		if !now.Before(s.expires) {
-			delete(a.sessions, k)
-		}
-	}
-	a.mu.Unlock()
-	if _, err := a.db.ExecContext(ctx, `delete from auth_session where session_sha256 = ? or expires_at <= ?`, h, now); err != nil {
-		return fmt.Errorf("api: logout: %w", err)
-	}
-	return nil
+	return users, nil
 }
 
 // dummyHash is a bcrypt hash of a random string, compared against for unknown users.
@@ -255,43 +231,6 @@ func CreateToken(ctx context.Context, db *warehouse.DB, name, roleName string) (
 		return "", fmt.Errorf("api: token: store: %w", err)
 	}
 	return token, nil
-}
-
-// MinPasswordLength is the shortest password CreateUser accepts.
-const MinPasswordLength = 10
-
-// SetUser creates the dashboard login name with roleName and password (bcrypt), or
-// replaces the role and password of an existing one when replace is set.
-func SetUser(ctx context.Context, db *warehouse.DB, name, roleName, password string, replace bool) error {
-	if strings.TrimSpace(name) == "" {
-		return errors.New("api: user: a name is required")
-	}
-	if _, ok := parseRole(roleName); !ok {
-		return fmt.Errorf("api: user: unknown role %q; use one of %s", roleName, strings.Join(RoleNames(), ", "))
-	}
-	if len(password) < MinPasswordLength {
-		return fmt.Errorf("api: user: the password is too short: at least %d characters", MinPasswordLength)
-	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
-	if err != nil {
-		return fmt.Errorf("api: user: hash password: %w", err)
-	}
-	var n int
-	if err := db.QueryRowContext(ctx, `select count(*) from auth_user where name = ?`, name).Scan(&n); err != nil {
-		return fmt.Errorf("api: user: %w", err)
-	}
-	switch {
-	case n > 0 && !replace:
-		return fmt.Errorf("api: user: %q exists already", name)
-	case n > 0:
-		_, err = db.ExecContext(ctx, `update auth_user set role = ?, password_bcrypt = ? where name = ?`, roleName, string(hash), name)
-	default:
-		_, err = db.ExecContext(ctx, `insert into auth_user (name, role, password_bcrypt) values (?, ?, ?)`, name, roleName, string(hash))
-	}
-	if err != nil {
-		return fmt.Errorf("api: user: store: %w", err)
-	}
-	return nil
 }
 
 // RevokeTokens revokes every live token named name and returns how many it revoked. A

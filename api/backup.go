@@ -1,10 +1,8 @@
 package api
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/http"
 	"os"
@@ -34,9 +32,7 @@ func (s *Server) backup(c *gin.Context) (any, error) {
 		return nil, err
 	}
 	var req backupRequest
-	dec := json.NewDecoder(io.LimitReader(c.Request.Body, 64<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
+	if err := decodeJSONBody(http.MaxBytesReader(c.Writer, c.Request.Body, 64<<10), &req); err != nil {
 		return nil, badParam("out", `the body must be JSON like {"out": "/srv/leerplein/backups/2026-11-25"}: %v`, err)
 	}
 	root, err := s.backupRoot()

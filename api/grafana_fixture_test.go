@@ -40,6 +40,7 @@ const demoPassword = "demo-wachtwoord-2018"
 // built it. The warehouse is built lazily (loadDemo), so tests that do not need it do
 // not wait for it.
 func TestMain(m *testing.M) {
+	warehouse.ServeSandboxWorkerIfAsked() // the SQL tests' sandbox workers are this binary
 	code := m.Run()
 	if w := demoState.w; w != nil {
 		w.db.Close()

@@ -28,7 +28,7 @@ var ledgerNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 // kinds, among them a bsn record that holds a value (which the loader never writes:
 // the guard must hide it anyway). Times are fixed, so golden files are stable.
 const ledgerFixture = `
-insert into etl_run values
+insert into etl_run (run_id, job, inbox, started_at, finished_at, status) values
     (1, 'demo', '/srv/inbox/demo', '2026-01-05 08:00:00+00', '2026-01-05 08:05:00+00', 'ok'),
     (2, 'wekelijks', '/srv/inbox/gemeente', '2026-02-27 07:00:00+00', '2026-02-27 07:01:00+00', 'rejected'),
     (3, 'wekelijks', '/srv/inbox/gemeente', '2026-03-01 11:59:00+00', null, 'running');

@@ -13,8 +13,9 @@ import (
 )
 
 // kpiSeries is a KPI series as the caller's role may see it: exact for analist and
-// beheer, small numbers suppressed for bestuur. It is computed once per load and
-// filter from the in-memory snapshot, so it costs no query. The caller may modify the
+// beheer, small numbers suppressed for bestuur (by the load's one suppression pattern,
+// suppress_pattern.go). It is computed once per load and filter from the in-memory
+// snapshot, so it costs no query. The caller may modify the
 // result (it is a copy).
 func (s *Server) kpiSeries(c *gin.Context, id string, f warehouse.KPIFilter) (warehouse.KPISeries, error) {
 	gen, err := s.cache.current(c.Request.Context(), s.db, s.now())
@@ -34,7 +35,11 @@ func (s *Server) seriesFrom(gen *generation, id string, f warehouse.KPIFilter, s
 			return nil, err
 		}
 		if suppress {
-			series = suppressSeries(series, s.cfg.SmallNumberThreshold)
+			pat, err := gen.suppression(s.cfg.SmallNumberThreshold)
+			if err != nil {
+				return nil, err
+			}
+			series = pat.series(series)
 		}
 		return series, nil
 	})
@@ -64,7 +69,11 @@ func (s *Server) monthlyAbsence(c *gin.Context, f warehouse.KPIFilter) ([]wareho
 
 func (s *Server) monthsFrom(gen *generation, f warehouse.KPIFilter, suppress bool) ([]warehouse.MonthPoint, error) {
 	v, err := gen.value(valueKey("months", warehouse.MonthlyID, f, suppress), func() (any, error) {
-		points, err := gen.snap.MonthlyAbsence(f)
+		rf, err := gen.snap.ResolveFilter(f, true)
+		if err != nil {
+			return nil, err
+		}
+		points, err := gen.snap.MonthlyAbsence(rf)
 		if err != nil {
 			return nil, err
 		}
@@ -76,7 +85,11 @@ func (s *Server) monthsFrom(gen *generation, f warehouse.KPIFilter, suppress boo
 			return nil, badParam("van", "the range gives %d rows, more than the %d allowed; choose fewer school years with van and tot", len(points), s.cfg.MaxRows)
 		}
 		if suppress {
-			points = suppressMonths(points, s.cfg.SmallNumberThreshold)
+			pat, err := gen.suppression(s.cfg.SmallNumberThreshold)
+			if err != nil {
+				return nil, err
+			}
+			points = pat.months(points, rf)
 		}
 		return points, nil
 	})

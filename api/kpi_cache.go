@@ -35,6 +35,10 @@ type generation struct {
 	mu     sync.Mutex
 	bodies map[string]*bodyEntry
 	values map[string]*valueEntry
+
+	patternOnce sync.Once // the suppression pattern, built at the first bestuur request
+	pattern     *suppressionPattern
+	patternErr  error
 }
 
 type bodyEntry struct {
@@ -119,6 +123,12 @@ func (g *generation) body(key string, make func() (*body, error)) (*body, error)
 		}
 	})
 	return e.b, e.err
+}
+
+// suppression returns the load's suppression pattern, building it once.
+func (g *generation) suppression(threshold int) (*suppressionPattern, error) {
+	g.patternOnce.Do(func() { g.pattern, g.patternErr = buildPattern(g.snap, threshold) })
+	return g.pattern, g.patternErr
 }
 
 // value returns the value cached under key (a series), computing it once with make.

@@ -75,6 +75,7 @@ type baselineJSON struct {
 	SchoolYear string   `json:"school_year"`
 	Value      *float64 `json:"value"`
 	Suppressed bool     `json:"suppressed"`
+	Status     string   `json:"status,omitempty"`
 }
 
 type pointJSON struct {
@@ -84,6 +85,7 @@ type pointJSON struct {
 	OnTrack          *bool    `json:"on_track"`
 	Suppressed       bool     `json:"suppressed"`
 	TargetSuppressed bool     `json:"target_suppressed,omitempty"`
+	Status           string   `json:"status,omitempty"`
 }
 
 // rowJSON is one point as a flat row (format=rows, for Grafana's Infinity datasource).
@@ -95,6 +97,7 @@ type rowJSON struct {
 	Target     *float64  `json:"target"`
 	OnTrack    *bool     `json:"on_track"`
 	Suppressed bool      `json:"suppressed"`
+	Status     string    `json:"status,omitempty"`
 	Unit       string    `json:"unit"`
 }
 
@@ -113,6 +116,7 @@ type monthPointJSON struct {
 	Verzuimsoort string    `json:"verzuimsoort"`
 	Value        *float64  `json:"value"`
 	Suppressed   bool      `json:"suppressed"`
+	Status       string    `json:"status,omitempty"`
 }
 
 type monthRowJSON struct {
@@ -173,6 +177,17 @@ func jsonBody(v any) (*body, error) {
 	return &body{contentType: "application/json; charset=utf-8", data: data, private: true}, nil
 }
 
+// statusSuppressed is a point's status when its figure is suppressed (issue 10 adds
+// the other statuses).
+const statusSuppressed = "onderdrukt"
+
+func statusOf(suppressed bool) string {
+	if suppressed {
+		return statusSuppressed
+	}
+	return ""
+}
+
 // renderSeries writes a series in the requested format.
 func renderSeries(s warehouse.KPISeries, kq kpiQuery) (*body, error) {
 	switch kq.format {
@@ -182,18 +197,19 @@ func renderSeries(s warehouse.KPISeries, kq kpiQuery) (*body, error) {
 		rows := make([]rowJSON, 0, len(s.Points))
 		for _, p := range s.Points {
 			rows = append(rows, rowJSON{ID: s.ID, SchoolYear: p.SchoolYear, Date: p.Date, Value: p.Value,
-				Target: p.Target, OnTrack: p.OnTrack, Suppressed: p.Suppressed, Unit: s.Unit})
+				Target: p.Target, OnTrack: p.OnTrack, Suppressed: p.Suppressed, Status: statusOf(p.Suppressed), Unit: s.Unit})
 		}
 		return jsonBody(rows)
 	}
 	out := seriesJSON{ID: s.ID, Unit: s.Unit, Filter: filterOut(s.Filter), TargetRule: ruleJSON(s.TargetRule),
 		Points: make([]pointJSON, 0, len(s.Points)), DataAsOf: timeOrNil(s.DataAsOf)}
 	if s.Baseline != nil {
-		out.Baseline = &baselineJSON{SchoolYear: s.Baseline.SchoolYear, Value: s.Baseline.Value, Suppressed: s.Baseline.Suppressed}
+		out.Baseline = &baselineJSON{SchoolYear: s.Baseline.SchoolYear, Value: s.Baseline.Value, Suppressed: s.Baseline.Suppressed,
+			Status: statusOf(s.Baseline.Suppressed)}
 	}
 	for _, p := range s.Points {
 		out.Points = append(out.Points, pointJSON{SchoolYear: p.SchoolYear, Value: p.Value, Target: p.Target,
-			OnTrack: p.OnTrack, Suppressed: p.Suppressed, TargetSuppressed: p.TargetSuppressed})
+			OnTrack: p.OnTrack, Suppressed: p.Suppressed, TargetSuppressed: p.TargetSuppressed, Status: statusOf(p.Suppressed)})
 		if p.Value != nil || p.Suppressed {
 			out.OnTrack = p.OnTrack // the latest point with a figure
 		}
@@ -206,7 +222,7 @@ func renderMonthly(points []warehouse.MonthPoint, state warehouse.LoadState, f w
 	jp := make([]monthPointJSON, 0, len(points))
 	for _, p := range points {
 		jp = append(jp, monthPointJSON{Month: p.Month.Format("2006-01"), Date: p.Month, SchoolYear: p.SchoolYear,
-			Verzuimsoort: p.Verzuimsoort, Value: p.Value, Suppressed: p.Suppressed})
+			Verzuimsoort: p.Verzuimsoort, Value: p.Value, Suppressed: p.Suppressed, Status: statusOf(p.Suppressed)})
 	}
 	switch kq.format {
 	case "csv":
@@ -242,10 +258,17 @@ func formatBool(b *bool) string {
 	return strconv.FormatBool(*b)
 }
 
+// csvBody writes records as a CSV for spreadsheets: every field neutralised
+// (warehouse.SafeCellText), which leaves numbers as they are.
 func csvBody(name string, records [][]string) (*body, error) {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	w.Comma = ';'
+	for _, r := range records {
+		for i, f := range r {
+			r[i] = warehouse.SafeCellText(f)
+		}
+	}
 	if err := w.WriteAll(records); err != nil {
 		return nil, fmt.Errorf("api: csv: %w", err)
 	}

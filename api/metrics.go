@@ -80,7 +80,7 @@ var (
 	descRuns = prometheus.NewDesc("leerplein_etl_runs_total",
 		"Loader runs recorded in the ledger, by status (ok, rejected, failed, skipped, running).", []string{"status"}, nil)
 	descFiles = prometheus.NewDesc("leerplein_etl_files_total",
-		"Files the loader looked at, by status (loaded, skipped, rejected, unrecognised).", []string{"status"}, nil)
+		"Files the loader looked at, by status (loaded, skipped, rejected, unrecognised, waiting).", []string{"status"}, nil)
 	descRows = prometheus.NewDesc("leerplein_etl_rows_total",
 		"Rows of loaded files, by feed and outcome (new, replaced, unchanged, quarantined).", []string{"feed", "outcome"}, nil)
 	descQuarantine = prometheus.NewDesc("leerplein_etl_quarantine_problems_total",

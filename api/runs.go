@@ -20,6 +20,7 @@ type runJSON struct {
 	StartedAt       time.Time  `json:"started_at"`
 	FinishedAt      *time.Time `json:"finished_at"`
 	Status          string     `json:"status"`
+	Reason          string     `json:"reason,omitempty"` // why it failed, in Dutch
 	Files           int64      `json:"files"`
 	FilesLoaded     int64      `json:"files_loaded"`
 	FilesRejected   int64      `json:"files_rejected"`
@@ -74,7 +75,7 @@ const (
 
 func toRunJSON(r warehouse.Run) runJSON {
 	return runJSON{RunID: r.ID, Job: r.Job, Inbox: r.Inbox, StartedAt: r.StartedAt.UTC(), FinishedAt: utcPtr(r.FinishedAt),
-		Status: r.Status, Files: r.Files, FilesLoaded: r.FilesLoaded, FilesRejected: r.FilesRejected,
+		Status: r.Status, Reason: r.Reason, Files: r.Files, FilesLoaded: r.FilesLoaded, FilesRejected: r.FilesRejected,
 		RowsNew: r.RowsNew, RowsReplaced: r.RowsReplaced, RowsQuarantined: r.RowsQuarantined}
 }
 
@@ -166,10 +167,17 @@ func (s *Server) getRun(c *gin.Context) (any, error) {
 }
 
 // listQuarantine serves the quarantine grouped by feed, column and reason, with a few
-// examples each. The bsn column's value is never shown.
+// examples each; with format=csv every problem, one per line, for the steward to fix
+// the source in a spreadsheet (quarantineCSV). The bsn column's value is never shown.
 func (s *Server) listQuarantine(c *gin.Context) (any, error) {
-	if err := onlyParams(c, "feed", "run"); err != nil {
+	if err := onlyParams(c, "feed", "run", "format"); err != nil {
 		return nil, err
+	}
+	switch c.Query("format") {
+	case "", "json":
+	case "csv":
+	default:
+		return nil, badParam("format", "unknown format %q; use json or csv", c.Query("format"))
 	}
 	f := warehouse.QuarantineFilter{Feed: strings.TrimSpace(c.Query("feed"))}
 	if v := c.Query("run"); v != "" {
@@ -178,6 +186,9 @@ func (s *Server) listQuarantine(c *gin.Context) (any, error) {
 			return nil, badParam("run", "must be a run id (a positive whole number)")
 		}
 		f.RunID = n
+	}
+	if c.Query("format") == "csv" {
+		return s.quarantineCSV(c, f)
 	}
 	groups, err := s.db.Quarantine(c.Request.Context(), f, quarantineExample)
 	if err != nil {

@@ -5,6 +5,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -25,10 +26,24 @@ type Config struct {
 	MaxYears int
 	// MaxRows bounds the rows of one response (csv, rows, monthly). Default 10 000.
 	MaxRows int
-	// SessionTTL is how long a dashboard login lasts. Default 12 h.
-	SessionTTL time.Duration
-	// SecureCookie sets the Secure attribute on the session cookie (serve behind TLS).
-	SecureCookie bool
+	// SessionIdle ends a dashboard session that has not been used this long. Default 2 h.
+	SessionIdle time.Duration
+	// SessionMaxAge ends a dashboard session this long after the login, used or not.
+	// Default 12 h: a working day.
+	SessionMaxAge time.Duration
+	// CookieSecure says when the session cookie is marked Secure (sent over HTTPS only).
+	// Default CookieSecureAuto.
+	CookieSecure CookieSecurity
+	// PublicURL is the address people use for the server, e.g.
+	// https://leerplein.regio.nl. A state-changing browser request must come from the
+	// Host it was sent to or from this origin, and an https URL makes the cookie Secure
+	// (CookieSecureAuto). Set it when a proxy in front rewrites the Host header.
+	PublicURL string
+	// TrustedProxies are the reverse proxies (IP addresses or CIDR ranges) whose
+	// X-Forwarded-For names the client (login throttling counts per client address) and
+	// whose X-Forwarded-Proto: https makes the cookie Secure. Default none: the address
+	// of the connection is the client, and such headers from anyone are ignored.
+	TrustedProxies []netip.Prefix
 	// Version is reported by /healthz.
 	Version string
 	// StaticBody, when set, is served at GET /bench/static behind the same middleware
@@ -54,9 +69,23 @@ type Config struct {
 	SQLTimeout time.Duration
 	// SQLMaxRows caps the rows of one SQL result (max_rows may ask fewer). Default 1 000 000.
 	SQLMaxRows int
-	// SQLMemoryLimit bounds the memory of the SQL sandbox, all its queries together
-	// (DuckDB syntax). Default 512MB.
+	// SQLMemoryLimit is the hard memory limit of the SQL sandbox's worker processes
+	// together (DuckDB syntax), shared equally by SQLWorkers. Default 2GB.
 	SQLMemoryLimit string
+	// SQLWorkers is how many analyst queries run at once, each in a worker process of
+	// its own; more wait up to SQLQueueWait, then get 429. Default 4.
+	SQLWorkers int
+	// SQLPerUser is how many queries one token or user may have running (including
+	// sending the result); more get 429 at once. Default 2.
+	SQLPerUser int
+	// SQLQueueWait is how long a query waits for a free worker. Default 10 s.
+	SQLQueueWait time.Duration
+	// SQLMaxResultBytes caps one result (Arrow bytes); a larger one is cut like at the
+	// row cap. Default 256 MiB.
+	SQLMaxResultBytes int64
+	// SQLWorkerCommand starts a worker process (program and arguments). Default: this
+	// executable with the hidden argument sandbox-worker (warehouse.SandboxWorkerArg).
+	SQLWorkerCommand []string
 	// SQLRefreshDelay is how long after the last load the sandbox is rebuilt, so loads
 	// in quick succession rebuild it once. Default 2 s.
 	SQLRefreshDelay time.Duration
@@ -78,8 +107,11 @@ func (c Config) withDefaults() Config {
 	if c.LoadRequestRate == 0 {
 		c.LoadRequestRate = defaultLoadRequestRate
 	}
-	if c.SessionTTL <= 0 {
-		c.SessionTTL = 12 * time.Hour
+	if c.SessionIdle <= 0 {
+		c.SessionIdle = 2 * time.Hour
+	}
+	if c.SessionMaxAge <= 0 {
+		c.SessionMaxAge = 12 * time.Hour
 	}
 	if c.SQLTimeout <= 0 {
 		c.SQLTimeout = 30 * time.Second
@@ -87,8 +119,8 @@ func (c Config) withDefaults() Config {
 	if c.SQLMaxRows <= 0 {
 		c.SQLMaxRows = 1_000_000
 	}
-	if c.SQLMemoryLimit == "" {
-		c.SQLMemoryLimit = "512MB"
+	if c.SQLPerUser <= 0 {
+		c.SQLPerUser = 2
 	}
 	if c.SQLRefreshDelay <= 0 {
 		c.SQLRefreshDelay = 2 * time.Second
@@ -110,6 +142,10 @@ type Server struct {
 	prom   *serverMetrics // /metrics (metrics.go)
 	// sandbox runs analysts' SQL (sql.go); nil without a snapshot path.
 	sandbox *warehouse.Publisher
+	// throttle holds failed logins per name and address (auth_throttle.go).
+	throttle *loginThrottle
+	// sqlRunning counts each caller's running SQL queries (sql_limit.go).
+	sqlRunning *perUser
 }
 
 // New builds the server for db. It reads nothing yet: credentials and data are loaded
@@ -120,12 +156,22 @@ func New(db *warehouse.DB, cfg Config, logger *slog.Logger) *Server {
 	}
 	s := &Server{db: db, cfg: cfg.withDefaults(), log: logger, now: time.Now}
 	s.cache = newCache(s.cfg.FreshnessInterval)
-	s.auth = newAuthStore(db, s.cfg.SessionTTL)
+	s.auth = newAuthStore(db, s.cfg.SessionIdle, s.cfg.SessionMaxAge)
+	s.throttle = newLoginThrottle()
 	s.prom = s.newServerMetrics(s.cfg.Metrics)
 	s.sandbox = s.newSandbox()
+	s.sqlRunning = newPerUser(s.cfg.SQLPerUser)
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
-	e.Use(gin.CustomRecoveryWithWriter(nil, s.recovered), s.requestLogger(), s.prom.observe())
+	// Believe X-Forwarded-For only from the configured proxies (gin's default: anyone).
+	proxies := make([]string, len(s.cfg.TrustedProxies))
+	for i, p := range s.cfg.TrustedProxies {
+		proxies[i] = p.String()
+	}
+	if err := e.SetTrustedProxies(proxies); err != nil {
+		_ = e.SetTrustedProxies(nil) // cannot happen (netip.Prefix values parse); trust none
+	}
+	e.Use(gin.CustomRecoveryWithWriter(nil, s.recovered), s.requestLogger(), s.prom.observe(), s.crossSiteGuard())
 	if p := s.newPacer(); p != nil {
 		e.Use(p.middleware())
 	}

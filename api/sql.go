@@ -27,6 +27,7 @@ const (
 // Headers (and, for streamed formats, trailers) of POST /api/v1/sql.
 const (
 	headerMaxRows   = "X-Leerplein-Max-Rows"
+	headerMaxBytes  = "X-Leerplein-Max-Bytes"
 	headerRowCount  = "X-Leerplein-Row-Count"
 	headerTruncated = "X-Leerplein-Truncated"
 	headerError     = "X-Leerplein-Error"
@@ -69,6 +70,20 @@ func sqlFormat(c *gin.Context) (string, error) {
 	return "json", nil
 }
 
+// decodeSQLRequest reads the body: one JSON object and nothing after it.
+func decodeSQLRequest(c *gin.Context) (sqlRequest, error) {
+	var req sqlRequest
+	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, maxSQLBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		return req, badParam("body", "moet JSON zijn, {\"query\": \"select …\", \"max_rows\": n}, van hoogstens 1 MB: %v", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return req, badParam("body", "na het JSON-object volgt nog iets; stuur precies één object {\"query\": \"select …\"}")
+	}
+	return req, nil
+}
+
 // sqlWriteTimeout bounds sending one SQL result: a million rows as JSON to a slow
 // client may take minutes.
 const sqlWriteTimeout = 15 * time.Minute
@@ -83,11 +98,9 @@ func (s *Server) postSQL(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var req sqlRequest
-	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, maxSQLBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		return nil, badParam("body", "must be JSON {\"query\": \"select …\", \"max_rows\": n} of at most 1 MB: %v", err)
+	req, err := decodeSQLRequest(c)
+	if err != nil {
+		return nil, err
 	}
 	maxRows := s.cfg.SQLMaxRows
 	if req.MaxRows != nil {
@@ -109,11 +122,23 @@ func (s *Server) postSQL(c *gin.Context) (any, error) {
 		writeError(c, http.StatusServiceUnavailable, entry.Message, "")
 		return noBody, nil
 	}
-	res, err := s.sandbox.Query(c.Request.Context(), req.Query, maxRows)
+	// The caller's place is held until the result is sent, not only while it runs.
+	who := entry.Role + ":" + entry.Who
+	if !s.sqlRunning.enter(who) {
+		entry.Status, entry.Message = warehouse.AuditRefused, s.sqlRunning.busyMessage()
+		writeBusy(c, retryAfterUser, entry.Message)
+		return noBody, nil
+	}
+	defer s.sqlRunning.leave(who)
+	res, err := s.sandbox.Query(c.Request.Context(), who, req.Query, maxRows)
 	if err != nil {
 		status, msg := s.sqlError(c, err)
 		entry.Status, entry.Message = auditStatus(err), msg
-		writeError(c, status, msg, "")
+		if status == http.StatusTooManyRequests {
+			writeBusy(c, retryAfterGlobal, msg)
+		} else {
+			writeError(c, status, msg, "")
+		}
 		return noBody, nil
 	}
 	defer res.Close()
@@ -124,6 +149,7 @@ func (s *Server) postSQL(c *gin.Context) (any, error) {
 	h := c.Writer.Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set(headerMaxRows, fmt.Sprint(maxRows))
+	h.Set(headerMaxBytes, fmt.Sprint(s.sandbox.Config().MaxResultBytes))
 	var werr error
 	switch format {
 	case "json":
@@ -137,7 +163,10 @@ func (s *Server) postSQL(c *gin.Context) (any, error) {
 	}
 	entry.Rows = res.Rows()
 	entry.Status = warehouse.AuditOK
-	if res.Truncated() {
+	switch {
+	case res.CutAtBytes():
+		entry.Message = fmt.Sprintf("truncated at %d rows: the result reached the byte cap", res.Rows())
+	case res.Truncated():
 		entry.Message = fmt.Sprintf("truncated at %d rows", maxRows)
 	}
 	if werr != nil {
@@ -152,13 +181,20 @@ func (s *Server) sqlError(c *gin.Context, err error) (int, string) {
 	var refused *warehouse.RefusedError
 	var timeout *warehouse.TimeoutError
 	var qe *warehouse.QueryError
+	var mem *warehouse.MemoryError
+	var crash *warehouse.CrashError
 	switch {
-	case errors.As(err, &refused), errors.As(err, &qe):
+	case errors.As(err, &refused), errors.As(err, &qe), errors.As(err, &mem):
 		return http.StatusBadRequest, err.Error()
 	case errors.As(err, &timeout):
 		return http.StatusRequestTimeout, err.Error()
+	case errors.Is(err, warehouse.ErrSandboxBusy):
+		return http.StatusTooManyRequests, err.Error()
+	case errors.As(err, &crash):
+		// Logged by the sandbox with the worker's last output.
+		return http.StatusInternalServerError, err.Error()
 	case errors.Is(err, warehouse.ErrNoSandbox):
-		return http.StatusServiceUnavailable, "the SQL sandbox is being prepared; try again in a moment"
+		return http.StatusServiceUnavailable, "de SQL-zandbak wordt klaargezet; probeer het zo opnieuw"
 	case errors.Is(err, context.Canceled):
 		return 499, "request cancelled" // the client went away; nobody reads this
 	default:
@@ -172,7 +208,7 @@ func auditStatus(err error) string {
 	var refused *warehouse.RefusedError
 	var timeout *warehouse.TimeoutError
 	switch {
-	case errors.As(err, &refused):
+	case errors.As(err, &refused), errors.Is(err, warehouse.ErrSandboxBusy):
 		return warehouse.AuditRefused
 	case errors.As(err, &timeout):
 		return warehouse.AuditTimeout

@@ -9,7 +9,8 @@ import (
 )
 
 // newSandbox prepares the SQL sandbox's publisher; nil when there is no snapshot path
-// (an in-memory warehouse without Config.SQLSnapshot).
+// (an in-memory warehouse without Config.SQLSnapshot) or its configuration cannot run
+// (logged; cmd checks it before it starts a server).
 func (s *Server) newSandbox() *warehouse.Publisher {
 	if s.db == nil {
 		return nil
@@ -23,8 +24,14 @@ func (s *Server) newSandbox() *warehouse.Publisher {
 	if path == "" {
 		return nil
 	}
-	lim := warehouse.SandboxLimits{Timeout: s.cfg.SQLTimeout, MemoryLimit: s.cfg.SQLMemoryLimit}
-	return warehouse.NewPublisher(s.db, path, lim, s.cfg.SQLRefreshDelay, s.log.With("component", "sql-sandbox"))
+	cfg := warehouse.SandboxConfig{Timeout: s.cfg.SQLTimeout, Memory: s.cfg.SQLMemoryLimit, Workers: s.cfg.SQLWorkers,
+		QueueWait: s.cfg.SQLQueueWait, MaxResultBytes: s.cfg.SQLMaxResultBytes, Command: s.cfg.SQLWorkerCommand}
+	p, err := warehouse.NewPublisher(s.db, path, cfg, s.cfg.SQLRefreshDelay, s.log.With("component", "sql-sandbox"))
+	if err != nil {
+		s.log.Error("no SQL sandbox", "err", err)
+		return nil
+	}
+	return p
 }
 
 // StartSandbox builds the SQL sandbox in the background and rebuilds it after every

@@ -305,11 +305,11 @@ func TestSQLRefused(t *testing.T) {
 	ts := w.sqlServer(t, Config{})
 	dir := t.TempDir()
 	cases := []struct{ name, query, want string }{
-		{"read_csv", "select * from read_csv('/etc/passwd')", "no access to files"},
-		{"read_text", "select * from read_text('/etc/passwd')", "no access to files"},
+		{"read_csv", "select * from read_csv('/etc/passwd')", "geen toegang tot bestanden"},
+		{"read_text", "select * from read_text('/etc/passwd')", "geen toegang tot bestanden"},
 		{"glob", "select * from glob('/etc/*')", "glob"},
-		{"copy to", "copy verzuimmeldingen to '" + filepath.Join(dir, "x.csv") + "'", "no access to files"},
-		{"copy query to", "copy (select 1) to '" + filepath.Join(dir, "x.parquet") + "' (format parquet)", "no access to files"},
+		{"copy to", "copy verzuimmeldingen to '" + filepath.Join(dir, "x.csv") + "'", "geen toegang tot bestanden"},
+		{"copy query to", "copy (select 1) to '" + filepath.Join(dir, "x.parquet") + "' (format parquet)", "geen toegang tot bestanden"},
 		{"attach", "attach ':memory:' as m", "ATTACH"},
 		{"attach file", "attach '" + filepath.Join(dir, "x.duckdb") + "' as m", "ATTACH"},
 		{"install", "install httpfs", "INSTALL/LOAD"},
@@ -317,15 +317,15 @@ func TestSQLRefused(t *testing.T) {
 		{"set", "set threads = 64", "SET"},
 		{"set external access", "set enable_external_access = true", "SET"},
 		{"pragma", "pragma memory_limit = '64GB'", "SET"},
-		{"export", "export database '" + dir + "'", "no access to files"},
+		{"export", "export database '" + dir + "'", "geen toegang tot bestanden"},
 		{"create", "create table t as select 1 as a", "CREATE"},
 		{"insert", "insert into gemeenten (gemeentecode) values ('GM9999')", "INSERT"},
 		{"update", "update gemeenten set naam = 'x'", "UPDATE"},
 		{"delete", "delete from verzuimmeldingen", "DELETE"},
 		{"drop", "drop table gemeenten", "DROP"},
-		{"select then drop", "select 1; drop table gemeenten", "exactly one statement"},
-		{"drop then select", "drop table gemeenten; select 1", "exactly one statement"},
-		{"two selects", "select 1; select 2", "exactly one statement"},
+		{"select then drop", "select 1; drop table gemeenten", "precies één statement"},
+		{"drop then select", "drop table gemeenten; select 1", "precies één statement"},
+		{"two selects", "select 1; select 2", "precies één statement"},
 	}
 	marker := fmt.Sprintf("refused-%d", time.Now().UnixNano())
 	for _, c := range cases {
@@ -339,8 +339,8 @@ func TestSQLRefused(t *testing.T) {
 			if err := json.Unmarshal(data, &e); err != nil {
 				t.Fatal(err)
 			}
-			if !strings.HasPrefix(e.Error, "query refused: ") || !strings.Contains(e.Error, c.want) {
-				t.Errorf("message %q: want it to start with \"query refused: \" and mention %q", e.Error, c.want)
+			if !strings.HasPrefix(e.Error, "query geweigerd: ") || !strings.Contains(e.Error, c.want) {
+				t.Errorf("message %q: want it to start with \"query geweigerd: \" and mention %q", e.Error, c.want)
 			}
 		})
 	}
@@ -382,7 +382,7 @@ func TestSQLErrors(t *testing.T) {
 		{"syntax", "", map[string]any{"query": "selec 1 -- " + marker}, 400, "syntax error"},
 		{"unknown table", "", map[string]any{"query": "select * from fact_leerling -- " + marker}, 400, "fact_leerling"},
 		{"timeout", "", map[string]any{"query": "select count(*) from range(1000000000) a, range(1000000) b -- " + marker}, 408,
-			"query cancelled: time limit of 200ms exceeded"},
+			"query afgebroken: de tijdslimiet van 200ms is overschreden"},
 		{"max_rows over the cap", "", map[string]any{"query": "select 1", "max_rows": 51}, 400, "max_rows"},
 		{"max_rows zero", "", map[string]any{"query": "select 1", "max_rows": 0}, 400, "max_rows"},
 		{"unknown field", "", map[string]any{"sql": "select 1"}, 400, "body"},

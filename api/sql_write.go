@@ -251,6 +251,24 @@ func writeSQLArrow(w io.Writer, res *warehouse.SQLResult) error {
 	return res.Err()
 }
 
+// parquetRowGroupBytes bounds the input of one Parquet row group, which the writer
+// keeps in memory until the group is complete.
+const parquetRowGroupBytes = 64 << 20
+
+// dataBytes is the size of an array's buffers, its children's included.
+func dataBytes(d arrow.ArrayData) int64 {
+	var n int64
+	for _, b := range d.Buffers() {
+		if b != nil {
+			n += int64(b.Len())
+		}
+	}
+	for _, c := range d.Children() {
+		n += dataBytes(c)
+	}
+	return n
+}
+
 // writeSQLParquet writes the result to a temporary Parquet file (the format needs its
 // footer written last) and sends it with the row count and truncation as headers.
 func writeSQLParquet(c *gin.Context, res *warehouse.SQLResult) error {
@@ -268,11 +286,22 @@ func writeSQLParquet(c *gin.Context, res *warehouse.SQLResult) error {
 		writeError(c, http.StatusBadRequest, "the result cannot be written as Parquet: "+err.Error(), "")
 		return fmt.Errorf("api: write sql parquet: %w", err)
 	}
+	// A row group is held in memory until it is written: start a new one every
+	// parquetRowGroupBytes of input.
+	var inGroup int64
 	for res.Next() {
-		if err := pw.WriteBuffered(res.RecordBatch()); err != nil {
+		rec := res.RecordBatch()
+		if inGroup > parquetRowGroupBytes {
+			pw.NewBufferedRowGroup()
+			inGroup = 0
+		}
+		if err := pw.WriteBuffered(rec); err != nil {
 			pw.Close()
 			writeError(c, http.StatusInternalServerError, "internal error", "")
 			return fmt.Errorf("api: write sql parquet: %w", err)
+		}
+		for _, col := range rec.Columns() {
+			inGroup += dataBytes(col.Data())
 		}
 	}
 	if err := pw.Close(); err != nil {

@@ -11,11 +11,13 @@ import (
 //
 //   - primary: a count from 1 to threshold−1 is suppressed (value null, suppressed
 //     true); zero is shown. A percentage is suppressed when its base (the number it is a
-//     percentage of) is from 1 to threshold−1.
-//   - complementary: where a response holds a total and its parts, no group may have
-//     exactly one suppressed cell, else it could be derived by subtraction; the smallest
-//     other non-zero cell of the group is suppressed too (a zero only when there is no
-//     other), until every group is safe.
+//     percentage of, never shown) is from 1 to threshold−1.
+//   - complementary: a reader can request every area, KPI and year, one at a time, and
+//     add up or subtract what comes back. So the counts are protected once per load
+//     over all of them together (suppress_pattern.go): each gemeente, sub-region and
+//     the region, every school year, every count KPI and the monthly series, with
+//     the sums among them. Every response is cut from that one pattern, so no
+//     combination of requests gives back a hidden count.
 //   - derived: a target computed from a suppressed baseline (10% below it) would give
 //     the baseline back, so it is suppressed too, and on_track with it; a suppressed
 //     value has no on_track either.
@@ -23,19 +25,12 @@ import (
 // isSmall reports whether a count must be suppressed under threshold.
 func isSmall(v float64, threshold int) bool { return v >= 1 && v < float64(threshold) }
 
-// suppressSeries hides the small numbers of a yearly series. It returns a copy.
-func suppressSeries(s warehouse.KPISeries, threshold int) warehouse.KPISeries {
-	small := func(p warehouse.KPIPoint) bool {
-		if p.Value == nil {
-			return false
-		}
-		if s.Unit == warehouse.UnitPercent {
-			return p.Base != nil && isSmall(*p.Base, threshold)
-		}
-		return isSmall(*p.Value, threshold)
-	}
+// hideSeries suppresses the points of s for which hidden says so (the baseline
+// included), and the targets derived from a hidden baseline. Bases are dropped: the
+// bestuur role never sees them. It returns a copy.
+func hideSeries(s warehouse.KPISeries, hidden func(p warehouse.KPIPoint) bool) warehouse.KPISeries {
 	hide := func(p *warehouse.KPIPoint) {
-		if small(*p) {
+		if p.Value != nil && hidden(*p) {
 			p.Value, p.OnTrack, p.Suppressed = nil, nil, true
 		}
 		p.Base = nil
@@ -58,54 +53,6 @@ func suppressSeries(s warehouse.KPISeries, threshold int) warehouse.KPISeries {
 		out.Points[i] = p
 	}
 	return out
-}
-
-// suppressCells applies primary and complementary suppression to vals. Each group
-// lists the indexes of cells that add up: a total and its parts (the order does not
-// matter: any one of them is the others' sum or difference). It returns which cells
-// are suppressed; nil values (no figure) are never suppressed nor chosen.
-func suppressCells(vals []*float64, groups [][]int, threshold int) []bool {
-	hidden := make([]bool, len(vals))
-	for i, v := range vals {
-		hidden[i] = v != nil && isSmall(*v, threshold)
-	}
-	for changed := true; changed; {
-		changed = false
-		for _, g := range groups {
-			n := 0
-			for _, i := range g {
-				if hidden[i] {
-					n++
-				}
-			}
-			if n != 1 {
-				continue
-			}
-			best := -1
-			for _, i := range g {
-				if hidden[i] || vals[i] == nil {
-					continue
-				}
-				if best < 0 || better(*vals[i], *vals[best]) {
-					best = i
-				}
-			}
-			if best >= 0 {
-				hidden[best] = true
-				changed = true
-			}
-		}
-	}
-	return hidden
-}
-
-// better prefers a non-zero cell, then the smaller: suppressing a zero protects less,
-// suppressing a large cell loses more.
-func better(a, b float64) bool {
-	if (a == 0) != (b == 0) {
-		return b == 0
-	}
-	return a < b
 }
 
 // verzuimsoortOrder is the order of the monthly series' verzuimsoorten.
@@ -141,33 +88,5 @@ func withMonthTotals(points []warehouse.MonthPoint) []warehouse.MonthPoint {
 		}
 		return verzuimsoortOrder[out[i].Verzuimsoort] < verzuimsoortOrder[out[j].Verzuimsoort]
 	})
-	return out
-}
-
-// suppressMonths hides small monthly counts, with each month's total and its
-// verzuimsoorten as one group. It returns a copy.
-func suppressMonths(points []warehouse.MonthPoint, threshold int) []warehouse.MonthPoint {
-	vals := make([]*float64, len(points))
-	byMonth := map[time.Time][]int{}
-	var months []time.Time
-	for i, p := range points {
-		vals[i] = p.Value
-		if _, ok := byMonth[p.Month]; !ok {
-			months = append(months, p.Month)
-		}
-		byMonth[p.Month] = append(byMonth[p.Month], i)
-	}
-	groups := make([][]int, 0, len(months))
-	for _, m := range months {
-		groups = append(groups, byMonth[m])
-	}
-	hidden := suppressCells(vals, groups, threshold)
-	out := make([]warehouse.MonthPoint, len(points))
-	for i, p := range points {
-		if hidden[i] {
-			p.Value, p.Suppressed = nil, true
-		}
-		out[i] = p
-	}
 	return out
 }

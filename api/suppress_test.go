@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"testing"
 	"time"
@@ -12,47 +13,6 @@ import (
 )
 
 func f(v float64) *float64 { return &v }
-
-// TestSuppressCells pins down primary and complementary suppression on small groups.
-func TestSuppressCells(t *testing.T) {
-	for _, tc := range []struct {
-		name   string
-		vals   []*float64
-		groups [][]int
-		want   []bool
-	}{
-		{"nothing small", []*float64{f(30), f(10), f(40)}, [][]int{{0, 1, 2}}, []bool{false, false, false}},
-		{"zero is shown", []*float64{f(30), f(0), f(30)}, [][]int{{0, 1, 2}}, []bool{false, false, false}},
-		{"two small cells protect each other", []*float64{f(33), f(3), f(2), f(38)}, [][]int{{0, 1, 2, 3}}, []bool{false, true, true, false}},
-		{"one small cell takes the smallest other non-zero", []*float64{f(40), f(3), f(10), f(0), f(53)}, [][]int{{0, 1, 2, 3, 4}}, []bool{false, true, true, false, false}},
-		{"a zero only when nothing else is left", []*float64{f(3), f(0), nil}, [][]int{{0, 1, 2}}, []bool{true, true, false}},
-		{"threshold edge: 5 is shown", []*float64{f(5), f(20), f(25)}, [][]int{{0, 1, 2}}, []bool{false, false, false}},
-		{"no figure is neither hidden nor chosen", []*float64{f(2), nil, f(50), f(52)}, [][]int{{0, 1, 2, 3}}, []bool{true, false, true, false}},
-		{"chains through overlapping groups", []*float64{f(2), f(20), f(22), f(30), f(52)}, [][]int{{0, 1, 2}, {1, 3, 4}}, []bool{true, true, false, true, false}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := suppressCells(tc.vals, tc.groups, 5)
-			if !slices.Equal(got, tc.want) {
-				t.Errorf("hidden: got %v, want %v", got, tc.want)
-			}
-			for _, g := range tc.groups {
-				if n := countHidden(got, g); n == 1 {
-					t.Errorf("group %v has exactly one hidden cell: it can be derived", g)
-				}
-			}
-		})
-	}
-}
-
-func countHidden(hidden []bool, group []int) int {
-	n := 0
-	for _, i := range group {
-		if hidden[i] {
-			n++
-		}
-	}
-	return n
-}
 
 // TestSuppressedCannotBeRecovered fetches the monthly series by verzuimsoort as bestuur
 // for every gemeente and sub-region of the demo, and checks, as an attacker would
@@ -153,8 +113,16 @@ func TestSuppressSeriesTargets(t *testing.T) {
 			{SchoolYear: "2018-2019", Value: f(3)},
 			{SchoolYear: "2019-2020", Value: f(12), Target: f(2.7), OnTrack: new(bool)},
 			{SchoolYear: "2020-2021", Value: f(2), Target: f(2.7), OnTrack: &tr},
+			{SchoolYear: "2021-2022", Value: f(40), Target: f(2.7), OnTrack: new(bool)},
 		}}
-	got := suppressSeries(s, 5)
+	// 40 in 2021-2022 is hidden to protect another figure (complementary).
+	pat := &suppressionPattern{threshold: 5, cells: map[cellKey]warehouse.Suppression{
+		{kpi: "x", year: "2018-2019"}: warehouse.SuppressedSmall,
+		{kpi: "x", year: "2019-2020"}: warehouse.Shown,
+		{kpi: "x", year: "2020-2021"}: warehouse.SuppressedSmall,
+		{kpi: "x", year: "2021-2022"}: warehouse.SuppressedComplementary,
+	}}
+	got := pat.series(s)
 	if !got.Baseline.Suppressed || got.Baseline.Value != nil {
 		t.Errorf("baseline 3: got %+v, want suppressed", got.Baseline)
 	}
@@ -163,11 +131,11 @@ func TestSuppressSeriesTargets(t *testing.T) {
 			t.Errorf("%s: target %v (suppressed %v), on_track %v; want the target suppressed and no on_track", p.SchoolYear, p.Target, p.TargetSuppressed, p.OnTrack)
 		}
 	}
-	if got.Points[1].Value == nil || *got.Points[1].Value != 12 || got.Points[2].Value != nil {
-		t.Errorf("values: %v, %v; want 12 shown and 2 suppressed", got.Points[1].Value, got.Points[2].Value)
+	if got.Points[1].Value == nil || *got.Points[1].Value != 12 || got.Points[2].Value != nil || got.Points[3].Value != nil || !got.Points[3].Suppressed {
+		t.Errorf("values: %v, %v, %v; want 12 shown, 2 and 40 suppressed", got.Points[1].Value, got.Points[2].Value, got.Points[3].Value)
 	}
 	if s.Points[2].Value == nil || *s.Baseline.Value != 3 {
-		t.Error("suppressSeries modified its input")
+		t.Error("the pattern modified its input")
 	}
 
 	pct := warehouse.KPISeries{ID: "p", Unit: warehouse.UnitPercent, TargetRule: warehouse.TargetRule{Kind: warehouse.TargetMinPct, Limit: f(100)},
@@ -175,11 +143,92 @@ func TestSuppressSeriesTargets(t *testing.T) {
 			{SchoolYear: "2018-2019", Value: f(75), Base: f(4), Target: f(100)},
 			{SchoolYear: "2019-2020", Value: f(50), Base: f(40), Target: f(100)},
 		}}
-	got = suppressSeries(pct, 5)
+	got = pat.series(pct)
 	if got.Points[0].Value != nil || !got.Points[0].Suppressed || got.Points[0].Target == nil {
 		t.Errorf("75%% of 4: got %+v, want the value suppressed and the fixed target 100 kept", got.Points[0])
 	}
 	if got.Points[1].Value == nil || got.Points[1].Base != nil {
 		t.Errorf("50%% of 40: got %+v, want it shown, without its base", got.Points[1])
+	}
+}
+
+// TestSuppressionAttackDemo runs the attacker (suppress_attack_test.go) against the
+// demo: every area, KPI and year on every channel of the bestuur role.
+func TestSuppressionAttackDemo(t *testing.T) {
+	w := loadDemo(t)
+	ts := w.server(t)
+	for _, f := range attackAPI(t, w, ts.URL) {
+		t.Error(f)
+	}
+}
+
+// TestSuppressionAttackerDetects runs the attacker against the demo with small counts
+// suppressed one at a time (the primary rule alone, as before this pattern), so that
+// its silence above means something: it must recover Zandvoort's thuiszitters.
+func TestSuppressionAttackerDetects(t *testing.T) {
+	w := loadDemo(t)
+	srv := New(w.db, Config{Version: "test"}, nil)
+	primaryOnly(t, srv)
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	found := attackAPI(t, w, ts.URL)
+	want := "hidden thuiszitters|gemeente:GM0473|2018-2019 (1) follows from the figures shown"
+	if !slices.Contains(found, want) {
+		t.Errorf("the attacker does not find %q among its %d findings", want, len(found))
+	}
+	t.Logf("primary suppression alone: %d findings, e.g. %v", len(found), found[:min(3, len(found))])
+}
+
+// TestZandvoortNotBySubtraction is the reported case: thuiszitters 2018-2019, the
+// region minus the other gemeenten (or Zuid-Kennemerland minus its other gemeenten)
+// gave Zandvoort's hidden count of 1. A reader must now miss a term of each difference.
+func TestZandvoortNotBySubtraction(t *testing.T) {
+	w := loadDemo(t)
+	ts := w.server(t)
+	value := func(q string) *float64 {
+		req, _ := http.NewRequest(http.MethodGet, ts.URL+"/api/v1/kpis/thuiszitters?van=2018-2019&tot=2018-2019"+q, nil)
+		res := w.do(t, req, "bestuur")
+		defer res.Body.Close()
+		var s seriesJSON
+		if err := json.NewDecoder(res.Body).Decode(&s); err != nil || len(s.Points) != 1 {
+			t.Fatalf("%s: %v, %d points", q, err, len(s.Points))
+		}
+		return s.Points[0].Value
+	}
+	if v := value("&gemeente=GM0473"); v != nil {
+		t.Fatalf("Zandvoort's thuiszitters 2018-2019 are shown (%v); the demo no longer has the case", *v)
+	}
+	snap, err := w.db.KPISnapshot(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, total := range []struct{ name, q, subregio string }{{"the region", "", ""}, {"Zuid-Kennemerland", "&subregio=zk", "zk"}} {
+		terms := []*float64{value(total.q)}
+		for _, g := range snap.Gemeenten {
+			if g.Code != "GM0473" && (total.subregio == "" || g.Subregio == total.subregio) {
+				terms = append(terms, value("&gemeente="+g.Code))
+			}
+		}
+		if !slices.Contains(terms, nil) {
+			diff := *terms[0]
+			for _, v := range terms[1:] {
+				diff -= *v
+			}
+			t.Errorf("%s minus the other gemeenten gives Zandvoort's hidden count: %v", total.name, diff)
+		}
+	}
+}
+
+// BenchmarkBuildPattern measures the suppression pattern of the demo: once per load.
+func BenchmarkBuildPattern(b *testing.B) {
+	w := loadDemo(b)
+	snap, err := w.db.KPISnapshot(b.Context())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := buildPattern(snap, 5); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

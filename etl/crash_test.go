@@ -13,10 +13,15 @@ import (
 	"github.com/hetleerplein/leerplein/warehouse"
 )
 
-// TestMain lets the crash test re-run this test binary as a loader that it can kill.
+// TestMain lets the crash and memory tests re-run this test binary as a loader that
+// they can kill or measure.
 func TestMain(m *testing.M) {
 	if os.Getenv("LEERPLEIN_CRASH_CHILD") != "" {
 		crashChild()
+		return
+	}
+	if os.Getenv("LEERPLEIN_LOAD_CHILD") != "" {
+		loadChild()
 		return
 	}
 	os.Exit(m.Run())
@@ -91,6 +96,11 @@ func TestKillMidFileLeavesNothing(t *testing.T) {
 			}
 			if n := queryInt(t, db, "select count(*) from etl_file where status = 'loaded'"); n != 0 {
 				t.Errorf("ledger records %d loaded files, want 0", n)
+			}
+			// The killed run is marked failed, with the reason, when the warehouse is opened.
+			if got := queryStrings(t, db, "select status || ': ' || coalesce(reason, '') from etl_run"); len(got) != 1 ||
+				!strings.HasPrefix(got[0], "failed: "+warehouse.ReasonInterrupted) {
+				t.Errorf("runs after the kill = %q, want one failed run with the Dutch reason", got)
 			}
 			if _, err := os.Stat(filepath.Join(inbox, "verzuimmeldingen_groot.csv")); err != nil {
 				t.Fatalf("the file left the inbox: %v", err)

@@ -357,8 +357,10 @@ type raggedRecord struct{ Record, Line, Fields int }
 // in a one-column file (a line with only spaces or separators is one). Lines are numbered
 // from 1 and include the header. It reads the original file: converting windows-1252 to
 // UTF-8 moves no separator, quote or line end. Files DuckDB would misread are refused
-// (errUnclosedQuote, errStrayCR).
-func scanCSVLayout(path string, d csvDialect) (csvLayout, error) {
+// (errUnclosedQuote, errStrayCR), and so is a record longer than maxRecord bytes (when
+// not 0), as soon as it is seen: DuckDB would give its own message, or the memory of a
+// vector of such rows.
+func scanCSVLayout(path string, d csvDialect, maxRecord int64) (csvLayout, error) {
 	var layout csvLayout
 	f, err := os.Open(path)
 	if err != nil {
@@ -372,9 +374,14 @@ func scanCSVLayout(path string, d csvDialect) (csvLayout, error) {
 		}
 	}
 	s := newLayoutScanner(d.Delimiter, len(d.Header))
+	s.maxRecord = maxRecord
 	for {
 		chunk, err := r.ReadSlice('\n')
 		s.feed(chunk)
+		if s.longLine > 0 {
+			return layout, reject("regel %d is langer dan %s, de limiet per regel; controleer of elk aanhalingsteken (\") gesloten wordt en of het bestand regeleinden heeft, of lever lange teksten niet mee",
+				s.longLine, dutchSize(maxRecord))
+		}
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -420,13 +427,16 @@ type layoutScanner struct {
 	justClosed  bool // the previous byte closed quoting
 	quoteLine   int  // line where the open quote started
 	field       fieldState
-	fieldValue  bool // the current field has a value byte
-	record      int  // records completed so far; -1 while reading the header
-	recordLine  int  // line the current record started on
-	fields      int  // fields of the current record so far
-	surplus     bool // a field beyond the header's count has a value
-	content     bool // the current record has a byte that is not a line end
-	lastShift   int  // line(record) - record according to the last shift
+	fieldValue  bool  // the current field has a value byte
+	record      int   // records completed so far; -1 while reading the header
+	recordLine  int   // line the current record started on
+	fields      int   // fields of the current record so far
+	surplus     bool  // a field beyond the header's count has a value
+	content     bool  // the current record has a byte that is not a line end
+	lastShift   int   // line(record) - record according to the last shift
+	maxRecord   int64 // longest record allowed, in bytes with its line ends; 0: any
+	recordBytes int64 // bytes of the current record so far
+	longLine    int   // line of the first record longer than maxRecord
 }
 
 // headerCells collects the cells of the header record.
@@ -448,6 +458,9 @@ func (s *layoutScanner) feed(b []byte) {
 			body, end = body[:len(body)-1], "\r\n"
 		}
 		if bytes.IndexByte(body, '"') < 0 && bytes.IndexByte(body, '\r') < 0 {
+			if s.maxRecord > 0 && int64(n) > s.maxRecord && s.longLine == 0 {
+				s.longLine = s.line
+			}
 			if !s.layout.EdgeSpace {
 				s.layout.EdgeSpace = edgeSpace(body, s.delim)
 			}
@@ -532,6 +545,9 @@ func edgeSpace(b []byte, delim byte) bool {
 func (s *layoutScanner) step(c byte) {
 	if s.pendingCR && s.resolveCR(c == '\n') {
 		return
+	}
+	if s.recordBytes++; s.maxRecord > 0 && s.recordBytes > s.maxRecord && s.longLine == 0 {
+		s.longLine = s.recordLine
 	}
 	if c == '\n' && s.firstEnd == "" {
 		s.firstEnd = "\n"
@@ -641,7 +657,7 @@ func (s *layoutScanner) endLine() {
 		s.endRecord()
 	}
 	s.recordLine = s.line
-	s.fields, s.surplus, s.content = 1, false, false
+	s.fields, s.surplus, s.content, s.recordBytes = 1, false, false, 0
 	s.field, s.fieldValue = fieldEmpty, false
 }
 

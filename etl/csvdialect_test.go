@@ -438,7 +438,7 @@ func TestScanCSVLayout(t *testing.T) {
 			if err != nil {
 				t.Fatalf("sniffCSV() error = %v", err)
 			}
-			got, err := scanCSVLayout(path, d)
+			got, err := scanCSVLayout(path, d, 0)
 			if err != nil {
 				t.Fatalf("scanCSVLayout() error = %v", err)
 			}
@@ -458,7 +458,7 @@ func TestScanCSVLayoutLongLines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := scanCSVLayout(path, d)
+	got, err := scanCSVLayout(path, d, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -500,7 +500,7 @@ func TestScanCSVLayoutErrors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = scanCSVLayout(path, d)
+			_, err = scanCSVLayout(path, d, 0)
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("scanCSVLayout() error = %v, want %v", err, tt.wantErr)
 			}
@@ -544,7 +544,7 @@ func TestCSVLayoutMatchesDuckDB(t *testing.T) {
 			if err != nil {
 				t.Fatalf("sniffCSV() error = %v", err)
 			}
-			layout, err := scanCSVLayout(path, d)
+			layout, err := scanCSVLayout(path, d, 0)
 			if err != nil {
 				t.Fatalf("scanCSVLayout() error = %v", err)
 			}
@@ -657,7 +657,7 @@ func FuzzSniffCSV(f *testing.F) {
 				t.Errorf("sniffCSV(%q) header cell %q is not UTF-8", data, cell)
 			}
 		}
-		layout, err := scanCSVLayout(path, got)
+		layout, err := scanCSVLayout(path, got, 0)
 		if err != nil && !errors.Is(err, errUnclosedQuote) && !errors.Is(err, errStrayCR) {
 			t.Fatalf("scanCSVLayout(%q) error = %v", data, err)
 		}
@@ -736,7 +736,7 @@ func BenchmarkScanCSVLayout(b *testing.B) {
 	}
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		layout, err := scanCSVLayout(path, d)
+		layout, err := scanCSVLayout(path, d, 0)
 		if err != nil || layout.Records != 1_000_000 {
 			b.Fatalf("scanCSVLayout() = %d records, %v", layout.Records, err)
 		}
@@ -797,7 +797,7 @@ func FuzzCSVLayoutDuckDB(f *testing.F) {
 		if err != nil || d.Encoding != encodingUTF8 || len(d.Header) < 2 || len(d.Header) > 50 {
 			return
 		}
-		layout, err := scanCSVLayout(path, d)
+		layout, err := scanCSVLayout(path, d, 0)
 		if err != nil {
 			return
 		}
@@ -922,7 +922,7 @@ func TestEdgeSpaceTrimsDeepInFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	layout, err := scanCSVLayout(path, d)
+	layout, err := scanCSVLayout(path, d, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

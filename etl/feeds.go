@@ -6,7 +6,7 @@ import "strings"
 type kind int
 
 const (
-	kText       kind = iota // trimmed text
+	kText       kind = iota // trimmed text (an id): refused when it holds a possible BSN
 	kBSN                    // 8 or 9 digits passing the eleven test; pseudonymised
 	kDate                   // dd-mm-jjjj, d-m-jjjj, dd/mm/jjjj, jjjj-mm-dd
 	kCode                   // closed code list, case-insensitive
@@ -16,6 +16,7 @@ const (
 	kCount                  // integer, Dutch thousands separators allowed (aggregate feeds)
 	kJN                     // J/N
 	kSchooljaar             // 2017-2018, 2017/2018, 2017-18
+	kBRIN                   // a school's BRIN code: two digits and two letters or digits
 )
 
 // column is one column of a feed's input contract and the fact column it fills.
@@ -25,6 +26,9 @@ type column struct {
 	required bool     // the header must have it and the value must not be empty
 	codes    []string // kCode: the closed list, canonical upper case
 	fallback string   // value stored when the cell is empty (kCode only)
+	// below bounds a number (kDecimal, kCount): values must be smaller. It keeps a number
+	// of eight or more digits, which could be a BSN, out of the warehouse.
+	below int64
 }
 
 // feed is one export type: its name (the file name prefix), fact table and natural key.
@@ -34,6 +38,15 @@ type feed struct {
 	key   []string // natural key columns (canonical names; bsn is keyed by its pseudonym)
 	cols  []column
 }
+
+// Bounds of the number columns. No absence report covers 10,000 hours (a school year
+// has about 1,000) and no published count reaches ten million (the country has about
+// 1.5 million pupils in VO and MBO together); a larger value is a mistake, or a BSN in
+// the wrong column.
+const (
+	maxUren  = 10_000
+	maxCount = 10_000_000
+)
 
 var (
 	onderwijssoorten = []string{"WPO", "WEC", "WVO", "WEB", "ONBEKEND", "GEEN"}
@@ -51,7 +64,7 @@ func feeds() []feed {
 			{name: "geslacht", kind: kCode, required: true, codes: []string{"M", "V", "X"}},
 			{name: "gemeente", kind: kGemeente, required: true},
 			{name: "onderwijssoort", kind: kCode, required: true, codes: onderwijssoorten},
-			{name: "brin", kind: kText},
+			{name: "brin", kind: kBRIN},
 			{name: "startkwalificatie", kind: kJN},
 		}},
 		{name: "verzuimmeldingen", table: "fact_verzuimmelding", key: []string{"melding_id"}, cols: []column{
@@ -63,8 +76,8 @@ func feeds() []feed {
 			{name: "verzuimsoort", kind: kCode, required: true, codes: verzuimsoorten},
 			{name: "meldingsdatum", kind: kDate, required: true},
 			{name: "startdatum", kind: kDate},
-			{name: "uren", kind: kDecimal},
-			{name: "brin", kind: kText},
+			{name: "uren", kind: kDecimal, below: maxUren},
+			{name: "brin", kind: kBRIN},
 		}},
 		{name: "maatregelen", table: "fact_maatregel", key: []string{"maatregel_id"}, cols: []column{
 			{name: "maatregel_id", kind: kText, required: true},
@@ -111,8 +124,8 @@ func feeds() []feed {
 			{name: "schooljaar", kind: kSchooljaar, required: true},
 			{name: "gebied", kind: kCode, required: true, codes: []string{"REGIO", "LANDELIJK"}},
 			{name: "sector", kind: kCode, required: true, codes: []string{"VO", "MBO", "VAVO", "TOTAAL"}},
-			{name: "deelnemers", kind: kCount, required: true},
-			{name: "vsvers", kind: kCount, required: true},
+			{name: "deelnemers", kind: kCount, required: true, below: maxCount},
+			{name: "vsvers", kind: kCount, required: true, below: maxCount},
 			{name: "status", kind: kCode, codes: []string{"VOORLOPIG", "DEFINITIEF"}, fallback: "DEFINITIEF"},
 		}},
 	}

@@ -23,19 +23,13 @@ func splitStable(files []inboxFile, stableAfter time.Duration, now time.Time) (s
 	for _, f := range files {
 		if age := now.Sub(f.mtime); age < stableAfter {
 			waiting = append(waiting, FileResult{Name: f.name, Status: StatusWaiting,
-				Reason: fmt.Sprintf("changed %s ago; waiting until it has been unchanged for %s", age.Round(time.Second), stableAfter)})
+				Reason: fmt.Sprintf("nog niet stabiel: %s geleden gewijzigd; het wordt geladen zodra het %s ongewijzigd is (volgende run)",
+					age.Round(time.Second), stableAfter)})
 			continue
 		}
 		stable = append(stable, f)
 	}
 	return stable, waiting
-}
-
-// unchanged tells whether the file still has the size and modification time it was
-// listed with.
-func (f inboxFile) unchanged() bool {
-	info, err := os.Stat(f.path)
-	return err == nil && info.Size() == f.size && info.ModTime().Equal(f.mtime)
 }
 
 // listInbox returns the regular files of dir in lexicographic order of their names,
@@ -72,7 +66,7 @@ func ignoredName(name string) bool {
 // moveTo moves a handled file into dir (processed/ or rejected/) below the inbox, without
 // overwriting an earlier file of the same name, and returns its new path.
 func moveTo(path, dir string, runID int64) (string, error) {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}
 	name := filepath.Base(path)

@@ -6,19 +6,15 @@ package etl
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/hetleerplein/leerplein/warehouse"
+	"github.com/hetleerplein/leerplein/warehouse/bsnmask"
 )
 
 // Options configures one loader run.
@@ -35,8 +31,14 @@ type Options struct {
 	// StableAfter, when set, leaves files whose size or modification time changed within
 	// this time in the inbox, reported as StatusWaiting: they may still be being written.
 	StableAfter time.Duration
+	// Retention is how long files stay in processed/ and rejected/ (0: DefaultRetention);
+	// the run removes older ones first (CleanInbox).
+	Retention time.Duration
 	// Progress, when set, is told the stage of a file being loaded (for a terminal bar).
 	Progress func(file string, stage int, stages int, label string)
+	// Limits bounds what one file may make the loader unpack and hold; a file beyond
+	// them is rejected. Zero fields take DefaultLimits.
+	Limits Limits
 }
 
 // Status values of a file in the ledger.
@@ -67,8 +69,10 @@ type FileResult struct {
 
 // Summary is the outcome of a run.
 type Summary struct {
-	RunID int64
-	Files []FileResult
+	RunID     int64
+	Files     []FileResult
+	Removed   []string      // files of processed/ and rejected/ past their retention
+	Retention time.Duration // the retention that applied
 }
 
 // Rejected counts the files that were rejected.
@@ -92,6 +96,8 @@ func Run(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	// File names, reasons and errors in the log may quote a BSN: the log masks them.
+	opts.Logger = slog.New(bsnmask.Handler(opts.Logger.Handler()))
 	if len(opts.Region.Gemeenten) == 0 {
 		opts.Region = DefaultRegion()
 	}
@@ -102,9 +108,16 @@ func Run(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
+	if opts.Retention <= 0 {
+		opts.Retention = DefaultRetention
+	}
+	removed := CleanInbox(opts.Inbox, opts.Retention, time.Now(), opts.Logger)
 	var waiting []FileResult
 	if opts.StableAfter > 0 {
 		files, waiting = splitStable(files, opts.StableAfter, time.Now())
+		for i := range waiting {
+			waiting[i].Name = bsnmask.Mask(waiting[i].Name)
+		}
 	}
 	if err := checkKey(ctx, db, opts.Key); err != nil {
 		return Summary{}, err
@@ -112,11 +125,10 @@ func Run(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error) {
 	if err := writeRegion(ctx, db, opts.Region); err != nil {
 		return Summary{}, err
 	}
-	sum := Summary{RunID: opts.RunID, Files: waiting}
+	sum := Summary{RunID: opts.RunID, Files: waiting, Removed: removed, Retention: opts.Retention}
 	if sum.RunID == 0 {
-		if err := db.QueryRowContext(ctx, `insert into etl_run (run_id, job, inbox, started_at, status)
-			values (nextval('etl_run_seq'), ?, ?, now(), 'running') returning run_id`, opts.Job, opts.Inbox).Scan(&sum.RunID); err != nil {
-			return sum, fmt.Errorf("etl: start run: %w", err)
+		if sum.RunID, err = db.StartRun(ctx, opts.Job, bsnmask.Mask(opts.Inbox)); err != nil {
+			return sum, fmt.Errorf("etl: %w", err)
 		}
 	}
 	l := &loader{db: db, opts: opts, runID: sum.RunID}
@@ -125,10 +137,6 @@ func Run(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error) {
 		if err := ctx.Err(); err != nil { // stopping: take no further file
 			runErr = fmt.Errorf("etl: run stopped before %s: %w", file.name, err)
 			break
-		}
-		if opts.StableAfter > 0 && !file.unchanged() {
-			sum.Files = append(sum.Files, FileResult{Name: file.name, Status: StatusWaiting, Reason: "the file changed while the run was busy; it is left for the next run"})
-			continue
 		}
 		res, err := l.file(ctx, file)
 		if err != nil {
@@ -140,18 +148,21 @@ func Run(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error) {
 			"status", res.Status, "rows_read", res.Read, "rows_new", res.New, "rows_replaced", res.Replaced,
 			"rows_quarantined", res.Quarantined, "reason", res.Reason, "duration_ms", res.Duration.Milliseconds())
 	}
-	status := "ok"
+	status, reason := "ok", ""
 	switch {
+	case runErr != nil && ctx.Err() != nil:
+		status, reason = "failed", reasonStopped
 	case runErr != nil:
-		status = "failed"
+		status, reason = "failed", reasonFailed
 	case sum.Rejected() > 0:
 		status = "rejected"
 	}
 	// Record the end even when ctx was cancelled, so the ledger shows the run stopped.
-	if _, err := db.ExecContext(context.WithoutCancel(ctx), `update etl_run set finished_at = now(), status = ? where run_id = ?`, status, sum.RunID); err != nil && runErr == nil {
+	if _, err := db.ExecContext(context.WithoutCancel(ctx), `update etl_run set finished_at = now(), status = ?, reason = nullif(?, '')
+		where run_id = ?`, status, reason, sum.RunID); err != nil && runErr == nil {
 		runErr = fmt.Errorf("etl: finish run: %w", err)
 	}
-	return sum, runErr
+	return sum, bsnmask.Error(runErr)
 }
 
 type loader struct {
@@ -161,9 +172,11 @@ type loader struct {
 }
 
 // file handles one inbox file: recognise, skip, stage, validate and load, then move it.
+// The ledger, the quarantine and the log name the file with every possible BSN in its
+// name masked.
 func (l *loader) file(ctx context.Context, in inboxFile) (FileResult, error) {
 	start := time.Now()
-	res := FileResult{Name: in.name}
+	res := FileResult{Name: bsnmask.Mask(in.name)}
 	f, ok := recognise(in.name)
 	if !ok {
 		res.Status = StatusUnrecognised
@@ -171,6 +184,17 @@ func (l *loader) file(ctx context.Context, in inboxFile) (FileResult, error) {
 		return res, l.record(ctx, &res, "", in.size, start)
 	}
 	res.Feed = f.name
+	// The file is opened once: its state then is what the hash, the load and the move
+	// must all be about (see pinned).
+	p, err := pin(in.path)
+	if err != nil {
+		return res, fmt.Errorf("etl: open %s: %w", in.name, err)
+	}
+	defer p.close()
+	if l.opts.StableAfter > 0 && (p.state.size != in.size || !p.state.mtime.Equal(in.mtime)) {
+		res.Status, res.Reason = StatusWaiting, reasonChangedSinceListed
+		return res, nil
+	}
 	// The hash and a CSV file's layout scan each read the whole file: they run side by
 	// side, and the scan is thrown away when the hash says the file was loaded before.
 	var pre *prestaged
@@ -178,11 +202,14 @@ func (l *loader) file(ctx context.Context, in inboxFile) (FileResult, error) {
 		pre = &prestaged{done: make(chan struct{})}
 		go func() {
 			defer close(pre.done)
-			pre.st, pre.err = stageCSV(f, in.path)
+			pre.st, pre.err = stageCSV(f, in.path, l.opts.Limits.orDefault())
 		}()
 		defer pre.discard()
 	}
-	sum, err := hashFile(in.path)
+	sum, err := p.hash()
+	if errors.Is(err, errChanged) {
+		return l.changed(ctx, res, p, start)
+	}
 	if err != nil {
 		return res, fmt.Errorf("etl: read %s: %w", in.name, err)
 	}
@@ -194,12 +221,14 @@ func (l *loader) file(ctx context.Context, in inboxFile) (FileResult, error) {
 		res.Status = StatusSkipped
 		res.Reason = fmt.Sprintf("same bytes as %s, loaded in run %d", earlier, earlierRun)
 	case errors.Is(err, sql.ErrNoRows):
-		err = l.load(ctx, f, in, sum, &res, start, pre)
+		err = l.load(ctx, f, in, p, sum, &res, start, pre)
 		var rej rejectError
 		switch {
+		case errors.Is(err, errChanged):
+			return l.changed(ctx, res, p, start)
 		case errors.As(err, &rej) && ctx.Err() == nil:
 			res.Status = StatusRejected
-			res.Reason = rej.reason
+			res.Reason = stewardReason(rej.reason, in)
 			res.Read, res.New, res.Replaced, res.Unchanged, res.Quarantined = 0, 0, 0, 0, 0
 		case err != nil:
 			return res, err
@@ -208,31 +237,26 @@ func (l *loader) file(ctx context.Context, in inboxFile) (FileResult, error) {
 		return res, fmt.Errorf("etl: ledger: %w", err)
 	}
 	if res.Status != StatusLoaded {
-		if err := l.record(ctx, &res, sum, in.size, start); err != nil {
+		// A skip or a rejection is about the bytes that were read: a file that changed
+		// since (one still being written is often broken at its end) is left instead.
+		if !p.unchanged() {
+			return l.changed(ctx, FileResult{Name: res.Name, Feed: res.Feed}, p, start)
+		}
+		if err := l.record(ctx, &res, sum, p.state.size, start); err != nil {
 			return res, err
 		}
 	}
 	res.Duration = time.Since(start)
-	return res, l.move(in, res)
+	return res, l.move(p, &res)
 }
 
-func (l *loader) move(in inboxFile, res FileResult) error {
-	if !l.opts.Move {
-		return nil
-	}
-	switch res.Status {
-	case StatusLoaded, StatusSkipped:
-		_, err := moveTo(in.path, filepath.Join(l.opts.Inbox, "processed"), l.runID)
-		return err
-	case StatusRejected:
-		dst, err := moveTo(in.path, filepath.Join(l.opts.Inbox, "rejected"), l.runID)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(dst+".reason.txt", []byte(res.Reason+"\n"), 0o640)
-	}
-	return nil
-}
+// Reasons a run failed (etl_run.reason), for the steward; warehouse.ReasonInterrupted
+// is the one for a run whose process was killed.
+const (
+	reasonStopped     = "gestopt: het proces werd gestopt tijdens de run (bijvoorbeeld de server die stopte); het bestand dat toen laadde is teruggedraaid en ligt nog in de inbox voor de volgende run"
+	reasonFailed      = "mislukt door een fout van het systeem of het warehouse (het log zegt welke); het bestand dat toen laadde is teruggedraaid en ligt nog in de inbox voor de volgende run"
+	reasonFailedEarly = "mislukt voordat er een bestand geladen werd (het log van de server zegt waarom, bijvoorbeeld een andere pseudoniemsleutel)"
+)
 
 // record writes a ledger row for a file that loaded nothing (skipped, rejected, unrecognised).
 func (l *loader) record(ctx context.Context, res *FileResult, sum string, size int64, start time.Time) error {
@@ -253,7 +277,7 @@ func (l *loader) progress(file string, stage int, label string) {
 }
 
 // load stages, validates and writes one file in one transaction.
-func (l *loader) load(ctx context.Context, f feed, in inboxFile, sum string, res *FileResult, start time.Time, pre *prestaged) error {
+func (l *loader) load(ctx context.Context, f feed, in inboxFile, p *pinned, sum string, res *FileResult, start time.Time, pre *prestaged) error {
 	conn, err := l.db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("etl: connection: %w", err)
@@ -264,13 +288,16 @@ func (l *loader) load(ctx context.Context, f feed, in inboxFile, sum string, res
 	if pre != nil {
 		st, err = pre.take()
 	} else {
-		st, err = stage(ctx, conn, f, in.path)
+		st, err = stage(ctx, conn, f, in.path, l.opts.Limits)
 	}
 	if err != nil {
 		return err
 	}
 	defer st.cleanup()
-	res.Format, res.ExtraColumns = st.format, st.extra
+	res.Format = st.format
+	for _, c := range st.extra { // a header, too, may quote a BSN
+		res.ExtraColumns = append(res.ExtraColumns, bsnmask.Mask(c))
+	}
 	if len(st.extra) > 0 {
 		l.opts.Logger.Info("extra columns ignored", "file", in.name, "columns", strings.Join(st.extra, ", "))
 	}
@@ -303,10 +330,10 @@ func (l *loader) load(ctx context.Context, f feed, in inboxFile, sum string, res
 	defer tx.Rollback()
 	if err := tx.QueryRowContext(ctx, `insert into etl_file (file_id, run_id, feed, file_name, sha256, size_bytes, format, status, started_at)
 		values (nextval('etl_file_seq'), ?, ?, ?, ?, ?, ?, 'loaded', ?) returning file_id`,
-		l.runID, f.name, in.name, sum, in.size, st.format, start).Scan(&res.FileID); err != nil {
+		l.runID, f.name, res.Name, sum, p.state.size, st.format, start).Scan(&res.FileID); err != nil {
 		return fmt.Errorf("etl: ledger: %w", err)
 	}
-	w := writer{tx: tx, f: f, fileID: res.FileID, fileName: in.name, sheet: st.sheet, log: l.opts.Logger}
+	w := writer{tx: tx, f: f, fileID: res.FileID, fileName: res.Name, sheet: bsnmask.Mask(st.sheet), log: l.opts.Logger}
 	inserted, err := w.write(ctx, res)
 	if err != nil {
 		return err
@@ -317,6 +344,11 @@ func (l *loader) load(ctx context.Context, f feed, in inboxFile, sum string, res
 		return fmt.Errorf("etl: ledger: %w", err)
 	}
 	l.progress(in.name, 4, "committing")
+	// Commit only the bytes that were hashed: a file written to since (or replaced) may
+	// have been read in part.
+	if !p.unchanged() {
+		return errChanged
+	}
 	t0 = time.Now()
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("etl: commit %s: %w", in.name, err)
@@ -427,19 +459,6 @@ func hasBSN(f feed) bool {
 		}
 	}
 	return false
-}
-
-func hashFile(path string) (string, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer fh.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, fh); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 func feedNames() string {

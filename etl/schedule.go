@@ -65,6 +65,9 @@ type SchedulerConfig struct {
 	Region Region
 	Jobs   []Job
 	Logger *slog.Logger
+	// Retention is how long files stay in the inboxes' processed/ and rejected/
+	// (0: DefaultRetention): removed at the start of every run, and hourly.
+	Retention time.Duration
 	// OnLoad is called after a run that loaded at least one file (e.g. to drop caches).
 	OnLoad func()
 }
@@ -131,12 +134,8 @@ func NewScheduler(cfg SchedulerConfig) (*Scheduler, error) {
 		jobs:    map[string]Job{},
 		running: map[string]bool{},
 	}
-	// The scheduler's process is the one writer: a run still marked running was cut off
-	// by a crash (its file rolled back and stays in the inbox for the next run).
-	if _, err := cfg.DB.Exec(`update etl_run set status = 'failed', finished_at = coalesce(finished_at, now())
-		where status = 'running'`); err != nil {
-		return nil, fmt.Errorf("etl: scheduler: close interrupted runs: %w", err)
-	}
+	// A run a killed process left 'running' was marked failed when the warehouse was
+	// opened (warehouse.Open).
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	for _, j := range cfg.Jobs {
 		if j.Name == "" {
@@ -159,8 +158,23 @@ func NewScheduler(cfg SchedulerConfig) (*Scheduler, error) {
 	return s, nil
 }
 
-// Start starts running the jobs on their schedules.
-func (s *Scheduler) Start() { s.cron.Start() }
+// Start starts running the jobs on their schedules, and the hourly removal of handled
+// files past their retention (also done at once, and at the start of every run).
+func (s *Scheduler) Start() {
+	s.clean()
+	if _, err := s.cron.AddFunc("@hourly", s.clean); err != nil {
+		s.cfg.Logger.Error("retention: schedule the hourly clean-up", "error", err)
+	}
+	s.cron.Start()
+}
+
+// clean removes the files past their retention from every job's processed/ and
+// rejected/.
+func (s *Scheduler) clean() {
+	for _, j := range s.cfg.Jobs {
+		CleanInbox(j.Inbox, s.cfg.Retention, time.Now(), s.cfg.Logger.With("job", j.Name))
+	}
+}
 
 // Stop stops taking new work, cancels the run in progress (its current file commits or
 // rolls back as a whole) and waits for it to end.
@@ -256,9 +270,8 @@ func (s *Scheduler) start(name string) (int64, error) {
 		s.mu.Unlock()
 		s.wg.Done()
 	}
-	var runID int64
-	if err := s.cfg.DB.QueryRowContext(s.ctx, `insert into etl_run (run_id, job, inbox, started_at, status)
-		values (nextval('etl_run_seq'), ?, ?, now(), 'running') returning run_id`, j.Name, j.Inbox).Scan(&runID); err != nil {
+	runID, err := s.cfg.DB.StartRun(s.ctx, j.Name, j.Inbox)
+	if err != nil {
 		done()
 		return 0, fmt.Errorf("etl: start run of %q: %w", name, err)
 	}
@@ -279,11 +292,11 @@ func (s *Scheduler) run(j Job, runID int64) {
 	t0 := time.Now()
 	sum, err := Run(s.ctx, s.cfg.DB, Options{
 		Inbox: j.Inbox, Key: s.cfg.Key, Region: s.cfg.Region, Job: j.Name, Move: true,
-		Logger: log, RunID: runID, StableAfter: j.StableAfter,
+		Logger: log, RunID: runID, StableAfter: j.StableAfter, Retention: s.cfg.Retention,
 	})
 	// Run records the end itself, except when it failed before its first file.
-	if _, uerr := s.cfg.DB.ExecContext(context.WithoutCancel(s.ctx), `update etl_run set finished_at = now(), status = 'failed'
-		where run_id = ? and status = 'running'`, runID); uerr != nil {
+	if _, uerr := s.cfg.DB.ExecContext(context.WithoutCancel(s.ctx), `update etl_run set finished_at = now(), status = 'failed',
+		reason = ? where run_id = ? and status = 'running'`, reasonFailedEarly, runID); uerr != nil {
 		log.Error("finish run", "error", uerr)
 	}
 	loaded, waiting := 0, 0

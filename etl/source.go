@@ -124,23 +124,24 @@ func quoteJoin(names []string) string {
 	return strings.Join(q, ", ")
 }
 
-// stage makes a file readable as a SQL relation on conn.
-func stage(ctx context.Context, conn *sql.Conn, f feed, path string) (*staged, error) {
+// stage makes a file readable as a SQL relation on conn, within lim.
+func stage(ctx context.Context, conn *sql.Conn, f feed, path string, lim Limits) (*staged, error) {
 	format, err := fileFormat(path)
 	if err != nil {
 		return nil, err
 	}
+	lim = lim.orDefault()
 	switch format {
 	case "csv":
-		return stageCSV(f, path)
+		return stageCSV(f, path, lim)
 	case "xlsx":
-		return stageXLSX(ctx, conn, f, path)
+		return stageXLSX(ctx, conn, f, path, lim)
 	default:
-		return stageParquet(ctx, conn, f, path)
+		return stageParquet(ctx, conn, f, path, lim)
 	}
 }
 
-func stageCSV(f feed, path string) (*staged, error) {
+func stageCSV(f feed, path string, lim Limits) (*staged, error) {
 	d, err := sniffCSV(path)
 	if err != nil {
 		var rej rejectError
@@ -152,6 +153,17 @@ func stageCSV(f feed, path string) (*staged, error) {
 	canon, present, extra, err := mapHeader(f, d.Header)
 	if err != nil {
 		return nil, err
+	}
+	// The layout scan reads the original file (see scanCSVLayout): it runs first, so a
+	// file it refuses is not converted for nothing.
+	layout, err := scanCSVLayout(path, d, lim.RowBytes)
+	if err != nil {
+		return nil, reject("%v", err)
+	}
+	if len(layout.Ragged) > maxRagged(layout.Records) {
+		r := layout.Ragged[0]
+		return nil, reject("%d of %d rows have a different number of fields than the header (%d), the first on line %d with %d; check the separator and the quoting",
+			len(layout.Ragged), layout.Records, len(d.Header), r.Line, r.Fields)
 	}
 	st := &staged{format: "csv", present: present, extra: extra, cleanup: func() {}}
 	readPath := path
@@ -168,17 +180,6 @@ func stageCSV(f feed, path string) (*staged, error) {
 		}
 		readPath = tmp.Name()
 	}
-	layout, err := scanCSVLayout(path, d)
-	if err != nil {
-		st.cleanup()
-		return nil, reject("%v", err)
-	}
-	if len(layout.Ragged) > maxRagged(layout.Records) {
-		st.cleanup()
-		r := layout.Ragged[0]
-		return nil, reject("%d of %d rows have a different number of fields than the header (%d), the first on line %d with %d; check the separator and the quoting",
-			len(layout.Ragged), layout.Records, len(d.Header), r.Line, r.Fields)
-	}
 	if d.Encoding != encodingUTF8 {
 		// The scan saw the bytes before their conversion: a Windows-1252 no-break space
 		// is one byte that is no UTF-8 white space there.
@@ -194,14 +195,21 @@ func stageCSV(f feed, path string) (*staged, error) {
 	// is preserved), so the loader numbers them from rowid afterwards with the layout,
 	// which keeps the parallel CSV reader parallel (row_number() over () would not).
 	// null_padding lets a short row through; the layout scan has it quarantined.
+	// max_line_size is above what the scan allows, even after windows-1252 (one byte a
+	// character) became UTF-8 (up to three), so that the scan's message is the one given.
 	st.source = fmt.Sprintf(`(select null::bigint as _line, *
 		from read_csv(%s, delim = %s, quote = '"', escape = '"', header = true, auto_detect = false,
-			columns = {%s}, null_padding = true, strict_mode = false, parallel = %t))`,
-		sqlString(readPath), sqlString(string(d.Delimiter)), strings.Join(cols, ", "), !layout.QuotedNewlines)
+			columns = {%s}, null_padding = true, strict_mode = false, parallel = %t, max_line_size = %d))`,
+		sqlString(readPath), sqlString(string(d.Delimiter)), strings.Join(cols, ", "), !layout.QuotedNewlines, 3*lim.RowBytes+1024)
 	return st, nil
 }
 
-func stageXLSX(ctx context.Context, conn *sql.Conn, f feed, path string) (*staged, error) {
+// xlsxFlushBytes is how much text stageXLSX appends before it flushes the appender:
+// DuckDB's appender collects about 200,000 rows before it writes them to the table,
+// which for long rows within Limits.RowBytes would be gigabytes.
+const xlsxFlushBytes = 32 << 20
+
+func stageXLSX(ctx context.Context, conn *sql.Conn, f feed, path string, lim Limits) (*staged, error) {
 	st := &staged{format: "xlsx", cleanup: func() {}}
 	var canon []string
 	var app *duckdb.Appender
@@ -214,7 +222,8 @@ func stageXLSX(ctx context.Context, conn *sql.Conn, f feed, path string) (*stage
 		return a.Close()
 	}
 	defer closeApp()
-	sheet, err := readXLSX(path, func(row int, cells []string) error {
+	var pending int
+	sheet, err := readXLSX(path, lim, func(row int, cells []string) error {
 		if canon == nil {
 			c, present, extra, err := mapHeader(f, cells)
 			if err != nil {
@@ -239,11 +248,19 @@ func stageXLSX(ctx context.Context, conn *sql.Conn, f feed, path string) (*stage
 		for i := range canon {
 			if i < len(cells) {
 				vals[i+1] = cells[i]
+				pending += len(cells[i])
 			} else {
 				vals[i+1] = ""
 			}
 		}
-		return app.AppendRow(vals...)
+		if err := app.AppendRow(vals...); err != nil {
+			return err
+		}
+		if pending >= xlsxFlushBytes {
+			pending = 0
+			return app.Flush()
+		}
+		return nil
 	})
 	if cerr := closeApp(); err == nil {
 		err = cerr
@@ -263,13 +280,15 @@ func stageXLSX(ctx context.Context, conn *sql.Conn, f feed, path string) (*stage
 	return st, nil
 }
 
-func stageParquet(ctx context.Context, conn *sql.Conn, f feed, path string) (*staged, error) {
+func stageParquet(ctx context.Context, conn *sql.Conn, f feed, path string, lim Limits) (*staged, error) {
+	if err := checkParquetMetadata(ctx, conn, path, lim); err != nil {
+		return nil, err
+	}
 	rows, err := conn.QueryContext(ctx, fmt.Sprintf("describe select * from read_parquet(%s)", sqlString(path)))
 	if err != nil {
 		return nil, reject("cannot read Parquet: %v", err)
 	}
-	type pcol struct{ name, typ string }
-	var pcols []pcol
+	var pcols []parquetColumn
 	for rows.Next() {
 		var name, typ string
 		var null, key, def, extra sql.NullString
@@ -277,7 +296,7 @@ func stageParquet(ctx context.Context, conn *sql.Conn, f feed, path string) (*st
 			rows.Close()
 			return nil, fmt.Errorf("etl: describe parquet: %w", err)
 		}
-		pcols = append(pcols, pcol{name, typ})
+		pcols = append(pcols, parquetColumn{name, typ})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -289,6 +308,19 @@ func stageParquet(ctx context.Context, conn *sql.Conn, f feed, path string) (*st
 	}
 	canon, present, extra, err := mapHeader(f, header)
 	if err != nil {
+		return nil, err
+	}
+	if len(pcols) > int(lim.ParquetColumns) {
+		return nil, reject("het Parquet-bestand heeft %s kolommen (limiet %s); lever alleen de kolommen van de feed",
+			dutchCount(int64(len(pcols))), dutchCount(lim.ParquetColumns))
+	}
+	var used []parquetColumn
+	for i, c := range pcols {
+		if present[canon[i]] {
+			used = append(used, c)
+		}
+	}
+	if err := checkParquetText(ctx, conn, path, used, lim); err != nil {
 		return nil, err
 	}
 	var sel []string

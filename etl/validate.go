@@ -3,6 +3,8 @@ package etl
 import (
 	"fmt"
 	"strings"
+
+	"github.com/hetleerplein/leerplein/warehouse"
 )
 
 // The validation runs in DuckDB: one pass over the source computes, for every column, its
@@ -67,7 +69,24 @@ func columnSQL(c column, t, p string, region Region) colSQL {
 	}
 	switch c.kind {
 	case kText:
-		return colSQL{parsed: t, value: p, reason: fmt.Sprintf("case when %s is null then %s end", t, empty), bad: "null"}
+		// An id is free text: one that holds a possible BSN is refused, so that no BSN
+		// becomes a key in the warehouse. The quarantine shows it masked.
+		return colSQL{
+			parsed: fmt.Sprintf("case when not %s then %s end", warehouse.HasBSNSQL(t), t),
+			value:  p,
+			reason: unparsed(sqlString(name + " bevat mogelijk een BSN (8 of 9 cijfers die de elfproef halen); geef de rij een kenmerk zonder BSN")),
+			bad:    t,
+		}
+	case kBRIN:
+		// Two digits and two letters or digits (00AA, 30RM), normalised to upper case:
+		// four characters cannot carry a BSN, which free text could.
+		return colSQL{
+			// A glob without '*' is a cheap, linear match (cheaper than a regular expression).
+			parsed: fmt.Sprintf("case when upper(%[1]s) glob '[0-9][0-9][A-Z0-9][A-Z0-9]' then upper(%[1]s) end", t),
+			value:  p,
+			reason: unparsed(fmt.Sprintf("format('%s ''{}'' is geen BRIN-code: vier tekens, twee cijfers en dan twee letters of cijfers (zoals 00AA)', %s)", name, t)),
+			bad:    t,
+		}
 	case kBSN:
 		// p is the number: the digits are taken apart arithmetically, which is far
 		// cheaper than substrings over millions of rows.
@@ -147,8 +166,8 @@ func columnSQL(c column, t, p string, region Region) colSQL {
 		n := fmt.Sprintf("replace(%s, ',', '.')", t)
 		return colSQL{
 			parsed: fmt.Sprintf("case when regexp_full_match(%[1]s, '[0-9]{1,7}(\\.[0-9]{1,10})?') then round(%[1]s::decimal(18, 10), 2)::decimal(10, 2) end", n),
-			value:  p,
-			reason: unparsed(fmt.Sprintf("format('%s ''{}'' is not a number (like 12,5 or 12.5, no thousands separators)', %s)", name, t)),
+			value:  bounded(c, p),
+			reason: tooLarge(c, t, p, unparsed(fmt.Sprintf("format('%s ''{}'' is not a number (like 12,5 or 12.5, no thousands separators)', %s)", name, t))),
 			bad:    t,
 		}
 	case kCount:
@@ -156,8 +175,8 @@ func columnSQL(c column, t, p string, region Region) colSQL {
 			parsed: fmt.Sprintf(`case
 				when regexp_full_match(%[1]s, '[0-9]{1,3}(\.[0-9]{3})+') then try_cast(replace(%[1]s, '.', '') as bigint)
 				when regexp_full_match(%[1]s, '[0-9]+') then try_cast(%[1]s as bigint) end`, t),
-			value:  p,
-			reason: unparsed(fmt.Sprintf("format('%s ''{}'' is not a whole number (1234 or 1.234)', %s)", name, t)),
+			value:  bounded(c, p),
+			reason: tooLarge(c, t, p, unparsed(fmt.Sprintf("format('%s ''{}'' is not a whole number (1234 or 1.234)', %s)", name, t))),
 			bad:    t,
 		}
 	case kJN:
@@ -182,6 +201,33 @@ func columnSQL(c column, t, p string, region Region) colSQL {
 		}
 	}
 	panic(fmt.Sprintf("etl: column %s has no kind", c.name))
+}
+
+// bounded is the value of number column c over its parsed candidate p: null from c.below.
+func bounded(c column, p string) string {
+	if c.below == 0 {
+		return p
+	}
+	return fmt.Sprintf("case when %s < %d then %s end", p, c.below, p)
+}
+
+// tooLarge adds to reason, the reason of number column c, the one for a value of c.below
+// or more.
+func tooLarge(c column, t, p, reason string) string {
+	if c.below == 0 {
+		return reason
+	}
+	return fmt.Sprintf("coalesce(%s, case when %s >= %d then format('%s ''{}'' is %s of meer; zo groot kan het niet zijn: controleer de kolom', %s) end)",
+		reason, p, c.below, c.name, dutchInt(c.below), t)
+}
+
+// dutchInt writes n with Dutch thousands separators: 10.000.
+func dutchInt(n int64) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "." + s[i:]
+	}
+	return s
 }
 
 // pseudonymSQL is the keyed pseudonym of the BSN number in column col: HMAC-SHA-256 as

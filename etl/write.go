@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+
+	"github.com/hetleerplein/leerplein/warehouse"
 )
 
 // writer moves the validated rows of one file (temp table `typed`) into the warehouse,
@@ -15,8 +17,8 @@ type writer struct {
 	tx       *sql.Tx
 	f        feed
 	fileID   int64
-	fileName string
-	sheet    string
+	fileName string // as the ledger shows it (masked)
+	sheet    string // idem
 	log      *slog.Logger
 }
 
@@ -80,9 +82,11 @@ func (w writer) write(ctx context.Context, res *FileResult) (int64, error) {
 	for i, k := range keys {
 		keyList[i] = ident(k)
 	}
-	// 1. Every problem of every row, one quarantine record each.
+	// 1. Every problem of every row, one quarantine record each. A value or reason may
+	// quote a BSN put in the wrong column: it is masked (only these rows pay for that).
 	if err := exec(`insert into etl_quarantine (file_id, feed, file_name, line, sheet, column_name, value, reason)
-		select ?, ?, ?, _line, nullif(?, ''), p.column_name, case when p.column_name <> 'bsn' then p.value end, p.reason
+		select ?, ?, ?, _line, nullif(?, ''), p.column_name,
+			case when p.column_name <> 'bsn' then `+warehouse.MaskSQL("p.value")+` end, `+warehouse.MaskSQL("p.reason")+`
 		from (select _line, unnest(_problems) as p from numbered where not _ok) order by _line`,
 		w.fileID, w.f.name, w.fileName, w.sheet); err != nil {
 		return 0, err
@@ -120,7 +124,7 @@ func (w writer) write(ctx context.Context, res *FileResult) (int64, error) {
 		}
 		if err := exec(fmt.Sprintf(`insert into etl_quarantine (file_id, feed, file_name, line, sheet, column_name, value, reason)
 			select ?, ?, ?, _line, nullif(?, ''), %s, null, %s from ranked where _rn > 1 order by _line`,
-			sqlString(strings.Join(w.f.key, ",")), reason), w.fileID, w.f.name, w.fileName, w.sheet); err != nil {
+			sqlString(strings.Join(w.f.key, ",")), warehouse.MaskSQL(reason)), w.fileID, w.f.name, w.fileName, w.sheet); err != nil {
 			return 0, err
 		}
 		fresh = "ranked where _rn = 1"

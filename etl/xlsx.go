@@ -49,11 +49,18 @@ func isBuiltinDateFormat(id int) bool {
 // without float artefacts and without the cell's display format (12.5, not 12.499999 or
 // "12,50" or "1.250%"); text as is, even when it looks like a date. An error from fn stops
 // the read and is returned unchanged. readXLSX returns the sheet name.
-func readXLSX(path string, fn func(sheetRow int, cells []string) error) (sheet string, err error) {
+//
+// A workbook beyond lim is refused (a rejectError) before excelize opens it, and
+// excelize is held to the same unpacked sizes.
+func readXLSX(path string, lim Limits, fn func(sheetRow int, cells []string) error) (sheet string, err error) {
 	if err := checkXLSX(path); err != nil {
 		return "", err
 	}
-	f, err := excelize.OpenFile(path, excelize.Options{ShortDatePattern: xlsxDatePattern})
+	lim = lim.orDefault()
+	if err := checkWorkbook(path, lim); err != nil {
+		return "", err
+	}
+	f, err := excelize.OpenFile(path, xlsxOptions(lim))
 	if err != nil {
 		return "", fmt.Errorf("%w: the workbook cannot be opened (%v); save it again from Excel as .xlsx", errNotXLSX, err)
 	}
@@ -106,6 +113,17 @@ func readXLSX(path string, fn func(sheetRow int, cells []string) error) (sheet s
 		return sheet, fmt.Errorf("%w: sheet %q is empty", errNoHeader, sheet)
 	}
 	return sheet, nil
+}
+
+// xlsxOptions holds excelize to lim too: it refuses a workbook that unpacks to more
+// than lim.XLSXTotalBytes, and streams every worksheet and shared strings table over
+// xlsxStreamBytes from a temporary file instead of memory.
+func xlsxOptions(lim Limits) excelize.Options {
+	return excelize.Options{
+		ShortDatePattern:  xlsxDatePattern,
+		UnzipSizeLimit:    lim.XLSXTotalBytes,
+		UnzipXMLSizeLimit: min(xlsxStreamBytes, lim.XLSXTotalBytes),
+	}
 }
 
 // excelDate turns the serial number of a date cell into yyyy-mm-dd; a value that is not

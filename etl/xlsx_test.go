@@ -162,7 +162,7 @@ type xlsxRow struct {
 func collectXLSX(t testing.TB, path string) (string, []xlsxRow, error) {
 	t.Helper()
 	var got []xlsxRow
-	sheet, err := readXLSX(path, func(sheetRow int, cells []string) error {
+	sheet, err := readXLSX(path, Limits{}, func(sheetRow int, cells []string) error {
 		got = append(got, xlsxRow{sheetRow, append([]string(nil), cells...)})
 		return nil
 	})
@@ -522,7 +522,7 @@ func TestReadXLSXCallbackError(t *testing.T) {
 	}}}
 	stop := errors.New("stop")
 	calls := 0
-	_, err := readXLSX(w.write(t), func(int, []string) error {
+	_, err := readXLSX(w.write(t), Limits{}, func(int, []string) error {
 		calls++
 		if calls == 2 {
 			return stop
@@ -622,7 +622,7 @@ func BenchmarkReadXLSX(b *testing.B) {
 	}
 	for b.Loop() {
 		n := 0
-		_, err := readXLSX(path, func(_ int, cells []string) error {
+		_, err := readXLSX(path, Limits{}, func(_ int, cells []string) error {
 			n++
 			if n == 2 && cells[2] != "2001-04-19" {
 				return fmt.Errorf("date cell = %q", cells[2])

@@ -2,9 +2,13 @@ package warehouse
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
-	"strings"
 	"time"
+	"unicode/utf8"
+
+	"github.com/hetleerplein/leerplein/warehouse/bsnmask"
 )
 
 // Statuses of an audited SQL query.
@@ -17,19 +21,33 @@ const (
 
 // AuditEntry is one query an analyst sent to the SQL sandbox.
 type AuditEntry struct {
-	ID         int64     `json:"id"`
-	At         time.Time `json:"at"`
-	Who        string    `json:"who"`
-	Role       string    `json:"role"`
-	Query      string    `json:"query"`
-	Rows       int64     `json:"rows"`
-	DurationMS float64   `json:"duration_ms"`
-	Status     string    `json:"status"`
-	Message    string    `json:"message"`
+	ID    int64     `json:"id"`
+	At    time.Time `json:"at"`
+	Who   string    `json:"who"`
+	Role  string    `json:"role"`
+	Query string    `json:"query"`
+	// QueryBytes and QuerySHA256 describe the whole query text (BSN-like numbers
+	// masked), of which Query keeps the first AuditQueryCap bytes; set by AuditSQL.
+	QueryBytes  int64   `json:"query_bytes"`
+	QuerySHA256 string  `json:"query_sha256"`
+	Rows        int64   `json:"rows"`
+	DurationMS  float64 `json:"duration_ms"`
+	Status      string  `json:"status"`
+	Message     string  `json:"message"`
 }
 
+// AuditQueryCap and auditMessageCap bound what one audit entry keeps of a query text
+// and of its message: an analyst can send a megabyte of SQL per request.
+const (
+	AuditQueryCap   = 16 << 10
+	auditMessageCap = 4 << 10
+)
+
 // AuditSQL records one sandbox query. Query and Message are stored with every number
-// that could be a BSN masked (MaskBSN), so the audit holds no raw BSN.
+// that could be a BSN masked (MaskBSN), so the audit holds no raw BSN; of the query the
+// first AuditQueryCap bytes, with the length and SHA-256 of the whole masked text (a
+// hash of the raw text would let anyone who knows the rest of a query find a BSN in it
+// by trying them all).
 func (db *DB) AuditSQL(ctx context.Context, e AuditEntry) error {
 	switch e.Status {
 	case AuditOK, AuditRefused, AuditError, AuditTimeout:
@@ -39,9 +57,12 @@ func (db *DB) AuditSQL(ctx context.Context, e AuditEntry) error {
 	if e.At.IsZero() {
 		e.At = time.Now()
 	}
-	_, err := db.ExecContext(ctx, `insert into sql_audit ("at", who, role, query, rows, duration_ms, status, message)
-		values (?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.At, e.Who, e.Role, MaskBSN(e.Query), e.Rows, e.DurationMS, e.Status, MaskBSN(e.Message))
+	query := MaskBSN(e.Query)
+	sum := sha256.Sum256([]byte(query))
+	_, err := db.ExecContext(ctx, `insert into sql_audit ("at", who, role, query, query_bytes, query_sha256, rows, duration_ms, status, message)
+		values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.At, e.Who, e.Role, cutText(query, AuditQueryCap), len(query), hex.EncodeToString(sum[:]),
+		e.Rows, e.DurationMS, e.Status, cutText(MaskBSN(e.Message), auditMessageCap))
 	if err != nil {
 		return fmt.Errorf("warehouse: audit: %w", err)
 	}
@@ -60,7 +81,7 @@ func (db *DB) SQLAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
 	if f.Limit <= 0 {
 		f.Limit = 100
 	}
-	rows, err := db.QueryContext(ctx, `select id, "at", who, role, query, rows, duration_ms, status, message
+	rows, err := db.QueryContext(ctx, `select id, "at", who, role, query, query_bytes, query_sha256, rows, duration_ms, status, message
 		from sql_audit where ? = '' or status = ? order by id desc limit ?`, f.Status, f.Status, f.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("warehouse: audit: %w", err)
@@ -69,7 +90,7 @@ func (db *DB) SQLAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
 	out := []AuditEntry{}
 	for rows.Next() {
 		var e AuditEntry
-		if err := rows.Scan(&e.ID, &e.At, &e.Who, &e.Role, &e.Query, &e.Rows, &e.DurationMS, &e.Status, &e.Message); err != nil {
+		if err := rows.Scan(&e.ID, &e.At, &e.Who, &e.Role, &e.Query, &e.QueryBytes, &e.QuerySHA256, &e.Rows, &e.DurationMS, &e.Status, &e.Message); err != nil {
 			return nil, fmt.Errorf("warehouse: audit: %w", err)
 		}
 		out = append(out, e)
@@ -80,29 +101,20 @@ func (db *DB) SQLAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
 	return out, nil
 }
 
-// MaskBSN replaces every run of exactly nine digits that passes the eleven test (a
-// possible BSN) by [bsn].
-func MaskBSN(s string) string {
-	var b strings.Builder
-	i := 0
-	for i < len(s) {
-		if !isDigit(s[i]) {
-			b.WriteByte(s[i])
-			i++
-			continue
-		}
-		j := i
-		for j < len(s) && isDigit(s[j]) {
-			j++
-		}
-		if j-i == 9 && ElevenTest(s[i:j]) {
-			b.WriteString("[bsn]")
-		} else {
-			b.WriteString(s[i:j])
-		}
-		i = j
+// MaskBSN replaces every number that could be a BSN by [bsn] (bsnmask.Mask: eight or
+// nine significant digits passing the eleven test, also written with dots, spaces or
+// hyphens inside).
+func MaskBSN(s string) string { return bsnmask.Mask(s) }
+
+// cutText is s cut to at most n bytes, on a character boundary.
+func cutText(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	return b.String()
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }

@@ -18,7 +18,7 @@ const BackupName = "leerplein.duckdb"
 // and holds exactly the committed loads at its start. To restore, stop the server and
 // put the copy in place of the warehouse file. An existing backup is never overwritten.
 func Backup(ctx context.Context, db *DB, dir string) (string, error) {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("warehouse: backup: %w", err)
 	}
 	dst, err := filepath.Abs(filepath.Join(dir, BackupName))
@@ -43,6 +43,9 @@ func Backup(ctx context.Context, db *DB, dir string) (string, error) {
 	copyErr := copyDatabase(ctx, conn, src)
 	if _, err := conn.ExecContext(context.WithoutCancel(ctx), "detach leerplein_backup"); err != nil && copyErr == nil {
 		copyErr = err
+	}
+	if copyErr == nil {
+		copyErr = ownerOnly(dst, dst+".wal")
 	}
 	if copyErr != nil {
 		os.Remove(dst)

@@ -22,7 +22,8 @@ func (e Export) CSVHeader() string {
 }
 
 // WriteCSV writes the export in its machine form: the header line, then one
-// `;`-separated line per cell (zeros as 0), values as plain numbers. The column status is
+// `;`-separated line per cell (zeros as 0), values as plain numbers, texts neutralised
+// for spreadsheets (SafeCellText). The column status is
 // empty for a value; otherwise it is geen_gegevens, niet_van_toepassing or (in a
 // protected export) onderdrukt, and waarde is empty.
 func (e Export) WriteCSV(w io.Writer) error {
@@ -42,6 +43,9 @@ func (e Export) WriteCSV(w io.Writer) error {
 				value = ""
 			}
 			fields = append(fields, value, string(status))
+			for i, f := range fields {
+				fields[i] = SafeCellText(f)
+			}
 			fmt.Fprintln(bw, strings.Join(fields, ";"))
 		}
 	}

@@ -87,7 +87,7 @@ func (db *DB) Snapshot(ctx context.Context, path string) (err error) {
 	if _, err := conn.ExecContext(ctx, "detach "+alias); err != nil {
 		return fmt.Errorf("warehouse: snapshot: %w", err)
 	}
-	if err := os.Chmod(tmp, 0o644); err != nil {
+	if err := os.Chmod(tmp, 0o600); err != nil { // pseudonymised, still about minors
 		return fmt.Errorf("warehouse: snapshot: %w", err)
 	}
 	if err := os.Rename(tmp, abs); err != nil {

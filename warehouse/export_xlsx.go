@@ -56,7 +56,7 @@ func (e Export) WriteXLSX(w io.Writer) (err error) {
 		if i == 0 {
 			style = st.title
 		}
-		if err := f.SetCellValue(sheet, cell, p); err != nil {
+		if err := f.SetCellStr(sheet, cell, SafeCellText(p)); err != nil {
 			return fmt.Errorf("warehouse: export %s: toelichting: %w", e.Name, err)
 		}
 		if err := f.SetCellStyle(sheet, cell, cell, style); err != nil {
@@ -118,7 +118,7 @@ func (e Export) writeTable(f *excelize.File, sheet string, st exportStyles, t Ex
 		if err != nil {
 			return err
 		}
-		if err := f.SetCellValue(sheet, cell, value); err != nil {
+		if err := setCell(f, sheet, cell, value); err != nil {
 			return err
 		}
 		return f.SetCellStyle(sheet, cell, cell, style)
@@ -193,6 +193,15 @@ func (e Export) writeTable(f *excelize.File, sheet string, st exportStyles, t Ex
 		return err
 	}
 	return f.SetColWidth(sheet, "B", last, 16)
+}
+
+// setCell writes a text as a string cell, neutralised (SafeCellText) — never a formula —
+// and any other value as what it is (a number stays a number).
+func setCell(f *excelize.File, sheet, cell string, value any) error {
+	if s, ok := value.(string); ok {
+		return f.SetCellStr(sheet, cell, SafeCellText(s))
+	}
+	return f.SetCellValue(sheet, cell, value)
 }
 
 func pick(cond bool, a, b int) int {

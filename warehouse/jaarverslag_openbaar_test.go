@@ -13,6 +13,7 @@ import (
 	"github.com/hetleerplein/leerplein/etl"
 	"github.com/hetleerplein/leerplein/etl/demo"
 	"github.com/hetleerplein/leerplein/warehouse"
+	"github.com/hetleerplein/leerplein/warehouse/suppresstest"
 )
 
 // The attacker below reads a protected annual report as a reader would, from the
@@ -27,7 +28,7 @@ import (
 //     totaal_<gebied> = its sectors + (what the sectors do not hold). A bracketed part is
 //     never printed: an unknown to the reader, and a count the protection must keep
 //     from being derived when it is small.
-// It then solves all equations at once (determined, suppress_test.go) and fails on
+// It then solves all equations at once (suppresstest.Determined) and fails on
 // every hidden figure, or small unprinted part, whose value follows.
 
 // attackerModel is a protected report as equations: variables for printed counts and
@@ -167,7 +168,7 @@ func attack(t *testing.T, layout []warehouse.Table, protected []warehouse.Openba
 	}
 
 	var found []string
-	for _, k := range determined(m.c.rels, m.hidden) {
+	for _, k := range suppresstest.Determined(m.c.rels, m.hidden) {
 		v := m.c.values[k]
 		switch {
 		case !m.unprinted[k]:

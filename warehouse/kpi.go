@@ -80,6 +80,10 @@ type KPIDef struct {
 	Source string
 	// Query is the file under sql/metrics/ that counts it: the documentation of the rule.
 	Query string
+	// PartOf is the count KPI this one counts a part of, in every area and year
+	// (thuiszitters_langer_dan_3_maanden of thuiszitters), "" for none: protecting small
+	// numbers must cover the difference of the two as well.
+	PartOf string
 
 	calc kpiCalc
 }
@@ -160,5 +164,9 @@ type MonthPoint struct {
 
 // MonthlyID is the id of the monthly absence series, served beside the catalogue.
 const MonthlyID = "verzuim_meldingen_maand"
+
+// MonthlyOf is the KPI whose yearly value the monthly series adds up to: the twelve
+// months of a school year, all verzuimsoorten, give that year's value in every area.
+const MonthlyOf = "verzuim_meldingen"
 
 func ptr[T any](v T) *T { return &v }

@@ -47,7 +47,8 @@ func KPICatalogue() []KPIDef {
 			DescriptionEN: "Homebound episodes active in the school year that lasted longer than three months (an ongoing episode measured to 31 July).",
 			Target:        reduction("2018-2019", "10% minder dan in schooljaar 2018-2019.", "10% below school year 2018-2019."),
 			Filters:       allFilters(), Source: "tabel6 langer_dan_3_maanden/totaal", Query: "metrics/thuiszitters.sql",
-			calc: kpiCalc{table: "thuiszitters", num: "langer_dan_3_maanden", figuren: []string{FiguurThuiszitters}},
+			PartOf: "thuiszitters",
+			calc:   kpiCalc{table: "thuiszitters", num: "langer_dan_3_maanden", figuren: []string{FiguurThuiszitters}},
 		},
 		{
 			ID: "thuiszitters_aanbod_binnen_3_maanden_pct", Unit: UnitPercent,

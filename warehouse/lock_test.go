@@ -12,8 +12,10 @@ import (
 	"testing"
 )
 
-// TestMain lets the lock test re-run this test binary as a process that holds a file.
+// TestMain lets the lock test re-run this test binary as a process that holds a file,
+// and the sandbox tests as a sandbox worker.
 func TestMain(m *testing.M) {
+	ServeSandboxWorkerIfAsked()
 	if path := os.Getenv("LEERPLEIN_LOCK_HOLDER"); path != "" {
 		db, err := Open(context.Background(), path)
 		if err != nil {

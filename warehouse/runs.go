@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"regexp"
 	"time"
+
+	"github.com/hetleerplein/leerplein/warehouse/bsnmask"
 )
 
 // Run is one loader run of the ledger (etl_run) with totals over its files, for the
@@ -18,6 +20,7 @@ type Run struct {
 	StartedAt       time.Time
 	FinishedAt      *time.Time
 	Status          string // running, ok, rejected, failed, skipped
+	Reason          string // why it failed, in Dutch; "" otherwise
 	Files           int64
 	FilesLoaded     int64
 	FilesRejected   int64
@@ -34,7 +37,7 @@ type RunFile struct {
 	FileName        string
 	Format          string
 	SizeBytes       int64
-	Status          string // loaded, skipped, rejected, unrecognised
+	Status          string // loaded, skipped, rejected, unrecognised, waiting (changed during its load)
 	Reason          string
 	RowsRead        int64
 	RowsNew         int64
@@ -47,7 +50,7 @@ type RunFile struct {
 
 // runSelect reads runs with their file totals; callers add where/order/limit.
 const runSelect = `
-	select r.run_id, r.job, r.inbox, r.started_at, r.finished_at, r.status,
+	select r.run_id, r.job, r.inbox, r.started_at, r.finished_at, r.status, coalesce(r.reason, ''),
 	       count(f.file_id),
 	       count(f.file_id) filter (where f.status = 'loaded'),
 	       count(f.file_id) filter (where f.status = 'rejected'),
@@ -59,7 +62,7 @@ const runSelect = `
 
 func scanRun(sc interface{ Scan(...any) error }) (Run, error) {
 	var r Run
-	err := sc.Scan(&r.ID, &r.Job, &r.Inbox, &r.StartedAt, &r.FinishedAt, &r.Status,
+	err := sc.Scan(&r.ID, &r.Job, &r.Inbox, &r.StartedAt, &r.FinishedAt, &r.Status, &r.Reason,
 		&r.Files, &r.FilesLoaded, &r.FilesRejected, &r.RowsNew, &r.RowsReplaced, &r.RowsQuarantined)
 	return r, err
 }
@@ -190,8 +193,10 @@ type QuarantineExample struct {
 // a guard on top of the loader, which never stores one.
 var bsnLike = regexp.MustCompile(`\b[0-9]{8,9}\b`)
 
-// MaskDigits replaces every run of 8 or 9 digits with asterisks.
-func MaskDigits(s string) string { return bsnLike.ReplaceAllString(s, "*********") }
+// MaskDigits masks, in text shown to people, every possible BSN (bsnmask.Mask: also one
+// stored before the loader masked them) and then every other run of 8 or 9 digits —
+// a BSN with a typo is still one — with asterisks.
+func MaskDigits(s string) string { return bsnLike.ReplaceAllString(bsnmask.Mask(s), "*********") }
 
 // Quarantine groups the quarantine by feed, column and reason class, largest group
 // first, with at most examples examples each (the first lines).

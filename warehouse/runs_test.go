@@ -18,7 +18,7 @@ func TestQuarantineGuards(t *testing.T) {
 	}
 	defer db.Close()
 	if _, err := db.ExecContext(ctx, `
-		insert into etl_run values (1, 'test', '/inbox', '2026-01-01 08:00:00+00', '2026-01-01 08:01:00+00', 'ok');
+		insert into etl_run (run_id, job, inbox, started_at, finished_at, status) values (1, 'test', '/inbox', '2026-01-01 08:00:00+00', '2026-01-01 08:01:00+00', 'ok');
 		insert into etl_file (file_id, run_id, feed, file_name, status, started_at, finished_at)
 		    values (1, 1, 'leerlingen', 'leerlingen.csv', 'loaded', '2026-01-01 08:00:00+00', '2026-01-01 08:00:10+00');
 		insert into etl_quarantine values

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -56,12 +57,15 @@ var memoryLimitPattern = regexp.MustCompile(`^(?i)[0-9]+(\.[0-9]+)?\s*(B|KB|MB|G
 
 // Sandbox is a separate, read-only DuckDB instance over the analysts' snapshot in which
 // analysts run their own SQL: it sees only the analyst tables, cannot touch files or the
-// network, and runs one SELECT at a time per query. It is safe for concurrent use.
+// network, and runs one SELECT at a time per query. It is safe for concurrent use. The
+// server runs it in worker processes (Publisher); tests also use it directly.
 type Sandbox struct {
 	db        *sql.DB
 	connector *duckdb.Connector
 	lim       SandboxLimits
 	path      string
+	denied    denied         // functions and views about the server (sandbox_guard.go)
+	secrets   *serverSecrets // set in a worker: server paths and names to keep out
 
 	mu       sync.Mutex
 	inFlight int
@@ -88,11 +92,14 @@ func OpenSandbox(ctx context.Context, path string, lim SandboxLimits) (*Sandbox,
 	s := &Sandbox{db: db, connector: connector, lim: lim, path: path}
 	s.idle = sync.NewCond(&s.mu)
 	// The settings are global to the instance; the order matters: allowed directories
-	// can no longer be set once external access is off, and nothing once locked.
+	// can no longer be set once external access is off, and nothing once locked. The
+	// home directory is a name of no consequence: DuckDB derives the extension directory
+	// from it and shows that in error texts.
 	settings := []string{
 		"set global memory_limit = " + quoteLiteral(lim.MemoryLimit),
 		fmt.Sprintf("set global threads = %d", lim.Threads),
 		"set global temp_directory = ''",
+		"set global home_directory = '/leerplein-sandbox'",
 		"set global allowed_directories = []",
 		"set global allowed_paths = []",
 		"set global allow_community_extensions = false",
@@ -104,6 +111,15 @@ func OpenSandbox(ctx context.Context, path string, lim SandboxLimits) (*Sandbox,
 			s.closeNow()
 			return nil, fmt.Errorf("warehouse: sandbox: %s: %w", q, err)
 		}
+	}
+	conn, err := db.Conn(ctx)
+	if err == nil {
+		s.denied, err = deniedNames(ctx, conn)
+		conn.Close()
+	}
+	if err != nil {
+		s.closeNow()
+		return nil, fmt.Errorf("warehouse: sandbox: list the system views: %w", err)
 	}
 	return s, nil
 }
@@ -162,8 +178,8 @@ type RefusedError struct {
 	Reason string
 }
 
-// Error says what was refused and why.
-func (e *RefusedError) Error() string { return "query refused: " + e.Reason }
+// Error says what was refused and why, in Dutch (the analyst reads it).
+func (e *RefusedError) Error() string { return "query geweigerd: " + e.Reason }
 
 // TimeoutError is a query cancelled at the sandbox's time limit.
 type TimeoutError struct {
@@ -172,7 +188,19 @@ type TimeoutError struct {
 
 // Error names the limit the query exceeded.
 func (e *TimeoutError) Error() string {
-	return fmt.Sprintf("query cancelled: time limit of %s exceeded", e.Limit)
+	return fmt.Sprintf("query afgebroken: de tijdslimiet van %s is overschreden", e.Limit)
+}
+
+// MemoryError is a query stopped because it needed more memory than the sandbox has:
+// DuckDB's own limit, or the hard limit of the worker process.
+type MemoryError struct {
+	Limit string // e.g. "512 MB"
+}
+
+// Error names the limit the query exceeded.
+func (e *MemoryError) Error() string {
+	return "de query gebruikte meer dan het geheugen van de sandbox (" + e.Limit + ") en is afgebroken; " +
+		"vraag minder rijen of kolommen op, of tel in de query zelf (group by)"
 }
 
 // QueryError is an error DuckDB reported for the query itself (syntax, unknown table or
@@ -190,21 +218,24 @@ type SQLColumn struct {
 	Type string `json:"type"`
 }
 
-// SQLResult is a running query's result as Arrow record batches, cut at the row cap. It
-// holds a connection of the sandbox until Close.
+// SQLResult is a query's result as Arrow record batches, cut at the row cap: of a
+// Sandbox, a running query that holds a connection until Close; of a Publisher, a
+// result spooled to a file that Close removes.
 type SQLResult struct {
 	// Columns are the result's columns in order.
 	Columns []SQLColumn
 
-	reader    array.RecordReader
-	current   arrow.RecordBatch // a slice of the reader's batch, when cut at the cap
-	maxRows   int64
-	rows      int64
-	truncated bool
-	done      bool
-	err       error
-	closeOnce sync.Once
-	release   func()
+	reader         array.RecordReader
+	current        arrow.RecordBatch // a slice of the reader's batch, when cut at the cap
+	maxRows        int64
+	rows           int64
+	truncated      bool
+	knownTruncated bool // cut before it was spooled
+	cutAtBytes     bool // … at the byte cap
+	done           bool
+	err            error
+	closeOnce      sync.Once
+	release        func()
 }
 
 // Schema is the Arrow schema of the result.
@@ -253,8 +284,13 @@ func (r *SQLResult) Err() error { return r.err }
 // Rows is the number of rows returned so far.
 func (r *SQLResult) Rows() int64 { return r.rows }
 
-// Truncated reports that the query had more rows than the cap; known once Next said false.
-func (r *SQLResult) Truncated() bool { return r.truncated }
+// Truncated reports that the query had more rows than the cap, or more bytes; known
+// once Next said false.
+func (r *SQLResult) Truncated() bool { return r.truncated || r.knownTruncated }
+
+// CutAtBytes reports that the result was cut at the sandbox's byte cap rather than at
+// the row cap.
+func (r *SQLResult) CutAtBytes() bool { return r.cutAtBytes }
 
 // Close releases the result and its connection.
 func (r *SQLResult) Close() error {
@@ -283,9 +319,9 @@ func (s *Sandbox) Query(ctx context.Context, query string, maxRows int) (*SQLRes
 // run is Query once the query is counted in (begin); it counts it out (end) when it
 // fails or when the result is closed.
 func (s *Sandbox) run(ctx context.Context, query string, maxRows int) (*SQLResult, error) {
-	if strings.TrimSpace(query) == "" {
+	if err := CheckQueryText(query); err != nil {
 		s.end()
-		return nil, &RefusedError{Reason: "the query is empty"}
+		return nil, err
 	}
 	if maxRows <= 0 {
 		s.end()
@@ -323,6 +359,9 @@ func (s *Sandbox) run(ctx context.Context, query string, maxRows int) (*SQLResul
 		text = limitedQuery(c, query, maxRows)
 		return nil
 	})
+	if err == nil {
+		err = checkNames(runCtx, conn, query, s.denied)
+	}
 	var res *SQLResult
 	if err == nil {
 		var reader array.RecordReader
@@ -354,21 +393,39 @@ func (s *Sandbox) queryError(err error, timedOut *atomic.Bool) error {
 	}
 	var de *duckdb.Error
 	if errors.As(err, &de) {
+		msg := s.secrets.scrub(de.Msg)
 		switch de.Type {
 		case duckdb.ErrorTypePermission:
-			return &RefusedError{Reason: "the SQL sandbox has no access to files, the network or extensions (" + de.Msg + ")"}
+			return &RefusedError{Reason: "de SQL-zandbak heeft geen toegang tot bestanden, het netwerk of extensies (" + msg + ")"}
 		case duckdb.ErrorTypeInterrupt:
-			return fmt.Errorf("warehouse: sandbox: query interrupted: %w", err)
+			return fmt.Errorf("warehouse: sandbox: query interrupted: %w", errors.New(msg))
 		case duckdb.ErrorTypeOutOfMemory:
-			// DuckDB's advice that follows (settings, a temp directory) is not the
-			// analyst's to take.
-			first, _, _ := strings.Cut(de.Msg, "\n")
-			return &QueryError{Msg: "the query needs more memory than the sandbox allows (" + s.lim.MemoryLimit + "): " + first}
+			// DuckDB's advice (settings, a temp directory) is not the analyst's to take.
+			return &MemoryError{Limit: s.lim.MemoryLimit}
 		default:
-			return &QueryError{Msg: de.Msg}
+			return &QueryError{Msg: msg}
 		}
 	}
-	return fmt.Errorf("warehouse: sandbox: %w", err)
+	// duckdb-go's errEmptyQuery (unexported): the text parsed to no statement at all.
+	if msg := err.Error(); strings.HasSuffix(msg, "empty query") || strings.Contains(msg, "No statement to prepare") {
+		return &RefusedError{Reason: "de query bevat geen statement (alleen commentaar of witruimte)"}
+	}
+	return fmt.Errorf("warehouse: sandbox: %s", s.secrets.scrub(err.Error()))
+}
+
+// CheckQueryText refuses a query text that cannot be a query: empty, not UTF-8, or
+// with a NUL character (DuckDB would read only the text before it, and the audit would
+// show another query than the one that ran).
+func CheckQueryText(query string) error {
+	switch {
+	case strings.TrimSpace(query) == "":
+		return &RefusedError{Reason: "de query is leeg"}
+	case !utf8.ValidString(query):
+		return &RefusedError{Reason: "de query is geen geldige UTF-8-tekst"}
+	case strings.ContainsRune(query, 0):
+		return &RefusedError{Reason: "de query bevat een NUL-teken (\\u0000)"}
+	}
+	return nil
 }
 
 // refusedTypes names the statement kinds an analyst might try, for the message.
@@ -380,7 +437,7 @@ var refusedTypes = map[duckdb.StmtType]string{
 	duckdb.STATEMENT_TYPE_CREATE:       "CREATE",
 	duckdb.STATEMENT_TYPE_EXECUTE:      "EXECUTE",
 	duckdb.STATEMENT_TYPE_ALTER:        "ALTER",
-	duckdb.STATEMENT_TYPE_TRANSACTION:  "a transaction statement",
+	duckdb.STATEMENT_TYPE_TRANSACTION:  "een transactie-statement",
 	duckdb.STATEMENT_TYPE_COPY:         "COPY",
 	duckdb.STATEMENT_TYPE_ANALYZE:      "ANALYZE",
 	duckdb.STATEMENT_TYPE_VARIABLE_SET: "SET",
@@ -392,7 +449,7 @@ var refusedTypes = map[duckdb.StmtType]string{
 	duckdb.STATEMENT_TYPE_CALL:         "CALL",
 	duckdb.STATEMENT_TYPE_SET:          "SET",
 	duckdb.STATEMENT_TYPE_LOAD:         "INSTALL/LOAD",
-	duckdb.STATEMENT_TYPE_EXTENSION:    "an extension statement",
+	duckdb.STATEMENT_TYPE_EXTENSION:    "een extensie-statement",
 	duckdb.STATEMENT_TYPE_ATTACH:       "ATTACH",
 	duckdb.STATEMENT_TYPE_DETACH:       "DETACH",
 }
@@ -413,8 +470,8 @@ func checkQuery(c *duckdb.Conn, query string) ([]SQLColumn, error) {
 	st, err := c.Prepare(query)
 	if err != nil {
 		if strings.Contains(err.Error(), "multi-statement") {
-			return nil, &RefusedError{Reason: "exactly one statement is allowed, and this is several " +
-				"(statements separated by ';', or a PIVOT without an explicit IN list)"}
+			return nil, &RefusedError{Reason: "er mag precies één statement in staan, en dit zijn er meer " +
+				"(statements gescheiden door ';', of een PIVOT zonder expliciete IN-lijst)"}
 		}
 		return nil, err
 	}
@@ -431,17 +488,17 @@ func checkQuery(c *duckdb.Conn, query string) ([]SQLColumn, error) {
 	case duckdb.STATEMENT_TYPE_SELECT:
 	case duckdb.STATEMENT_TYPE_EXPLAIN:
 		if !explainSelect.MatchString(query) {
-			return nil, &RefusedError{Reason: "only EXPLAIN of a query is allowed (not EXPLAIN ANALYZE)"}
+			return nil, &RefusedError{Reason: "alleen EXPLAIN van een query is toegestaan (geen EXPLAIN ANALYZE)"}
 		}
 	default:
 		what, ok := refusedTypes[t]
 		if !ok {
-			what = "this kind of statement"
+			what = "dit soort statement"
 		}
-		return nil, &RefusedError{Reason: what + " is not allowed: the SQL sandbox is read-only and runs one SELECT"}
+		return nil, &RefusedError{Reason: what + " is niet toegestaan: de SQL-zandbak is alleen-lezen en voert één SELECT uit"}
 	}
 	if m := refusedFunctions.FindStringSubmatch(query); m != nil {
-		return nil, &RefusedError{Reason: "the function " + strings.ToLower(m[1]) + "() is not allowed in the SQL sandbox: query the analyst tables by name"}
+		return nil, &RefusedError{Reason: "de functie " + strings.ToLower(m[1]) + "() is niet toegestaan in de SQL-zandbak: vraag de analistentabellen op bij naam"}
 	}
 	n, err := stmt.ColumnCount()
 	if err != nil {

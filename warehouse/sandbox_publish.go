@@ -20,37 +20,54 @@ import (
 // ErrNoSandbox is returned while the analysts' sandbox is not (yet) published.
 var ErrNoSandbox = errors.New("warehouse: the SQL sandbox is not available yet")
 
-// Publisher keeps the analysts' sandbox current: it writes the snapshot of the analyst
-// views (DB.Snapshot), opens it as a Sandbox and swaps it in; the replaced sandbox
-// closes once its running queries are done. It is safe for concurrent use.
+// Publisher keeps the analysts' sandbox current and runs their queries: it writes the
+// snapshot of the analyst views (DB.Snapshot) and swaps in a new generation of worker
+// processes over it (sandbox_pool.go); the replaced generation ends once its running
+// queries are done. It is safe for concurrent use.
 type Publisher struct {
 	db    *DB
 	path  string
-	lim   SandboxLimits
+	cfg   SandboxConfig
+	share int64 // each worker's memory, bytes
 	log   *slog.Logger
 	delay time.Duration
+	// places hands out the workers (at most cfg.Workers queries run).
+	places *places
 
 	publishMu sync.Mutex // one publish at a time
 	mu        sync.RWMutex
-	current   *Sandbox
+	current   *generation
 	closed    bool
 	kick      chan struct{}
 }
 
 // NewPublisher prepares a publisher that writes the snapshot to path (SandboxFile beside
 // the warehouse). Loads in quick succession are published once, delay after the last.
-func NewPublisher(db *DB, path string, lim SandboxLimits, delay time.Duration, logger *slog.Logger) *Publisher {
+// It fails on a configuration it cannot run (a memory size it cannot read or share).
+func NewPublisher(db *DB, path string, cfg SandboxConfig, delay time.Duration, logger *slog.Logger) (*Publisher, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Publisher{db: db, path: path, lim: lim.withDefaults(), log: logger, delay: delay, kick: make(chan struct{}, 1)}
+	cfg = cfg.withDefaults()
+	share, err := cfg.workerMemory()
+	if err != nil {
+		return nil, err
+	}
+	if len(cfg.Command) == 0 {
+		return nil, errors.New("warehouse: sandbox: no worker command, and this executable cannot be found")
+	}
+	return &Publisher{db: db, path: path, cfg: cfg, share: share, log: logger, delay: delay,
+		places: newPlaces(cfg.Workers), kick: make(chan struct{}, 1)}, nil
 }
 
 // Path is the snapshot file.
 func (p *Publisher) Path() string { return p.path }
 
-// Limits are the sandbox limits, defaults filled in.
-func (p *Publisher) Limits() SandboxLimits { return p.lim }
+// Config is the sandbox configuration, defaults filled in.
+func (p *Publisher) Config() SandboxConfig { return p.cfg }
+
+// WorkerMemory is each worker process's hard memory limit in bytes.
+func (p *Publisher) WorkerMemory() int64 { return p.share }
 
 // Publish writes a new snapshot and swaps its sandbox in, now.
 func (p *Publisher) Publish(ctx context.Context) error { return p.publish(ctx, false) }
@@ -77,7 +94,7 @@ func (p *Publisher) publish(ctx context.Context, reuse bool) error {
 		if err := p.db.Snapshot(ctx, p.path); err != nil {
 			return fmt.Errorf("warehouse: publish sandbox: %w", err)
 		}
-		if err := os.WriteFile(p.stampPath(), []byte(stamp), 0o644); err != nil {
+		if err := os.WriteFile(p.stampPath(), []byte(stamp), 0o600); err != nil {
 			p.log.Warn("write the sandbox stamp; the next start copies the warehouse again", "err", err)
 		}
 	}
@@ -88,22 +105,26 @@ func (p *Publisher) publish(ctx context.Context, reuse bool) error {
 	if err != nil {
 		return fmt.Errorf("warehouse: publish sandbox: %w", err)
 	}
-	sb, err := OpenSandbox(ctx, filepath.Join(gen, SandboxFile), p.lim)
+	// One worker opens the new copy before it is swapped in: a snapshot or a worker
+	// command that does not work leaves the current generation in place.
+	g := newGeneration(p, filepath.Join(gen, SandboxFile))
+	w, err := g.start()
 	if err != nil {
 		os.RemoveAll(gen)
 		return fmt.Errorf("warehouse: publish sandbox: %w", err)
 	}
+	g.put(w)
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
-		return errors.Join(ErrSandboxClosed, p.retire(sb))
+		return errors.Join(ErrSandboxClosed, g.close())
 	}
 	old := p.current
-	p.current = sb
+	p.current = g
 	p.mu.Unlock()
 	if old != nil {
 		go func() {
-			if err := p.retire(old); err != nil {
+			if err := old.close(); err != nil {
 				p.log.Warn("close replaced sandbox", "err", err)
 			}
 		}()
@@ -161,7 +182,7 @@ func (p *Publisher) generationsDir() string {
 
 // generation links the snapshot into a new directory and returns the directory.
 func (p *Publisher) generation() (string, error) {
-	if err := os.MkdirAll(p.generationsDir(), 0o750); err != nil {
+	if err := os.MkdirAll(p.generationsDir(), 0o700); err != nil {
 		return "", err
 	}
 	gen, err := os.MkdirTemp(p.generationsDir(), "gen-")
@@ -178,19 +199,13 @@ func (p *Publisher) generation() (string, error) {
 	return gen, nil
 }
 
-// retire closes a sandbox, once its queries are done, and removes its directory.
-func (p *Publisher) retire(sb *Sandbox) error {
-	err := sb.Close()
-	return errors.Join(err, os.RemoveAll(filepath.Dir(sb.Path())))
-}
-
 func copyFile(src, dst string) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}
@@ -253,34 +268,46 @@ func (p *Publisher) Run(ctx context.Context) {
 	}
 }
 
-// Query runs an analyst query on the current sandbox (see Sandbox.Query); ErrNoSandbox
-// before the first publish.
-func (p *Publisher) Query(ctx context.Context, query string, maxRows int) (*SQLResult, error) {
+// Query runs an analyst query in a worker of the current sandbox and returns its
+// result, spooled to a file: the worker is free for the next query before the caller
+// reads the result, however slowly. It waits at most QueueWait for a free worker
+// (BusyError). The errors are those of Sandbox.Query, and MemoryError when the query
+// took more than the worker's memory, CrashError when the worker died otherwise;
+// ErrNoSandbox before the first publish. who names the caller: a worker that comes free
+// goes to the caller with the fewest queries running. The caller closes the result.
+func (p *Publisher) Query(ctx context.Context, who, query string, maxRows int) (*SQLResult, error) {
+	if err := CheckQueryText(query); err != nil {
+		return nil, err
+	}
+	if maxRows <= 0 {
+		return nil, fmt.Errorf("warehouse: sandbox: max rows must be positive")
+	}
 	p.mu.RLock()
-	sb := p.current
-	if sb == nil || p.closed {
+	g := p.current
+	if g == nil || p.closed {
 		p.mu.RUnlock()
 		return nil, ErrNoSandbox
 	}
 	// Counted in under the read lock: a swap after this waits for the query to end.
-	if !sb.begin() {
+	if !g.begin() {
 		p.mu.RUnlock()
 		return nil, ErrNoSandbox
 	}
 	p.mu.RUnlock()
-	return sb.run(ctx, query, maxRows)
+	defer g.end()
+	return p.query(ctx, g, who, query, maxRows)
 }
 
-// Close closes the current sandbox (after its running queries) and removes its copy;
-// the snapshot file stays.
+// Close ends the current sandbox's workers (after their running queries) and removes
+// its copy; the snapshot file stays.
 func (p *Publisher) Close() error {
 	p.mu.Lock()
-	sb := p.current
+	g := p.current
 	p.current = nil
 	p.closed = true
 	p.mu.Unlock()
-	if sb == nil {
+	if g == nil {
 		return nil
 	}
-	return p.retire(sb)
+	return g.close()
 }

@@ -29,6 +29,16 @@ func openSandbox(t *testing.T, db *warehouse.DB, lim warehouse.SandboxLimits) *w
 	return sb
 }
 
+// newPublisher prepares a publisher whose workers are this test binary (TestMain).
+func newPublisher(t *testing.T, db *warehouse.DB, path string, cfg warehouse.SandboxConfig, delay time.Duration) *warehouse.Publisher {
+	t.Helper()
+	p, err := warehouse.NewPublisher(db, path, cfg, delay, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // sandboxRows runs query in the sandbox and returns its values as text ("" for NULL).
 func sandboxRows(t *testing.T, sb *warehouse.Sandbox, query string, maxRows int) ([][]string, *warehouse.SQLResult) {
 	t.Helper()
@@ -75,9 +85,9 @@ func TestSandboxRefuses(t *testing.T) {
 		{"read_blob", "select * from read_blob('/etc/passwd')", "read_blob"},
 		{"glob", "select * from glob('/*')", "glob"},
 		{"read_parquet", "select * from read_parquet('" + target + ".parquet')", "read_parquet"},
-		{"copy to", "copy gemeenten to '" + target + ".csv'", "no access to files"},
-		{"copy query to", "copy (select 1) to '" + target + ".csv'", "no access to files"},
-		{"copy from", "copy gemeenten from '/etc/passwd'", "no access to files"},
+		{"copy to", "copy gemeenten to '" + target + ".csv'", "geen toegang tot bestanden"},
+		{"copy query to", "copy (select 1) to '" + target + ".csv'", "geen toegang tot bestanden"},
+		{"copy from", "copy gemeenten from '/etc/passwd'", "geen toegang tot bestanden"},
 		{"attach memory", "attach ':memory:' as m", "ATTACH"},
 		{"attach file", "attach '" + target + ".duckdb' as m", "ATTACH"},
 		{"detach", "detach analist", "DETACH"},
@@ -88,7 +98,7 @@ func TestSandboxRefuses(t *testing.T) {
 		{"reset", "reset memory_limit", "SET"},
 		{"set variable", "set variable x = 1", "SET"},
 		{"pragma", "pragma threads = 8", "SET"},
-		{"export", "export database '" + out + "'", "no access to files"},
+		{"export", "export database '" + out + "'", "geen toegang tot bestanden"},
 		{"import", "import database '" + out + "'", ""},
 		{"create table", "create table t (a integer)", "CREATE"},
 		{"create temp table", "create temp table t as select 1 as a", "CREATE"},
@@ -103,19 +113,19 @@ func TestSandboxRefuses(t *testing.T) {
 		{"checkpoint", "checkpoint", ""},
 		{"checkpoint function", "select * from checkpoint()", "checkpoint"},
 		{"checkpoint quoted", `select * from "checkpoint"()`, "checkpoint"},
-		{"pivot without in", "pivot gemeenten on subregio using count(*)", "several"},
+		{"pivot without in", "pivot gemeenten on subregio using count(*)", "PIVOT zonder"},
 		{"vacuum", "vacuum", "VACUUM"},
-		{"begin", "begin transaction", "transaction"},
+		{"begin", "begin transaction", "transactie"},
 		{"call", "call pragma_version()", "CALL"},
 		{"use", "use memory", ""},
-		{"multi drop after select", "select 1; drop table gemeenten", "one statement"},
-		{"multi drop first", "drop table gemeenten; select 1", "one statement"},
-		{"multi two selects", "select 1; select 2", "one statement"},
+		{"multi drop after select", "select 1; drop table gemeenten", "precies één statement"},
+		{"multi drop first", "drop table gemeenten; select 1", "precies één statement"},
+		{"multi two selects", "select 1; select 2", "precies één statement"},
 		{"query function", "select * from query('drop table gemeenten')", "single SELECT"},
 		{"getenv", "select getenv('HOME')", "does not exist"},
 		{"secrets", "select * from duckdb_secrets()", "duckdb_secrets"},
 		{"explain analyze", "explain analyze select 1", "EXPLAIN"},
-		{"empty", "  ", "empty"},
+		{"empty", "  ", "leeg"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -250,7 +260,7 @@ func TestSandboxTimeout(t *testing.T) {
 	if !errors.As(err, &te) {
 		t.Fatalf("got %T %v, want a TimeoutError", err, err)
 	}
-	if want := "query cancelled: time limit of 200ms exceeded"; err.Error() != want {
+	if want := "query afgebroken: de tijdslimiet van 200ms is overschreden"; err.Error() != want {
 		t.Errorf("got message %q, want %q", err, want)
 	}
 	if took > 3*time.Second {
@@ -290,16 +300,16 @@ func TestSandboxNoBSN(t *testing.T) {
 func TestPublisher(t *testing.T) {
 	ctx := context.Background()
 	db := loadCase(t, exportFixture)
-	p := warehouse.NewPublisher(db, filepath.Join(t.TempDir(), warehouse.SandboxFile), warehouse.SandboxLimits{}, 10*time.Millisecond, nil)
+	p := newPublisher(t, db, filepath.Join(t.TempDir(), warehouse.SandboxFile), warehouse.SandboxConfig{}, 10*time.Millisecond)
 	defer p.Close()
-	if _, err := p.Query(ctx, "select 1", 1); !errors.Is(err, warehouse.ErrNoSandbox) {
+	if _, err := p.Query(ctx, "test", "select 1", 1); !errors.Is(err, warehouse.ErrNoSandbox) {
 		t.Fatalf("before publishing: got %v, want ErrNoSandbox", err)
 	}
 	if err := p.Publish(ctx); err != nil {
 		t.Fatal(err)
 	}
 	count := func() string {
-		res, err := p.Query(ctx, "select count(*) from gemeenten", 1)
+		res, err := p.Query(ctx, "test", "select count(*) from gemeenten", 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -308,7 +318,7 @@ func TestPublisher(t *testing.T) {
 		return res.RecordBatch().Column(0).ValueStr(0)
 	}
 	before := count()
-	old, err := p.Query(ctx, "select * from gemeenten", 1000)
+	old, err := p.Query(ctx, "test", "select * from gemeenten", 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -396,7 +406,7 @@ func TestAuditSQL(t *testing.T) {
 }
 
 // TestSandboxMemoryLimit fails a query that needs more than the sandbox's memory (it
-// cannot spill to disk either) with a QueryError that says so.
+// cannot spill to disk either) with a MemoryError that says so.
 func TestSandboxMemoryLimit(t *testing.T) {
 	db := loadCase(t, exportFixture)
 	sb := openSandbox(t, db, warehouse.SandboxLimits{MemoryLimit: "64MB"})
@@ -406,9 +416,9 @@ func TestSandboxMemoryLimit(t *testing.T) {
 		res.Close()
 		t.Fatalf("a query over 64MB ran; want it stopped at the memory limit")
 	}
-	var qe *warehouse.QueryError
-	if !errors.As(err, &qe) || !strings.Contains(err.Error(), "memory") {
-		t.Errorf("got %T %v, want a QueryError about memory", err, err)
+	var me *warehouse.MemoryError
+	if !errors.As(err, &me) || !strings.Contains(err.Error(), "geheugen van de sandbox (64MB)") {
+		t.Errorf("got %T %v, want a MemoryError that names the limit", err, err)
 	}
 	if rows, _ := sandboxRows(t, sb, "select 42", 1); rows[0][0] != "42" {
 		t.Errorf("after the memory error: got %v, want 42", rows)
@@ -420,7 +430,7 @@ func TestSandboxMemoryLimit(t *testing.T) {
 func TestPublisherConcurrent(t *testing.T) {
 	ctx := context.Background()
 	db := loadCase(t, exportFixture)
-	p := warehouse.NewPublisher(db, filepath.Join(t.TempDir(), warehouse.SandboxFile), warehouse.SandboxLimits{}, time.Millisecond, nil)
+	p := newPublisher(t, db, filepath.Join(t.TempDir(), warehouse.SandboxFile), warehouse.SandboxConfig{}, time.Millisecond)
 	defer p.Close()
 	if err := p.Publish(ctx); err != nil {
 		t.Fatal(err)
@@ -430,7 +440,7 @@ func TestPublisherConcurrent(t *testing.T) {
 	for range 4 {
 		go func() {
 			for i := 0; i < 20; i++ {
-				res, err := p.Query(ctx, "select count(*) from verzuimmeldingen", 1)
+				res, err := p.Query(ctx, "test", "select count(*) from verzuimmeldingen", 1)
 				if err == nil {
 					for res.Next() {
 					}
@@ -477,7 +487,7 @@ func TestPublisherReusesUnchangedSnapshot(t *testing.T) {
 	// start runs a publisher as the server does and returns the snapshot file it serves.
 	start := func() os.FileInfo {
 		t.Helper()
-		p := warehouse.NewPublisher(db, path, warehouse.SandboxLimits{}, time.Hour, nil)
+		p := newPublisher(t, db, path, warehouse.SandboxConfig{}, time.Hour)
 		ctx, cancel := context.WithCancel(ctx)
 		done := make(chan struct{})
 		go func() {
@@ -490,7 +500,7 @@ func TestPublisherReusesUnchangedSnapshot(t *testing.T) {
 		}()
 		deadline := time.Now().Add(30 * time.Second)
 		for {
-			res, err := p.Query(ctx, "select count(*) from gemeenten", 1)
+			res, err := p.Query(ctx, "test", "select count(*) from gemeenten", 1)
 			if err == nil {
 				res.Close()
 				break

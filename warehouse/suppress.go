@@ -25,6 +25,9 @@ import (
 //     fewest cells exposed, looking two cells ahead; among equals the smallest count
 //     (hiding a zero protects little, hiding a large count loses much).
 //   - parts of a table that share no total are protected independently.
+//   - an unpublished count (SuppressUnpublished), a total's rest beyond the parts that
+//     are shown, is an unknown to the reader; it is protected like a shown count when
+//     it is small and never hidden as a complementary cell (it is not shown anyway).
 //
 // A reader with an integer-programming solver could combine bounds across equations
 // further than the propagation does; the linear attack, the one a reader with a
@@ -41,6 +44,10 @@ const (
 	// SuppressedComplementary is hidden so that no small count can be derived from the
 	// totals beside it (complementary suppression).
 	SuppressedComplementary
+	// Unpublished is a count the table never shows, only takes into its sums (what a
+	// total holds beyond its printed parts); SuppressUnpublished keeps it from being
+	// derived when it is small.
+	Unpublished
 )
 
 // Hidden reports whether the figure is left out of the export.
@@ -59,6 +66,19 @@ type Relation struct {
 // distinct persons over a region, where a person who moved counts in two gemeenten)
 // is protected as if it were: a reader may assume it is.
 func Suppress(values []int64, relations []Relation, threshold int) ([]Suppression, error) {
+	return SuppressUnpublished(values, relations, nil, threshold)
+}
+
+// SuppressUnpublished is Suppress for a table some of whose counts are never shown but
+// are known to its sums: the rest of a total beyond its parts (episodes not longer
+// than three months, beside all episodes and the longer ones). Such a cell is marked
+// Unpublished; it is never chosen as a complementary cell, and it is protected like a
+// shown count when it is small (it must not follow from the figures shown), while a
+// larger one may well follow from them. unpublished may be nil (none).
+func SuppressUnpublished(values []int64, relations []Relation, unpublished []bool, threshold int) ([]Suppression, error) {
+	if unpublished != nil && len(unpublished) != len(values) {
+		return nil, fmt.Errorf("warehouse: suppress: %d unpublished flags for %d values", len(unpublished), len(values))
+	}
 	if threshold < 1 {
 		return nil, fmt.Errorf("warehouse: suppress: threshold %d: use 1 or more", threshold)
 	}
@@ -81,14 +101,17 @@ func Suppress(values []int64, relations []Relation, threshold int) ([]Suppressio
 	}
 	state := make([]Suppression, len(values))
 	for i, v := range values {
-		if v >= 1 && v < int64(threshold) {
+		switch {
+		case v >= 1 && v < int64(threshold):
 			state[i] = SuppressedSmall
+		case unpublished != nil && unpublished[i]:
+			state[i] = Unpublished
 		}
 	}
 	for _, comp := range components(len(values), relations) {
 		small := false
 		for _, c := range comp.cells {
-			small = small || state[c].Hidden()
+			small = small || state[c] == SuppressedSmall
 		}
 		if !small {
 			continue
@@ -97,6 +120,11 @@ func Suppress(values []int64, relations []Relation, threshold int) ([]Suppressio
 		p.protect()
 		for local, c := range comp.cells {
 			state[c] = p.state[local]
+		}
+	}
+	for i := range state {
+		if unpublished != nil && unpublished[i] {
+			state[i] = Unpublished
 		}
 	}
 	return state, nil
@@ -156,9 +184,9 @@ func components(n int, rels []Relation) []component {
 type problem struct {
 	values    []int64
 	rels      []Relation
-	relCells  [][]int // per relation, its total and parts
-	state     []Suppression
-	cellRels  [][]int // per cell, the relations it takes part in
+	relCells  [][]int       // per relation, its total and parts
+	state     []Suppression // a small unpublished cell is SuppressedSmall here, to protect it
+	cellRels  [][]int       // per cell, the relations it takes part in
 	threshold int64
 	lin       *linear
 }
@@ -196,7 +224,7 @@ func newProblem(values []int64, rels []Relation, state []Suppression, comp compo
 // around it (the structure of the table fixes it, e.g. a total with a single part).
 func (p *problem) protect() {
 	for {
-		if exposed := p.lin.determined(); len(exposed) > 0 {
+		if exposed := p.protected(p.lin.determined()); len(exposed) > 0 {
 			c, ok := p.chooseLinear(exposed)
 			if !ok {
 				return
@@ -204,7 +232,7 @@ func (p *problem) protect() {
 			p.hide(c)
 			continue
 		}
-		exposed := boundExposed(p.values, p.rels, p.state, p.threshold)
+		exposed := p.boundExposed()
 		if len(exposed) == 0 {
 			return
 		}
@@ -214,6 +242,23 @@ func (p *problem) protect() {
 		}
 		p.hide(c)
 	}
+}
+
+// protected keeps the cells that must not be derived: all but the larger unpublished
+// ones, which a reader may well compute.
+func (p *problem) protected(cells []int) []int {
+	out := cells[:0:0]
+	for _, c := range cells {
+		if p.state[c] != Unpublished {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// boundExposed lists the protected cells the bound attack settles.
+func (p *problem) boundExposed() []int {
+	return p.protected(boundExposed(p.values, p.rels, p.state, p.threshold))
 }
 
 func (p *problem) hide(c int) {
@@ -290,7 +335,7 @@ func (p *problem) chooseLinear(exposed []int) (int, bool) {
 		// Linearly safe either way: take one the bound attack does not defeat.
 		for _, c := range tied {
 			p.state[c] = SuppressedComplementary
-			safe := len(boundExposed(p.values, p.rels, p.state, p.threshold)) == 0
+			safe := len(p.boundExposed()) == 0
 			p.state[c] = Shown
 			if safe {
 				return c, true
@@ -333,7 +378,7 @@ func (p *problem) chooseBound(exposed []int) (int, bool) {
 		for _, c := range cands {
 			p.state[c] = SuppressedComplementary
 			still := false
-			for _, e := range boundExposed(p.values, p.rels, p.state, p.threshold) {
+			for _, e := range p.boundExposed() {
 				still = still || e == k
 			}
 			p.state[c] = Shown

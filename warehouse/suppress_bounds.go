@@ -3,10 +3,11 @@ package warehouse
 import "math"
 
 // The bound attack: what a reader knows of each hidden cell — a small one ("<5") lies
-// in 1…threshold−1, a complementary one is 0 or at least the threshold — narrowed
-// through the relations (the total lies within the sum of its parts' ranges, each
-// part within the total's range less the others') until nothing changes. A hidden cell
-// whose range holds a single value is exposed.
+// in 1…threshold−1, a complementary one is 0 or at least the threshold, an unpublished
+// one is not negative (a small unpublished one is taken as 1…threshold−1, as if the
+// reader knew it is small) — narrowed through the relations (the total lies within the
+// sum of its parts' ranges, each part within the total's range less the others')
+// until nothing changes. A hidden cell whose range holds a single value is exposed.
 
 // unbounded stands for "no upper bound".
 const unbounded = math.MaxInt64 / 4
@@ -25,7 +26,7 @@ func boundExposed(values []int64, rels []Relation, state []Suppression, threshol
 			lo[i], hi[i] = v, v
 		case SuppressedSmall:
 			lo[i], hi[i] = 1, threshold-1
-		case SuppressedComplementary:
+		case SuppressedComplementary, Unpublished:
 			lo[i], hi[i] = 0, unbounded
 		}
 	}

@@ -18,14 +18,14 @@ import "sort"
 // tables are small integers, far below the prime, so the ranks are those over the
 // rationals; the tests check the result again in exact rational arithmetic.
 type linear struct {
-	m        int        // relations
-	cellCoef [][]coef   // per cell: its non-zero entries of A
-	et       [][]uint64 // E transposed: et[k][i] = E[i][k], so that E·a reads columns
-	scratch  []uint64   // reduce's result, reused
-	cols     []int      // hidden cells, one per column of R
-	r        [][]uint64 // per column of R, its m entries
-	pivotRow []int      // per column: its pivot row, −1 for a free column
-	rowPivot []int      // per row: its pivot column, −1 when none
+	m        int              // relations
+	cellCoef [][]coef         // per cell: its non-zero entries of A
+	et       [][]uint64       // E transposed: et[k][i] = E[i][k], so that E·a reads columns
+	memo     map[int][]uint64 // reduce's results since the last add (E is fixed between adds)
+	cols     []int            // hidden cells, one per column of R
+	r        [][]uint64       // per column of R, its m entries
+	pivotRow []int            // per column: its pivot row, −1 for a free column
+	rowPivot []int            // per row: its pivot column, −1 when none
 }
 
 type coef struct {
@@ -37,7 +37,7 @@ const linPrime = 1<<31 - 1
 
 func newLinear(rels []Relation, cells int) *linear {
 	l := &linear{m: len(rels), cellCoef: make([][]coef, cells), et: make([][]uint64, len(rels)),
-		rowPivot: make([]int, len(rels)), scratch: make([]uint64, len(rels))}
+		rowPivot: make([]int, len(rels)), memo: make(map[int][]uint64)}
 	for r, rel := range rels {
 		l.cellCoef[rel.Total] = append(l.cellCoef[rel.Total], coef{r, 1})
 		for _, p := range rel.Parts {
@@ -50,10 +50,15 @@ func newLinear(rels []Relation, cells int) *linear {
 	return l
 }
 
-// reduce returns E·a for the column a of cell c, in a buffer the next call reuses.
+// reduce returns E·a for the column a of cell c. The choice of a complementary cell
+// scores the same cells many times over while E stays as it is, so the result is kept
+// until the next add; callers must not modify it.
 func (l *linear) reduce(c int) []uint64 {
-	v := l.scratch
-	clear(v)
+	if v, ok := l.memo[c]; ok {
+		return v
+	}
+	v := make([]uint64, l.m)
+	l.memo[c] = v
 	for _, k := range l.cellCoef[c] {
 		for i, x := range l.et[k.rel] {
 			if x != 0 {
@@ -68,6 +73,7 @@ func (l *linear) reduce(c int) []uint64 {
 // the hidden columns so far, else as a free column.
 func (l *linear) add(c int) {
 	v := append([]uint64(nil), l.reduce(c)...)
+	clear(l.memo) // E changes below
 	piv := -1
 	for i := 0; i < l.m; i++ {
 		if l.rowPivot[i] < 0 && v[i] != 0 {
@@ -167,8 +173,7 @@ func (l *linear) scoreAdd(c int, exposed map[int]bool) int {
 // without hiding either: hiding c1 as a new pivot applies a row operation G to E, so
 // c2's reduced column is G·(E·a₂), computed from the two reduced columns.
 func (l *linear) scorePair(c1, c2 int, exposed map[int]bool) int {
-	v1 := append([]uint64(nil), l.reduce(c1)...)
-	v2 := l.reduce(c2)
+	v1, v2 := l.reduce(c1), l.reduce(c2)
 	piv := -1
 	for i := 0; i < l.m; i++ {
 		if l.rowPivot[i] < 0 && v1[i] != 0 {

@@ -2,11 +2,11 @@ package warehouse_test
 
 import (
 	"fmt"
-	"math/big"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/hetleerplein/leerplein/warehouse"
+	"github.com/hetleerplein/leerplein/warehouse/suppresstest"
 )
 
 // suppressCase is a table of counts with its relations, as Suppress takes it.
@@ -200,11 +200,8 @@ func nestedCase(r *rand.Rand, gemeenten int) suppressCase {
 
 // audit checks a protected table: small counts hidden as such, nothing else marked
 // small, and for every hidden cell the linear equations of the relations, with the
-// shown cells filled in, leave it undetermined. That is checked by brute force in
-// exact rational arithmetic, by another route than Suppress takes: hidden cell k is
-// determined exactly when the unit vector e_k is a combination of the equations'
-// rows, i.e. when A^T·y = e_k has a solution (A: relations × hidden cells). All the
-// systems are solved at once, eliminating [A^T | I].
+// shown cells filled in, leave it undetermined (suppresstest.Determined, in exact
+// rational arithmetic, by another route than Suppress takes).
 func audit(t *testing.T, c suppressCase, st []warehouse.Suppression, threshold int64) {
 	t.Helper()
 	if len(st) != len(c.values) {
@@ -223,98 +220,12 @@ func audit(t *testing.T, c suppressCase, st []warehouse.Suppression, threshold i
 			hidden = append(hidden, i)
 		}
 	}
-	for _, k := range determined(c.rels, hidden) {
+	for _, k := range suppresstest.Determined(c.rels, hidden) {
 		t.Errorf("hidden cell %d (value %d) can be recovered from the totals", k, c.values[k])
 	}
 	if t.Failed() {
 		t.Logf("values %v\nflags  %v", c.values, st)
 	}
-}
-
-// determined lists the hidden cells whose value the relations fix, given the others.
-func determined(rels []warehouse.Relation, hidden []int) []int {
-	n := len(hidden)
-	row := map[int]int{}
-	for j, i := range hidden {
-		row[i] = j
-	}
-	var cols []map[int]int64 // the columns of A^T: per relation, its hidden cells (±1)
-	for _, rel := range rels {
-		col := map[int]int64{}
-		if j, ok := row[rel.Total]; ok {
-			col[j] = 1
-		}
-		for _, p := range rel.Parts {
-			if j, ok := row[p]; ok {
-				col[j] = -1
-			}
-		}
-		if len(col) > 0 {
-			cols = append(cols, col)
-		}
-	}
-	m := len(cols)
-	// M = [A^T | I]: n rows, m + n columns, sparse (only non-zero entries are kept).
-	M := make([]map[int]*big.Rat, n)
-	for j := range M {
-		M[j] = map[int]*big.Rat{m + j: big.NewRat(1, 1)}
-	}
-	for r, col := range cols {
-		for j, v := range col {
-			M[j][r] = big.NewRat(v, 1)
-		}
-	}
-	pivotRow := 0
-	for col := 0; col < m && pivotRow < n; col++ {
-		p := -1
-		for i := pivotRow; i < n; i++ {
-			if v, ok := M[i][col]; ok && v.Sign() != 0 {
-				p = i
-				break
-			}
-		}
-		if p < 0 {
-			continue
-		}
-		M[pivotRow], M[p] = M[p], M[pivotRow]
-		for i := pivotRow + 1; i < n; i++ {
-			v, ok := M[i][col]
-			if !ok || v.Sign() == 0 {
-				continue
-			}
-			f := new(big.Rat).Quo(v, M[pivotRow][col])
-			for k, x := range M[pivotRow] {
-				y := new(big.Rat).Mul(f, x)
-				if old, ok := M[i][k]; ok {
-					y.Sub(old, y)
-				} else {
-					y.Neg(y)
-				}
-				if y.Sign() == 0 {
-					delete(M[i], k)
-				} else {
-					M[i][k] = y
-				}
-			}
-		}
-		pivotRow++
-	}
-	// Rows from pivotRow on are zero in the A^T part; A^T·y = e_k is solvable exactly
-	// when column m+k is zero in those rows too.
-	var out []int
-	for k := 0; k < n; k++ {
-		solvable := true
-		for i := pivotRow; i < n; i++ {
-			if v, has := M[i][m+k]; has && v.Sign() != 0 {
-				solvable = false
-				break
-			}
-		}
-		if solvable {
-			out = append(out, hidden[k])
-		}
-	}
-	return out
 }
 
 // TestAuditDetects checks that the audit above notices a recoverable cell, so that its
@@ -333,8 +244,29 @@ func TestAuditDetects(t *testing.T) {
 		{[]int{0, 1, 4, 5, 8}, "[0 1 4 5 8]"}, // the top row and every row total: columns give them
 		{[]int{0, 3, 4, 5, 6, 7}, "[]"},       // corners and all margins but the grand total
 	} {
-		if got := fmt.Sprint(determined(c.rels, tc.hidden)); got != tc.want {
+		if got := fmt.Sprint(suppresstest.Determined(c.rels, tc.hidden)); got != tc.want {
 			t.Errorf("hidden %v: determined %s, want %s", tc.hidden, got, tc.want)
+		}
+	}
+
+	// The bound attack: a column 4 + 4 + 20 = 28 and 1 + 3 + 20 = 24, with the two small
+	// cells hidden as "<5" and the rest shown.
+	K, S, N, U := suppresstest.Known, suppresstest.Small, suppresstest.NotSmall, suppresstest.Unknown
+	col := []warehouse.Relation{{Total: 3, Parts: []int{0, 1, 2}}}
+	for _, tc := range []struct {
+		values []int64
+		know   []suppresstest.Knowledge
+		want   string
+	}{
+		{[]int64{4, 4, 20, 28}, []suppresstest.Knowledge{S, S, K, K}, "[0 1]"}, // 8 in two cells below 5
+		{[]int64{1, 1, 20, 22}, []suppresstest.Knowledge{S, S, K, K}, "[0 1]"}, // 2 in two cells of at least 1
+		{[]int64{1, 3, 20, 24}, []suppresstest.Knowledge{S, S, K, K}, "[]"},
+		{[]int64{1, 5, 20, 26}, []suppresstest.Knowledge{S, N, K, K}, "[0 1]"}, // 6 = 1…4 + (0 or 5+)
+		{[]int64{1, 5, 20, 26}, []suppresstest.Knowledge{S, U, K, K}, "[]"},    // 6 = 1…4 + any count
+		{[]int64{0, 3, 20, 23}, []suppresstest.Knowledge{N, S, K, K}, "[0 1]"}, // 3 = (0 or 5+) + 1…4
+	} {
+		if got := fmt.Sprint(suppresstest.Settled(tc.values, col, tc.know, 5)); got != tc.want {
+			t.Errorf("%v known as %v: settled %s, want %s", tc.values, tc.know, got, tc.want)
 		}
 	}
 }
@@ -450,5 +382,132 @@ func TestSuppressErrors(t *testing.T) {
 	}
 	if _, err := warehouse.SuppressGrid(warehouse.Grid{Cells: [][]int64{{1, 2}, {3}}}, 5); err == nil {
 		t.Errorf("SuppressGrid with a ragged grid: no error, want one")
+	}
+}
+
+// auditUnpublished checks a table protected with unpublished cells as audit does, with
+// the unpublished ones as unknowns: each is marked Unpublished, and a small one must not
+// follow from the figures shown any more than a hidden one.
+func auditUnpublished(t *testing.T, c suppressCase, unpublished []bool, st []warehouse.Suppression, threshold int64) {
+	t.Helper()
+	var unknown []int
+	know := make([]suppresstest.Knowledge, len(c.values))
+	for i, v := range c.values {
+		small := v >= 1 && v < threshold
+		know[i] = map[warehouse.Suppression]suppresstest.Knowledge{warehouse.Shown: suppresstest.Known, warehouse.SuppressedSmall: suppresstest.Small,
+			warehouse.SuppressedComplementary: suppresstest.NotSmall, warehouse.Unpublished: suppresstest.Unknown}[st[i]]
+		if unpublished[i] && small {
+			know[i] = suppresstest.Small // a stronger reader, as Suppress assumes
+		}
+		switch {
+		case unpublished[i] && st[i] != warehouse.Unpublished:
+			t.Errorf("unpublished cell %d = %d: got %v, want Unpublished", i, v, st[i])
+		case !unpublished[i] && st[i] == warehouse.Unpublished:
+			t.Errorf("shown cell %d = %d is marked Unpublished", i, v)
+		case !unpublished[i] && small && st[i] != warehouse.SuppressedSmall:
+			t.Errorf("cell %d = %d: got %v, want SuppressedSmall", i, v, st[i])
+		case !unpublished[i] && !small && st[i] == warehouse.SuppressedSmall:
+			t.Errorf("cell %d = %d is not small but marked SuppressedSmall", i, v)
+		}
+		if st[i].Hidden() {
+			unknown = append(unknown, i)
+		}
+	}
+	for _, k := range suppresstest.Determined(c.rels, unknown) {
+		v := c.values[k]
+		if !unpublished[k] || (v >= 1 && v < threshold) {
+			t.Errorf("cell %d (value %d, unpublished %v) can be recovered from the figures shown", k, v, unpublished[k])
+		}
+	}
+	for _, k := range suppresstest.Settled(c.values, c.rels, know, threshold) {
+		if know[k] == suppresstest.Small {
+			t.Errorf("small cell %d (value %d, unpublished %v) is settled by the ranges a reader narrows", k, c.values[k], unpublished[k])
+		}
+	}
+	if t.Failed() {
+		t.Logf("values %v\nflags  %v", c.values, st)
+	}
+}
+
+// partsCase builds areas (gemeenten and the region as their sum) × a whole, a part of it
+// and the unpublished rest (the shape of thuiszitters and those longer than 3 months).
+func partsCase(r *rand.Rand, gemeenten int) (suppressCase, []bool) {
+	var c suppressCase
+	var unpublished []bool
+	add := func(v int64, hidden bool) int {
+		c.values = append(c.values, v)
+		unpublished = append(unpublished, hidden)
+		return len(c.values) - 1
+	}
+	var wholes, parts, rests []int
+	var sw, sp int64
+	for g := 0; g <= gemeenten; g++ {
+		w := int64(r.IntN(12))
+		if r.IntN(3) == 0 {
+			w = int64(r.IntN(40))
+		}
+		p := int64(r.IntN(int(w) + 1))
+		if g == gemeenten {
+			w, p = sw, sp
+		}
+		sw, sp = sw+w, sp+p
+		wholes, parts, rests = append(wholes, add(w, false)), append(parts, add(p, false)), append(rests, add(w-p, true))
+		c.rels = append(c.rels, warehouse.Relation{Total: wholes[g], Parts: []int{parts[g], rests[g]}})
+	}
+	for _, col := range [][]int{wholes, parts, rests} {
+		c.rels = append(c.rels, warehouse.Relation{Total: col[gemeenten], Parts: col[:gemeenten]})
+	}
+	return c, unpublished
+}
+
+// TestSuppressUnpublished protects random tables of wholes, parts and their unpublished
+// rests, and audits each: no hidden count and no small rest follows from what is shown.
+func TestSuppressUnpublished(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 2019))
+	for n := 0; n < 200; n++ {
+		c, unpublished := partsCase(r, 1+r.IntN(8))
+		c.name = fmt.Sprintf("%d_%d_gemeenten", n, len(c.values)/3-1)
+		t.Run(c.name, func(t *testing.T) {
+			st, err := warehouse.SuppressUnpublished(c.values, c.rels, unpublished, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			auditUnpublished(t, c, unpublished, st, 5)
+		})
+	}
+}
+
+// TestSuppressUnpublishedExamples pins down what an unpublished rest changes: a reader
+// who does not see the rest cannot subtract it, so less needs hiding, and a small rest
+// is protected although it is never shown.
+func TestSuppressUnpublishedExamples(t *testing.T) {
+	S, C, H, U := warehouse.Shown, warehouse.SuppressedComplementary, warehouse.SuppressedSmall, warehouse.Unpublished
+	for _, tc := range []struct {
+		name        string
+		values      []int64
+		unpublished []bool
+		want        []warehouse.Suppression
+	}{
+		// whole 30 = part 3 + rest 27: the rest is not shown, so the whole may be.
+		{"small part, large rest", []int64{30, 3, 27}, []bool{false, false, true}, []warehouse.Suppression{S, H, U}},
+		// The same table with the rest shown (Suppress): the rest (smaller) or the whole must go.
+		{"small part, rest shown", []int64{30, 3, 27}, nil, []warehouse.Suppression{S, H, C}},
+		// whole 30 = part 27 + rest 3: 30 − 27 would give the small rest.
+		{"small rest", []int64{30, 27, 3}, []bool{false, false, true}, []warehouse.Suppression{S, C, U}},
+		{"nothing small", []int64{30, 20, 10}, []bool{false, false, true}, []warehouse.Suppression{S, S, U}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rels := []warehouse.Relation{{Total: 0, Parts: []int{1, 2}}}
+			got, err := warehouse.SuppressUnpublished(tc.values, rels, tc.unpublished, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+	if _, err := warehouse.SuppressUnpublished([]int64{1, 2}, nil, []bool{true}, 5); err == nil {
+		t.Error("SuppressUnpublished with too few flags: no error, want one")
 	}
 }

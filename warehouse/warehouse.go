@@ -35,15 +35,16 @@ type DB struct {
 	path      string
 }
 
-// Open opens (creating if needed) the warehouse file at path and applies every pending
-// migration. An empty path or ":memory:" opens an in-memory warehouse (tests).
+// Open opens (creating if needed) the warehouse file at path, applies every pending
+// migration and marks failed the runs a killed process left running. An empty path or
+// ":memory:" opens an in-memory warehouse (tests).
 func Open(ctx context.Context, path string) (*DB, error) {
 	dsn := path
 	if path == ":memory:" {
 		dsn = ""
 	}
 	if dsn != "" {
-		if err := os.MkdirAll(filepath.Dir(dsn), 0o750); err != nil {
+		if err := os.MkdirAll(filepath.Dir(dsn), 0o700); err != nil {
 			return nil, fmt.Errorf("warehouse: create directory for %s: %w", dsn, err)
 		}
 	}
@@ -52,6 +53,11 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("warehouse: open %s: %w", path, explainLock(err))
 	}
 	db := &DB{DB: sql.OpenDB(connector), connector: connector, path: path}
+	// The functions first: a migration may use them.
+	if err := db.registerFunctions(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -60,7 +66,38 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := db.closeInterruptedRuns(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if dsn != "" {
+		if err := ownerOnly(dsn, dsn+".wal"); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("warehouse: %w", err)
+		}
+	}
 	return db, nil
+}
+
+// ownerOnly takes group and other permissions off the files that exist among paths:
+// the warehouse and its copies hold data about minors. (DuckDB creates its files with
+// the process umask, which the command sets to 077; this covers files made before.)
+func ownerOnly(paths ...string) error {
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if info.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(p, info.Mode().Perm()&0o700); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Path is the file the warehouse was opened from.

@@ -47,10 +47,14 @@
     return null;
   }
 
+  // A suppressed figure is a small count, or one hidden so that a small count cannot be
+  // worked out from it: it is not necessarily small, so it reads "x", not "<5".
+  const hiddenTitle = "niet getoond om privacyredenen: een klein aantal, of een aantal waaruit een klein aantal terug te rekenen zou zijn";
+
   function targetText(kpi, p) {
     const rule = kpi.target_rule;
     if (!p || p.target === null || p.target === undefined) {
-      return p && p.target_suppressed ? "Doel: <5" : "Doel: " + rule.text_nl;
+      return p && p.target_suppressed ? "Doel: x (niet getoond: het zou de nulmeting prijsgeven)" : "Doel: " + rule.text_nl;
     }
     const cmp = rule.kind === "min_pct" ? "≥" : "≤";
     const extra = rule.kind === "national" ? " (landelijk)" : "";
@@ -94,7 +98,7 @@
   function tile(kpi, series, filter) {
     const p = latest(series);
     const st = status(p);
-    const value = p && p.suppressed ? el("span", { class: "onderdrukt", title: "minder dan vijf" }, "<5") : fmt(kpi, p ? p.value : null);
+    const value = p && p.suppressed ? el("span", { class: "onderdrukt", title: hiddenTitle }, "x") : fmt(kpi, p ? p.value : null);
     const base = series.baseline;
     const t = el("article", { class: "tegel " + st, "data-kpi": kpi.id },
       el("h3", null, kpi.title_nl),
@@ -103,7 +107,7 @@
       el("p", { class: "tegel-doel" }, targetText(kpi, p)),
       el("span", { class: "status" }, statusText[st]),
       base ? el("p", { class: "tegel-nulmeting" }, "Nulmeting " + base.school_year + ": " +
-        (base.suppressed ? "<5" : fmt(kpi, base.value))) : null,
+        (base.suppressed ? "x" : fmt(kpi, base.value))) : null,
       regionalNote(kpi, filter),
     );
     t.append(sparkline(series));
@@ -180,7 +184,9 @@
     pts.forEach((p, i) => { if (p.value !== null || p.suppressed) lastLabelled = i; });
     pts.forEach((p, i) => {
       if (p.suppressed) {
-        s.append(svg("text", { class: "label-onderdrukt", x: x(i), y: y(0) - 8, "text-anchor": "middle" }, "<5"));
+        const label = svg("text", { class: "label-onderdrukt", x: x(i), y: y(0) - 8, "text-anchor": "middle" }, "x");
+        label.append(svg("title", {}, p.school_year + ": " + hiddenTitle));
+        s.append(label);
         return;
       }
       if (p.value === null) return;

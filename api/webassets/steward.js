@@ -7,7 +7,7 @@
   const getal = new Intl.NumberFormat("nl-NL");
   const statusNL = {
     ok: "gelukt", rejected: "bestand afgekeurd", failed: "mislukt", skipped: "overgeslagen", running: "bezig",
-    loaded: "geladen", unrecognised: "niet herkend",
+    loaded: "geladen", unrecognised: "niet herkend", waiting: "wacht op volgende ronde",
   };
 
   const el = (tag, attrs, ...kids) => {
@@ -63,7 +63,8 @@
 
   function runs(data) {
     return table(["Ronde", "Taak", "Begonnen", "Klaar", "Status", "Bestanden", "Afgekeurd", "Nieuw", "Vervangen", "Quarantaine"],
-      data.runs.map((r) => [String(r.run_id), r.job, when(r.started_at), when(r.finished_at), status(r.status),
+      data.runs.map((r) => [String(r.run_id), r.job, when(r.started_at), when(r.finished_at),
+        r.reason ? el("span", { title: r.reason }, status(r.status)) : status(r.status),
         num(r.files), num(r.files_rejected), num(r.rows_new), num(r.rows_replaced), num(r.rows_quarantined)]),
       [0, 5, 6, 7, 8, 9]);
   }

@@ -423,7 +423,9 @@ func benchSQLServe(ctx context.Context, e env, path, addr string, maxRows int) e
 }
 
 // benchSQLConfig is the server configuration of the bench: the SQL row cap at least the
-// streaming run's rows.
+// streaming run's rows, and sandbox workers large enough to build that result (DuckDB
+// builds a result in memory before it is sent; the defaults bound it at 256 MiB).
 func benchSQLConfig(maxRows int) api.Config {
-	return api.Config{Version: version, SQLMaxRows: max(maxRows, 1_000_000)}
+	return api.Config{Version: version, SQLMaxRows: max(maxRows, 1_000_000),
+		SQLWorkers: 2, SQLMemoryLimit: "8GB", SQLMaxResultBytes: 4 << 30}
 }

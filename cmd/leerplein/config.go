@@ -14,6 +14,7 @@ import (
 	yaml "go.yaml.in/yaml/v4"
 
 	"github.com/hetleerplein/leerplein/etl"
+	"github.com/hetleerplein/leerplein/warehouse"
 )
 
 // fileConfig is leerplein.yaml: everything a server with scheduled loads needs.
@@ -29,13 +30,28 @@ type fileConfig struct {
 	// server's default, 400; negative: no pacing).
 	LoadRequestRate float64     `yaml:"load_request_rate"`
 	Jobs            []jobConfig `yaml:"jobs"`
+
+	// RetentionDays: how long files stay in the inboxes' processed/ and rejected/
+	// (0: 30 days).
+	RetentionDays int `yaml:"retention_days"`
+	// Dashboard sessions and the HTTP in front of the server (config_http.go).
+	SessionIdle    string   `yaml:"session_idle"`
+	SessionMaxAge  string   `yaml:"session_max_age"`
+	CookieSecure   string   `yaml:"cookie_secure"`
+	PublicURL      string   `yaml:"public_url"`
+	TrustedProxies []string `yaml:"trusted_proxies"`
 }
 
 // sqlConfig is the optional sql: section: limits of the analysts' SQL sandbox.
 type sqlConfig struct {
-	Timeout     string `yaml:"timeout"`      // default 30s
-	MaxRows     int    `yaml:"max_rows"`     // default 1000000
-	MemoryLimit string `yaml:"memory_limit"` // default 512MB
+	Timeout       string   `yaml:"timeout"`         // default 30s
+	MaxRows       int      `yaml:"max_rows"`        // default 1000000
+	MemoryLimit   string   `yaml:"memory_limit"`    // default 2GB, all worker processes together
+	Workers       int      `yaml:"workers"`         // default 4
+	PerUser       int      `yaml:"per_user"`        // default 2
+	QueueWait     string   `yaml:"queue_wait"`      // default 10s
+	MaxResultSize string   `yaml:"max_result_size"` // default 256MiB
+	WorkerCommand []string `yaml:"worker_command"`  // default: this binary, sandbox-worker
 }
 
 // jobConfig is one entry of jobs: in the configuration file.
@@ -56,10 +72,17 @@ type config struct {
 	region          string
 	pseudoKeyFile   string
 	backupDir       string        // the only directory (and below) the server writes backups into
+	retention       time.Duration // how long processed/ and rejected/ keep a file
 	sqlTimeout      time.Duration // 0: the server's default
 	sqlMaxRows      int
 	sqlMemoryLimit  string
+	sqlWorkers      int
+	sqlPerUser      int
+	sqlQueueWait    time.Duration
+	sqlMaxResult    int64
+	sqlWorkerCmd    []string
 	loadRequestRate float64 // 0: the server's default
+	http            httpConfig
 	jobs            []etl.Job
 }
 
@@ -111,7 +134,25 @@ func parseConfig(b []byte, base string) (config, error) {
 		return config{}, fmt.Errorf("sql: max_rows must be positive (default 1000000)")
 	}
 	c.sqlMaxRows, c.sqlMemoryLimit = fc.SQL.MaxRows, fc.SQL.MemoryLimit
+	if err := parseSQLLimits(fc.SQL, &c); err != nil {
+		return config{}, err
+	}
+	if len(c.sqlWorkerCmd) > 0 && strings.Contains(c.sqlWorkerCmd[0], "/") {
+		c.sqlWorkerCmd[0] = abs(c.sqlWorkerCmd[0]) // workers start in /
+	}
 	c.loadRequestRate = fc.LoadRequestRate
+	if fc.RetentionDays < 0 {
+		return config{}, fmt.Errorf("retention_days must be at least 1 (default 30)")
+	}
+	c.retention = etl.DefaultRetention
+	if fc.RetentionDays > 0 {
+		c.retention = time.Duration(fc.RetentionDays) * 24 * time.Hour
+	}
+	hc, err := parseHTTPConfig(fc)
+	if err != nil {
+		return config{}, err
+	}
+	c.http = hc
 	c.backupDir = abs(fc.BackupDir)
 	if c.backupDir == "" {
 		c.backupDir = filepath.Join(filepath.Dir(c.warehouse), "backups")
@@ -159,12 +200,52 @@ func parseConfig(b []byte, base string) (config, error) {
 	return c, nil
 }
 
+// parseSQLLimits reads the sandbox's process limits of the sql: section.
+func parseSQLLimits(sc sqlConfig, c *config) error {
+	if sc.Workers < 0 || sc.PerUser < 0 {
+		return fmt.Errorf("sql: workers and per_user must be positive (default 4 and 2)")
+	}
+	c.sqlWorkers, c.sqlPerUser, c.sqlWorkerCmd = sc.Workers, sc.PerUser, sc.WorkerCommand
+	if sc.QueueWait != "" {
+		d, err := parseDuration(sc.QueueWait)
+		if err != nil {
+			return fmt.Errorf("sql: queue_wait: %w", err)
+		}
+		c.sqlQueueWait = d
+	}
+	if sc.MaxResultSize != "" {
+		n, err := warehouse.ParseSize(sc.MaxResultSize)
+		if err != nil || n < 1<<20 {
+			return fmt.Errorf("sql: max_result_size: %q: use a size of at least 1MiB, such as 256MiB", sc.MaxResultSize)
+		}
+		c.sqlMaxResult = n
+	}
+	if err := (warehouse.SandboxConfig{Memory: c.sqlMemoryLimit, Workers: c.sqlWorkers}).Check(); err != nil {
+		return fmt.Errorf("sql: memory_limit: %w", err)
+	}
+	return nil
+}
+
 func parseDuration(s string) (time.Duration, error) {
 	d, err := time.ParseDuration(s)
 	if err != nil || d <= 0 {
 		return 0, fmt.Errorf("%q is not a positive duration (use e.g. 10s, 15m, 744h)", s)
 	}
 	return d, nil
+}
+
+// jobForInbox finds the job that loads from dir.
+func (c config) jobForInbox(dir string) (etl.Job, bool) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return etl.Job{}, false
+	}
+	for _, j := range c.jobs {
+		if samePath(j.Inbox, abs) {
+			return j, true
+		}
+	}
+	return etl.Job{}, false
 }
 
 // key reads the pseudonym key from pseudo_key_file, else from the environment.

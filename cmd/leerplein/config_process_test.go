@@ -16,8 +16,19 @@ import (
 	"github.com/hetleerplein/leerplein/warehouse"
 )
 
-// TestMain lets the process tests run this test binary as `leerplein serve`.
+// TestMain lets the process tests run this test binary as `leerplein serve` (or
+// another command), or as a process that appends to an export (appendChild); the
+// servers the tests start run it as their SQL sandbox workers (`leerplein
+// sandbox-worker`, through main like the real binary).
 func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == warehouse.SandboxWorkerArg {
+		main() // exits non-zero on an error
+		os.Exit(0)
+	}
+	if path := os.Getenv("LEERPLEIN_TEST_APPEND"); path != "" {
+		appendChild(path)
+		os.Exit(0)
+	}
 	if args := os.Getenv("LEERPLEIN_TEST_MAIN"); args != "" {
 		os.Args = append([]string{"leerplein"}, strings.Split(args, " ")...)
 		main() // exits non-zero on an error
@@ -225,5 +236,10 @@ func TestServeConfigKillMidLoadThenRestart(t *testing.T) {
 	db.QueryRow("select count(*) from etl_run where status = 'failed'").Scan(&failed)
 	if running != 0 || failed != 1 {
 		t.Errorf("runs: %d running, %d failed; want the killed run closed as failed and none running", running, failed)
+	}
+	var reason string
+	db.QueryRow("select coalesce(reason, '') from etl_run where status = 'failed'").Scan(&reason)
+	if reason != warehouse.ReasonInterrupted {
+		t.Errorf("the killed run's reason is %q, want %q", reason, warehouse.ReasonInterrupted)
 	}
 }

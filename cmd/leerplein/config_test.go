@@ -44,6 +44,13 @@ func TestConfigExampleFile(t *testing.T) {
 	if got := c.jobs[1].StableAfter; got != 10*time.Second {
 		t.Errorf("default stable_after = %s, want 10s", got)
 	}
+	if c.retention != 30*24*time.Hour {
+		t.Errorf("default retention = %s, want 30 days", c.retention)
+	}
+	c, err = parseConfig([]byte("warehouse: w.duckdb\nretention_days: 7\n"), "/etc")
+	if err != nil || c.retention != 7*24*time.Hour {
+		t.Errorf("retention_days: 7 gives %s (%v), want 7 days", c.retention, err)
+	}
 }
 
 func TestConfigErrors(t *testing.T) {
@@ -61,6 +68,7 @@ func TestConfigErrors(t *testing.T) {
 		{"twice", wh + "jobs:\n  - {name: a, schedule: '@hourly', inbox: i}\n  - {name: a, schedule: '@hourly', inbox: j}\n", `job "a": the name is used twice`},
 		{"bad duration", wh + "jobs:\n  - {name: a, schedule: '@hourly', inbox: i, stable_after: 10}\n", `job "a": stable_after: "10" is not a positive duration`},
 		{"unknown feed", wh + "jobs:\n  - {name: a, schedule: '@hourly', inbox: i, feeds: [leerling]}\n", `job "a": unknown feed "leerling"`},
+		{"negative retention", wh + "retention_days: -1\n", "retention_days must be at least 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -61,7 +61,7 @@ func demoKey(data, dbPath string) ([]byte, error) {
 	path := filepath.Join(data, "demo.key")
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		if err := os.MkdirAll(data, 0o750); err != nil {
+		if err := os.MkdirAll(data, 0o700); err != nil {
 			return nil, err
 		}
 		raw := make([]byte, 32)

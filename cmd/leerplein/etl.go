@@ -15,6 +15,7 @@ import (
 
 	"github.com/hetleerplein/leerplein/etl"
 	"github.com/hetleerplein/leerplein/warehouse"
+	"github.com/hetleerplein/leerplein/warehouse/bsnmask"
 )
 
 // cmdETLRun loads an inbox by hand: `leerplein etl run --db PATH --inbox DIR`.
@@ -26,6 +27,10 @@ func cmdETLRun(ctx context.Context, e env, args []string) error {
 	regio := fs.String("regio", "", "region file (gemeentecode;gemeente;subregio;…); default: the built-in region 25")
 	keyFile := fs.String("key-file", "", "file with the pseudonym key (default: $"+etl.KeyEnv+")")
 	verbose := fs.Bool("verbose", false, "log every step (with timings) to stderr")
+	stableAfter := fs.Duration("stable-after", etl.DefaultStableAfter,
+		"leave a file modified within this time in the inbox for a later run: it may still be being written (0s: no wait; through a server its job's stable_after applies)")
+	retentionDays := fs.Int("retention-days", int(etl.DefaultRetention/(24*time.Hour)),
+		"first remove files older than this many days from processed/ and rejected/ (they hold raw BSNs); default: retention_days of --config, else 30")
 	via := addServerFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
@@ -33,8 +38,23 @@ func cmdETLRun(ctx context.Context, e env, args []string) error {
 	if *inbox == "" {
 		return usageError{"etl run: --inbox is required"}
 	}
+	if *stableAfter < 0 {
+		return usageError{"etl run: --stable-after must not be negative"}
+	}
+	if *retentionDays < 1 {
+		return usageError{"etl run: --retention-days must be at least 1"}
+	}
+	retention := time.Duration(*retentionDays) * 24 * time.Hour
 	if err := via.resolve(fs, dbPath); err != nil {
 		return err
+	}
+	if via.cfg != nil && !flagGiven(fs, "stable-after") {
+		if j, ok := via.cfg.jobForInbox(*inbox); ok {
+			*stableAfter = j.StableAfter
+		}
+	}
+	if via.cfg != nil && !flagGiven(fs, "retention-days") {
+		retention = via.cfg.retention
 	}
 	if via.cfg != nil && !flagGiven(fs, "regio") {
 		*regio = via.cfg.region
@@ -61,7 +81,7 @@ func cmdETLRun(ctx context.Context, e env, args []string) error {
 		return setupErr
 	}
 	sum, err := etl.Run(ctx, db, etl.Options{
-		Inbox: *inbox, Key: key, Region: region, Job: "manual", Move: true,
+		Inbox: *inbox, Key: key, Region: region, Job: "manual", Move: true, StableAfter: *stableAfter, Retention: retention,
 		Logger:   cliLogger(e, *verbose),
 		Progress: newProgress(e.stderr),
 	})
@@ -84,18 +104,31 @@ func cliLogger(e env, verbose bool) *slog.Logger {
 }
 
 // logHandler writes JSON lines when w is not a terminal (systemd, a log file: machines
-// read them) and text when a person watches a terminal.
+// read them) and text when a person watches a terminal. Every line of every command
+// goes through bsnmask, so no log line can carry a possible BSN, whichever package
+// wrote it (the scheduler, the API's request log, a driver error).
 func logHandler(w io.Writer, level slog.Level) slog.Handler {
 	opts := &slog.HandlerOptions{Level: level}
 	if isTerminal(w) {
-		return slog.NewTextHandler(w, opts)
+		return bsnmask.Handler(slog.NewTextHandler(w, opts))
 	}
-	return slog.NewJSONHandler(w, opts)
+	return bsnmask.Handler(slog.NewJSONHandler(w, opts))
 }
 
-// loadKey reads the pseudonym key from a file or the environment.
+// loadKey reads the pseudonym key from a file or the environment. A key file that its
+// owner's group or others may read or write is refused: with the key, pseudonyms can be
+// traced back to BSNs.
 func loadKey(e env, keyFile string) ([]byte, error) {
 	if keyFile != "" {
+		info, err := os.Stat(keyFile)
+		if err != nil {
+			return nil, fmt.Errorf("pseudonym key file: %w", err)
+		}
+		if perm := info.Mode().Perm(); perm&0o077 != 0 {
+			return nil, fmt.Errorf("het sleutelbestand %s is ook toegankelijk voor anderen dan de eigenaar (rechten %04o); "+
+				"de pseudoniemsleutel moet geheim blijven. Maak het alleen voor de eigenaar leesbaar met: chmod 600 %s",
+				keyFile, perm, shellQuote(keyFile))
+		}
 		b, err := os.ReadFile(keyFile)
 		if err != nil {
 			return nil, fmt.Errorf("pseudonym key file: %w", err)
@@ -112,8 +145,12 @@ func loadRegion(path string) (etl.Region, error) {
 	return etl.LoadRegion(path)
 }
 
-// printSummary writes one line per file and a closing total.
+// printSummary writes one line per file removed past its retention, one per file
+// looked at, and a closing total.
 func printSummary(w io.Writer, sum etl.Summary) {
+	for _, name := range sum.Removed {
+		fmt.Fprintf(w, "%-12s %s: ouder dan de bewaartermijn van %d dagen\n", "removed", name, int(sum.Retention/(24*time.Hour)))
+	}
 	var loaded, rows, quarantined int64
 	for _, f := range sum.Files {
 		var what string
@@ -128,6 +165,9 @@ func printSummary(w io.Writer, sum etl.Summary) {
 			}
 			if len(f.ExtraColumns) > 0 {
 				what += "; ignored columns: " + strings.Join(f.ExtraColumns, ", ")
+			}
+			if f.Reason != "" { // loaded, but left in the inbox
+				what += "; " + f.Reason
 			}
 		default:
 			what = f.Reason

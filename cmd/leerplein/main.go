@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/hetleerplein/leerplein/warehouse"
 )
 
 // version is stamped at build time with -ldflags "-X main.version=…".
@@ -55,6 +57,7 @@ func commands() []command {
 		{"token create", "create a bearer token for the API or Grafana (shown once)", cmdTokenCreate},
 		{"token revoke", "revoke the tokens of a name (with the server stopped)", cmdTokenRevoke},
 		{"user create", "create a dashboard login; the password is read from stdin", cmdUserCreate},
+		{"user delete", "remove a dashboard login and end its sessions (with the server stopped)", cmdUserDelete},
 		{"backup", "copy the warehouse consistently, also while the server runs", cmdBackup},
 		{"bench-api", "measure the KPI API against the same bytes from memory (make bench)", cmdBenchAPI},
 		{"sql", "an SQL shell for analysts on the server's sandbox (POST /api/v1/sql)", cmdSQL},
@@ -68,7 +71,14 @@ func commands() []command {
 
 // run dispatches args to the matching subcommand.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	// What this process creates is for its owner only: DuckDB makes the warehouse, its
+	// WAL and spill files, snapshots and backups with the umask, and they hold data about
+	// minors. (Files meant to be shared, like reports, are given their mode explicitly.)
+	syscall.Umask(0o077)
 	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) > 0 && args[0] == warehouse.SandboxWorkerArg { // hidden: started by serve
+		return cmdSandboxWorker(ctx, e, args[1:])
+	}
 	for _, c := range commands() {
 		words := splitWords(c.name)
 		if len(args) >= len(words) && equalWords(args[:len(words)], words) {

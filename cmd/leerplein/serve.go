@@ -30,8 +30,8 @@ Met --config (zie leerplein.example.yaml) komen warehouse, adres en regio uit he
 bestand en draaien de geplande laadtaken (jobs) in dit proces: het enige proces dat
 naar het warehouse schrijft. --db en --addr gaan dan voor op het bestand.
 
-De server houdt het warehouse-bestand open; stop hem voor 'etl run', 'token create'
-of 'user create' op hetzelfde bestand.
+De server houdt het warehouse-bestand open; stop hem voor 'etl run', 'token create',
+'user create' of 'user delete' op hetzelfde bestand.
 
 flags:
 `
@@ -52,7 +52,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	addr := fset.String("addr", "127.0.0.1:8080", "listen address (port 0: any free port)")
 	demoLogin := fset.Bool("demo-login", false, "create or reset the dashboard login 'bestuur' with a new password, printed at start (demo only)")
 	small := fset.Int("small-numbers", 5, "for role bestuur, suppress counts from 1 to this number minus 1")
-	secure := fset.Bool("secure-cookie", false, "mark the session cookie Secure (when served behind HTTPS)")
+	secure := fset.Bool("secure-cookie", false, "always mark the session cookie Secure (cookie_secure: true); by default it is when TLS is in front")
 	logLevel := fset.String("log-level", "info", "debug (logs every request), info, warn or error")
 	if err := fset.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -109,14 +109,20 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	apiCfg := api.Config{SmallNumberThreshold: *small, SecureCookie: *secure, Version: version}
+	apiCfg := api.Config{SmallNumberThreshold: *small, Version: version}
 	if *configPath != "" {
 		apiCfg.BackupDir = cfg.backupDir // else: backups beside the warehouse file
+	}
+	cfg.http.apply(&apiCfg)
+	if *secure {
+		apiCfg.CookieSecure = api.CookieSecureAlways
 	}
 	if sched != nil {
 		apiCfg.Jobs = schedulerJobs{sched}
 	}
 	apiCfg.SQLTimeout, apiCfg.SQLMaxRows, apiCfg.SQLMemoryLimit = cfg.sqlTimeout, cfg.sqlMaxRows, cfg.sqlMemoryLimit
+	apiCfg.SQLWorkers, apiCfg.SQLPerUser, apiCfg.SQLQueueWait = cfg.sqlWorkers, cfg.sqlPerUser, cfg.sqlQueueWait
+	apiCfg.SQLMaxResultBytes, apiCfg.SQLWorkerCommand = cfg.sqlMaxResult, cfg.sqlWorkerCmd
 	apiCfg.LoadRequestRate = cfg.loadRequestRate
 	srv = api.New(db, apiCfg, logger)
 	// The SQL sandbox (analist.duckdb beside the warehouse) is built in the background;
@@ -198,5 +204,5 @@ func newScheduler(e env, cfg config, db *warehouse.DB, logger *slog.Logger, onLo
 		return nil, err
 	}
 	return etl.NewScheduler(etl.SchedulerConfig{DB: db, Key: key, Region: region, Jobs: cfg.jobs,
-		Logger: logger.With("component", "scheduler"), OnLoad: onLoad})
+		Logger: logger.With("component", "scheduler"), OnLoad: onLoad, Retention: cfg.retention})
 }

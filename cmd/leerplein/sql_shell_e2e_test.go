@@ -152,7 +152,7 @@ func TestSQLShellEndToEnd(t *testing.T) {
 			name:       "refused statement",
 			token:      tokens["analist"],
 			stdin:      "delete from analist.gemeenten;\n",
-			wantErrIn:  "fout: query refused",
+			wantErrIn:  "fout: query geweigerd",
 			wantStatus: 1,
 		},
 		{

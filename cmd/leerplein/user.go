@@ -18,7 +18,10 @@ const userCreateUsage = `usage: leerplein user create --name NAAM --role bestuur
 Maakt een login voor het dashboard. Het wachtwoord komt van standaardinvoer (de eerste
 regel; --password-stdin zegt dat expliciet), nooit als argument, zodat het niet in de
 shellgeschiedenis of de proceslijst staat. Het warehouse bewaart alleen een bcrypt-hash.
---replace geeft een bestaande login een nieuw wachtwoord en deze rol.
+Een wachtwoord heeft minstens 12 tekens (spaties aan begin en eind tellen niet mee) en
+hoogstens 72 bytes; een naam hoogstens 64 bytes.
+--replace geeft een bestaande login een nieuw wachtwoord en deze rol; lopende sessies
+van die login eindigen dan.
 
 Voorbeeld: printf '%s\n' "$WACHTWOORD" | leerplein user create --name wethouder --role bestuur
 
@@ -50,6 +53,8 @@ func cmdUserCreate(ctx context.Context, e env, args []string) error {
 		return usageError{fmt.Sprintf("user create: unexpected argument %q (the password comes from standard input)", fset.Arg(0))}
 	case strings.TrimSpace(*name) == "":
 		return usageError{"user create: --name is required"}
+	case api.CheckUserName(*name) != nil:
+		return usageError{"user create: --name: " + api.CheckUserName(*name).Error()}
 	case !validRole(*role):
 		return usageError{fmt.Sprintf("user create: --role %q: use one of %s", *role, strings.Join(api.RoleNames(), ", "))}
 	}
@@ -58,8 +63,8 @@ func cmdUserCreate(ctx context.Context, e env, args []string) error {
 		return usageError{"user create: no password on standard input; e.g. printf '%s\\n' \"$WACHTWOORD\" | leerplein user create …"}
 	}
 	password := strings.TrimRight(line, "\r\n")
-	if len(password) < api.MinPasswordLength {
-		return usageError{fmt.Sprintf("user create: the password is too short: at least %d characters", api.MinPasswordLength)}
+	if err := api.CheckPassword(password); err != nil {
+		return usageError{"user create: " + err.Error()}
 	}
 	db, err := warehouse.Open(ctx, *dbPath)
 	if err != nil {
@@ -70,5 +75,36 @@ func cmdUserCreate(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Login %q (rol %s) opgeslagen.\n", *name, *role)
+	return nil
+}
+
+// cmdUserDelete removes a dashboard login; its sessions end with it.
+func cmdUserDelete(ctx context.Context, e env, args []string) error {
+	fset := flag.NewFlagSet("user delete", flag.ContinueOnError)
+	fset.SetOutput(e.stderr)
+	dbPath := fset.String("db", warehouse.DefaultPath, "warehouse file")
+	name := fset.String("name", "", "the login to remove (required)")
+	if err := fset.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageError{err.Error()}
+	}
+	if fset.NArg() > 0 || strings.TrimSpace(*name) == "" {
+		return usageError{"usage: leerplein user delete --name NAAM [--db PATH]"}
+	}
+	db, err := warehouse.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	found, err := api.DeleteUser(ctx, db, *name)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return exitError{code: 1, err: fmt.Errorf("user delete: er is geen login %q", *name)}
+	}
+	fmt.Fprintf(e.stdout, "Login %q verwijderd; de sessies ervan zijn beëindigd.\n", *name)
 	return nil
 }

@@ -223,7 +223,7 @@ func printServerSummary(w io.Writer, run serverRun, before []string) {
 	for _, name := range before {
 		if !seen[name] {
 			waiting++
-			fmt.Fprintf(w, "%-12s %s: %s\n", "waiting", name, "not loaded in this run (still being written, or changed just now); the job loads it on a next run")
+			fmt.Fprintf(w, "%-12s %s: %s\n", "waiting", name, "nog niet stabiel (wordt het nog geschreven, of veranderde het net?); de job laadt het bij een volgende run")
 		}
 	}
 	fmt.Fprintf(w, "run %d: %d file(s), %d loaded, %d rejected; %d rows written, %d quarantined\n",

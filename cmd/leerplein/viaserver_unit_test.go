@@ -106,7 +106,7 @@ func TestViaServerSummary(t *testing.T) {
 	printServerSummary(&buf, run, []string{"verzuim.csv", "maatregelen.csv", "leerlingen.csv"})
 	want := "loaded       verzuim.csv: 10 rows: 8 new, 1 replaced, 1 quarantined\n" +
 		"rejected     maatregelen.csv: column 'maatregel' is missing\n" +
-		"waiting      leerlingen.csv: not loaded in this run (still being written, or changed just now); the job loads it on a next run\n" +
+		"waiting      leerlingen.csv: nog niet stabiel (wordt het nog geschreven, of veranderde het net?); de job laadt het bij een volgende run\n" +
 		"run 7: 2 file(s), 1 loaded, 1 rejected; 9 rows written, 1 quarantined\n"
 	if got := buf.String(); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)

@@ -17,7 +17,8 @@ const CSVHeader = "schooljaar;tabel;rij;kolom;waarde;status"
 // `;`-separated line per cell in the order given, values as plain numbers ('.' as the
 // decimal point, zeros as 0) with an empty status; a cell that is not a value has an
 // empty waarde and its status (geen_gegevens, niet_van_toepassing). Keys never hold a
-// ';', so nothing is quoted.
+// ';', so nothing is quoted; they are neutralised for spreadsheets all the same
+// (warehouse.SafeCellText).
 func WriteCSV(w io.Writer, cells []warehouse.Cell) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintln(bw, CSVHeader)
@@ -37,5 +38,8 @@ func writeCSVLine(w io.Writer, c warehouse.Cell, status warehouse.Status) {
 	if !status.IsValue() {
 		value = ""
 	}
-	fmt.Fprintf(w, "%s;%s;%s;%s;%s;%s\n", c.Schooljaar, c.Tabel, c.Rij, c.Kolom, value, status)
+	fmt.Fprintf(w, "%s;%s;%s;%s;%s;%s\n", safe(c.Schooljaar), safe(c.Tabel), safe(c.Rij), safe(c.Kolom), value, status)
 }
+
+// safe is warehouse.SafeCellText: a key of the machine form is opened in spreadsheets too.
+func safe(s string) string { return warehouse.SafeCellText(s) }

@@ -87,7 +87,7 @@ func writeToelichtingSheet(f *excelize.File, st styles, paragraphs []string) err
 		if i == 0 {
 			style = st.title
 		}
-		if err := f.SetCellValue(ToelichtingSheet, cell, p); err != nil {
+		if err := setCell(f, ToelichtingSheet, cell, p); err != nil {
 			return err
 		}
 		if err := f.SetCellStyle(ToelichtingSheet, cell, cell, style); err != nil {

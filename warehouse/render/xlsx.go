@@ -153,7 +153,7 @@ func writeTable(f *excelize.File, sheet string, st styles, t warehouse.Table, sc
 		if err != nil {
 			return err
 		}
-		if err := f.SetCellValue(sheet, cell, value); err != nil {
+		if err := setCell(f, sheet, cell, value); err != nil {
 			return err
 		}
 		return f.SetCellStyle(sheet, cell, cell, style)
@@ -226,4 +226,13 @@ func writeTable(f *excelize.File, sheet string, st styles, t warehouse.Table, sc
 		return err
 	}
 	return f.SetColWidth(sheet, "B", last, 16)
+}
+
+// setCell writes a text as a string cell, neutralised (warehouse.SafeCellText) — never a
+// formula — and any other value as what it is (a number stays a number).
+func setCell(f *excelize.File, sheet, cell string, value any) error {
+	if s, ok := value.(string); ok {
+		return f.SetCellStr(sheet, cell, warehouse.SafeCellText(s))
+	}
+	return f.SetCellValue(sheet, cell, value)
 }

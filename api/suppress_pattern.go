@@ -1,0 +1,284 @@
+package api
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/hetleerplein/leerplein/warehouse"
+)
+
+// The suppression pattern of one load: every count the bestuur role can request, as
+// one table for warehouse.SuppressUnpublished, with the sums a reader can form from
+// separate requests:
+//
+//   - areas: a sub-region is the sum of its gemeenten, the region the sum of its
+//     sub-regions (and of any gemeente outside them), in every KPI, year and month;
+//   - parts: a KPI whose count is a part of another's (KPIDef.PartOf) adds up with an
+//     unpublished rest to the other, per area and year;
+//   - months: a month's `totaal` is the sum of its verzuimsoorten, and the twelve
+//     months of a school year add up to the yearly KPI (warehouse.MonthlyOf);
+//   - a sum that is not exact in the data (the region counts a gemeente outside the
+//     configuration, a part has no figure) gets the difference as an unpublished rest,
+//     protected when it is small; one whose parts exceed the total is no sum a reader
+//     can use, and is left out.
+//
+// Years share no sum, nor do unrelated KPIs: Suppress protects those parts apart.
+// Percentages are not in the table (their base is never shown, so no sum of shown
+// figures reaches one); they are suppressed when their base is small.
+
+// cellKey names one count of the pattern.
+type cellKey struct {
+	kpi   string    // a KPI id, or warehouse.MonthlyID
+	area  string    // areaKey
+	year  string    // school year
+	month time.Time // monthly series only
+	soort string    // monthly series only: relatief, luxe, absoluut, totaal
+}
+
+// areaKey names the area a resolved filter selects: "" for the region.
+func areaKey(f warehouse.KPIFilter) string {
+	switch {
+	case f.Gemeente != "":
+		return "gemeente:" + f.Gemeente
+	case f.Subregio != "":
+		return "subregio:" + f.Subregio
+	}
+	return ""
+}
+
+// suppressionPattern says, for one load, which counts the bestuur role sees hidden.
+// It is immutable once built and safe for concurrent use.
+type suppressionPattern struct {
+	threshold int
+	cells     map[cellKey]warehouse.Suppression
+}
+
+// hidden reports whether the count under k is suppressed. A count outside the pattern
+// (none is expected) falls back to the primary rule on v.
+func (p *suppressionPattern) hidden(k cellKey, v float64) bool {
+	if st, ok := p.cells[k]; ok {
+		return st.Hidden()
+	}
+	return isSmall(v, p.threshold)
+}
+
+// series is s as the bestuur role sees it. s.Filter must be resolved.
+func (p *suppressionPattern) series(s warehouse.KPISeries) warehouse.KPISeries {
+	area := areaKey(s.Filter)
+	return hideSeries(s, func(pt warehouse.KPIPoint) bool {
+		if s.Unit == warehouse.UnitPercent {
+			return pt.Base != nil && isSmall(*pt.Base, p.threshold)
+		}
+		return p.hidden(cellKey{kpi: s.ID, area: area, year: pt.SchoolYear}, *pt.Value)
+	})
+}
+
+// months is the monthly series (with its totals) of the resolved filter f as the
+// bestuur role sees it. It returns a copy.
+func (p *suppressionPattern) months(points []warehouse.MonthPoint, f warehouse.KPIFilter) []warehouse.MonthPoint {
+	area := areaKey(f)
+	out := make([]warehouse.MonthPoint, len(points))
+	for i, mp := range points {
+		k := cellKey{kpi: warehouse.MonthlyID, area: area, year: mp.SchoolYear, month: mp.Month, soort: mp.Verzuimsoort}
+		if mp.Value != nil && p.hidden(k, *mp.Value) {
+			mp.Value, mp.Suppressed = nil, true
+		}
+		out[i] = mp
+	}
+	return out
+}
+
+// patternTable is the table being built: cells, their values and the sums among them.
+type patternTable struct {
+	index       map[cellKey]int
+	values      []int64
+	unpublished []bool
+	rels        []warehouse.Relation
+}
+
+// add makes k a cell with value v; a cell without a figure (nil) is not added.
+func (t *patternTable) add(k cellKey, v *float64) error {
+	if v == nil {
+		return nil
+	}
+	if *v < 0 || *v != float64(int64(*v)) {
+		return fmt.Errorf("api: suppression: %s %s %s = %v is not a count", k.kpi, k.area, k.year, *v)
+	}
+	t.index[k] = len(t.values)
+	t.values = append(t.values, int64(*v))
+	t.unpublished = append(t.unpublished, false)
+	return nil
+}
+
+// sum records total = Σ parts (+ an unpublished rest when the data leave one). A part
+// without a figure falls into the rest (the total may still count it); a total without
+// one gives no sum.
+func (t *patternTable) sum(total cellKey, parts []cellKey) {
+	ti, ok := t.index[total]
+	if !ok {
+		return
+	}
+	rel := warehouse.Relation{Total: ti}
+	rest := t.values[ti]
+	for _, k := range parts {
+		if pi, ok := t.index[k]; ok {
+			rel.Parts = append(rel.Parts, pi)
+			rest -= t.values[pi]
+		}
+	}
+	switch {
+	case rest < 0:
+		return // the parts count more than the total: no sum to solve
+	case rest > 0:
+		rel.Parts = append(rel.Parts, len(t.values))
+		t.values = append(t.values, rest)
+		t.unpublished = append(t.unpublished, true)
+	}
+	t.rels = append(t.rels, rel)
+}
+
+// area is one area a reader can request: its filter and, for the sums, its parts.
+type area struct {
+	key    string
+	filter warehouse.KPIFilter
+	parts  []string // area keys that add up to it
+}
+
+// areasOf lists the region, its sub-regions and its gemeenten, each with its parts.
+func areasOf(snap *warehouse.KPISnapshot) []area {
+	region := area{}
+	var subs, gems []area
+	known := map[string]bool{}
+	for _, s := range snap.Subregios {
+		f := warehouse.KPIFilter{Subregio: s.Code}
+		known[s.Code] = true
+		subs = append(subs, area{key: areaKey(f), filter: f})
+		region.parts = append(region.parts, areaKey(f))
+	}
+	for _, g := range snap.Gemeenten {
+		f := warehouse.KPIFilter{Gemeente: g.Code}
+		gems = append(gems, area{key: areaKey(f), filter: f})
+		if !known[g.Subregio] {
+			region.parts = append(region.parts, areaKey(f))
+			continue
+		}
+		for i := range subs {
+			if subs[i].filter.Subregio == g.Subregio {
+				subs[i].parts = append(subs[i].parts, areaKey(f))
+			}
+		}
+	}
+	return append(append([]area{region}, subs...), gems...)
+}
+
+// buildPattern protects every count of snap at once; see the top of this file.
+func buildPattern(snap *warehouse.KPISnapshot, threshold int) (*suppressionPattern, error) {
+	t := &patternTable{index: map[cellKey]int{}}
+	areas := areasOf(snap)
+	byGemeente := func(d warehouse.KPIDef) []area {
+		if d.Supports(warehouse.FilterGemeente) {
+			return areas
+		}
+		return areas[:1]
+	}
+	var counts []warehouse.KPIDef
+	for _, d := range warehouse.KPICatalogue() {
+		if d.Unit != warehouse.UnitCount {
+			continue
+		}
+		counts = append(counts, d)
+		for _, a := range byGemeente(d) {
+			s, err := snap.Series(d.ID, a.filter)
+			if err != nil {
+				return nil, fmt.Errorf("api: suppression: %s %s: %w", d.ID, a.key, err)
+			}
+			for _, p := range s.Points {
+				if err := t.add(cellKey{kpi: d.ID, area: a.key, year: p.SchoolYear}, p.Value); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	monthly := map[string][]warehouse.MonthPoint{} // by area
+	for _, a := range areas {
+		points, err := snap.MonthlyAbsence(a.filter)
+		if err != nil {
+			return nil, fmt.Errorf("api: suppression: %s %s: %w", warehouse.MonthlyID, a.key, err)
+		}
+		monthly[a.key] = withMonthTotals(points)
+		for _, p := range monthly[a.key] {
+			if err := t.add(monthKey(a.key, p), p.Value); err != nil {
+				return nil, err
+			}
+		}
+	}
+
+	// Areas: the same figure of each part adds up to the area's.
+	for _, a := range areas {
+		if len(a.parts) == 0 && a.key != "" {
+			continue // a gemeente
+		}
+		of := func(k cellKey) []cellKey {
+			parts := make([]cellKey, len(a.parts))
+			for i, pa := range a.parts {
+				parts[i] = k
+				parts[i].area = pa
+			}
+			return parts
+		}
+		for _, d := range counts {
+			if !d.Supports(warehouse.FilterGemeente) {
+				continue
+			}
+			for _, y := range snap.Years {
+				k := cellKey{kpi: d.ID, area: a.key, year: y}
+				t.sum(k, of(k))
+			}
+		}
+		for _, p := range monthly[a.key] {
+			k := monthKey(a.key, p)
+			t.sum(k, of(k))
+		}
+	}
+	// Parts of KPIs, months of the year and verzuimsoorten of the month, per area.
+	for _, a := range areas {
+		for _, d := range counts {
+			if d.PartOf == "" {
+				continue
+			}
+			for _, y := range snap.Years {
+				t.sum(cellKey{kpi: d.PartOf, area: a.key, year: y}, []cellKey{{kpi: d.ID, area: a.key, year: y}})
+			}
+		}
+		yearMonths := map[string][]cellKey{}
+		var soorten []cellKey
+		for _, p := range monthly[a.key] {
+			k := monthKey(a.key, p)
+			if p.Verzuimsoort != "totaal" {
+				soorten = append(soorten, k)
+				continue
+			}
+			t.sum(k, soorten)
+			soorten = nil
+			yearMonths[p.SchoolYear] = append(yearMonths[p.SchoolYear], k)
+		}
+		for y, months := range yearMonths {
+			t.sum(cellKey{kpi: warehouse.MonthlyOf, area: a.key, year: y}, months)
+		}
+	}
+
+	st, err := warehouse.SuppressUnpublished(t.values, t.rels, t.unpublished, threshold)
+	if err != nil {
+		return nil, fmt.Errorf("api: suppression: %w", err)
+	}
+	p := &suppressionPattern{threshold: threshold, cells: make(map[cellKey]warehouse.Suppression, len(t.index))}
+	for k, i := range t.index {
+		p.cells[k] = st[i]
+	}
+	return p, nil
+}
+
+// monthKey names a point of the monthly series of area a.
+func monthKey(a string, p warehouse.MonthPoint) cellKey {
+	return cellKey{kpi: warehouse.MonthlyID, area: a, year: p.SchoolYear, month: p.Month, soort: p.Verzuimsoort}
+}

@@ -1,0 +1,42 @@
+package warehouse
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"os"
+)
+
+// ReasonInterrupted is the reason a run gets when the process that ran it ended in the
+// middle of it: DuckDB rolled the file in progress back, and it is still in the inbox.
+const ReasonInterrupted = "afgebroken: het proces dat deze run uitvoerde stopte onverwacht (bijvoorbeeld kill -9, " +
+	"een crash of stroomuitval); het bestand dat toen laadde is teruggedraaid en ligt nog in de inbox voor de volgende run"
+
+// runOwner identifies this process in etl_run.owner. DuckDB lets one process hold the
+// warehouse but shares it between the Opens of one process, so a run still 'running'
+// is alive exactly when this process owns it. The pid alone would not do: a restarted
+// server in a container has the same pid as the one that was killed.
+var runOwner = fmt.Sprintf("pid %d %s", os.Getpid(), rand.Text())
+
+// StartRun records a loader run that starts now, owned by this process, and returns
+// its id.
+func (db *DB) StartRun(ctx context.Context, job, inbox string) (int64, error) {
+	var id int64
+	err := db.QueryRowContext(ctx, `insert into etl_run (run_id, job, inbox, started_at, status, owner)
+		values (nextval('etl_run_seq'), ?, ?, now(), 'running', ?) returning run_id`, job, inbox, runOwner).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("warehouse: start run: %w", err)
+	}
+	return id, nil
+}
+
+// closeInterruptedRuns marks failed every run left 'running' by another process: that
+// process is gone, or it would still hold the file.
+func (db *DB) closeInterruptedRuns(ctx context.Context) error {
+	_, err := db.ExecContext(ctx, `update etl_run set status = 'failed', finished_at = coalesce(finished_at, now()),
+		reason = ? where status = 'running' and owner is distinct from ?`, ReasonInterrupted, runOwner)
+	if err != nil {
+		return fmt.Errorf("warehouse: close interrupted runs: %w", err)
+	}
+	return nil
+}
