@@ -74,7 +74,7 @@ func TestReportSafeForSpreadsheets(t *testing.T) {
 	if err := render.WriteCSV(&csvBuf, cells[:1]); err != nil {
 		t.Fatal(err)
 	}
-	if want := render.CSVHeader + "\n2018-2019;tabel2;'" + hostile[0] + ";aantal;-1\n"; csvBuf.String() != want {
+	if want := render.CSVHeader + "\n2018-2019;tabel2;'" + hostile[0] + ";aantal;-1;\n"; csvBuf.String() != want {
 		t.Errorf("CSV = %q, want %q", csvBuf.String(), want)
 	}
 }
