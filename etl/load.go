@@ -356,6 +356,9 @@ func (l *loader) load(ctx context.Context, f feed, in inboxFile, p *pinned, sum 
 	l.opts.Logger.Debug("committed", "file", in.name, "ms", time.Since(t0).Milliseconds())
 	res.Status = StatusLoaded
 	// A failed commit can come back as nil from the driver: check that the rows are there.
+	// The load is committed: a stop now must not keep the check, and then the move to
+	// processed/, from happening.
+	ctx = context.WithoutCancel(ctx)
 	var got int64
 	if err := l.db.QueryRowContext(ctx, fmt.Sprintf("select count(*) from %s where file_id = ?", f.table), res.FileID).Scan(&got); err != nil {
 		return fmt.Errorf("etl: verify %s: %w", in.name, err)

@@ -223,16 +223,19 @@ func TestBombsMemory(t *testing.T) {
 			want:  "het onderdeel xl/sharedStrings.xml van het werkboek kan niet worden uitgepakt: het is beschadigd, of groter dan de zip-inhoudsopgave zegt",
 		},
 		{
+			// Within RowBytes a row, 1 GB of text needs a sheet of millions of tiny rows:
+			// its compression ratio gives it away before the text is read.
 			name:  "1 GB of text from one shared string, in small parts",
-			build: func(t *testing.T, dir string) { sharedTextBomb(t, dir, 18_000, 2) },
-			want:  "de tekst in het werkblad xl/worksheets/sheet1.xml is uitgepakt groter dan 1 GB (limiet)",
+			build: func(t *testing.T, dir string) { sharedTextBomb(t, dir, 70_000, 2) },
+			want:  "het onderdeel xl/worksheets/sheet1.xml van het werkboek is 10,9 KB ingepakt maar 3,5 MB uitgepakt, meer dan 100 keer zo groot",
 		},
 		{
 			name: "one text repeated in every row of a Parquet file through its dictionary",
 			build: func(t *testing.T, dir string) {
-				parquetDictionaryBomb(t, filepath.Join(dir, "vrijstellingen_bom.parquet"), 2_000_000, 60_000)
+				// Each row within RowBytes: the file's text ratio is what rejects it.
+				parquetDictionaryBomb(t, filepath.Join(dir, "vrijstellingen_bom.parquet"), 2_000_000, 15_000)
 			},
-			want: "de tekst in het Parquet-bestand is uitgepakt 111,8 GB, meer dan 100 keer het bestand zelf",
+			want: "de tekst in het Parquet-bestand is uitgepakt 28 GB, meer dan 100 keer het bestand zelf",
 		},
 		{
 			name: "a 100 MB line in a CSV file",
@@ -252,7 +255,7 @@ func TestBombsMemory(t *testing.T) {
 				}
 				fmt.Fprint(f, "\r\n")
 			},
-			want: `regel 3 is langer dan 64 KB, de limiet per regel; controleer of elk aanhalingsteken (") gesloten wordt`,
+			want: `regel 3 is langer dan 16 KB, de limiet per regel; controleer of elk aanhalingsteken (") gesloten wordt`,
 		},
 	}
 	for _, tt := range tests {
@@ -285,18 +288,16 @@ func randomText(n int, seed uint64) string {
 }
 
 // TestSoakLimits (make soak) measures the loader on files at the limits, and on a
-// bigger bomb: a workbook of 17,000 rows of 58 KB of shared-string text, 986 MB in all
-// (XLSXSheetBytes); a CSV file of 4,000 lines of almost 64 KB (RowBytes), the text in a
-// column the feed reads (brin); the same as Parquet in row groups of 1000 rows (62 MB a
-// column); and a 16 GiB sheet. It reports each peak and fails above 1.5 GB (DuckDB's own
-// limit is 1 GB). At 16,000 such lines, 1 GB of text, DuckDB runs out of its memory
-// inserting them: the run fails and rolls back, and the file stays in the inbox.
+// bigger bomb: a workbook of 17,000 rows of 14 KB of shared-string text; a CSV file of
+// 16,000 lines of almost 16 KB (RowBytes), 256 MB, the text in a column the feed reads
+// (brin); the same as Parquet in row groups of 1000 rows (16 MB a column); and a 16 GiB
+// sheet. It reports each peak and fails above 1.5 GB (DuckDB's own limit is 1 GB).
 func TestSoakLimits(t *testing.T) {
 	if os.Getenv("LEERPLEIN_SOAK") != "1" {
 		t.Skip("soak test: run with make soak (LEERPLEIN_SOAK=1)")
 	}
 	const bound = 1536 << 20
-	const lines = 4_000
+	const lines = 16_000
 	writeCSV := func(t *testing.T, path string) {
 		f, err := os.Create(path)
 		if err != nil {
@@ -319,11 +320,11 @@ func TestSoakLimits(t *testing.T) {
 		status string
 	}{
 		{
-			name: "workbook of 17,000 rows of 58 KB through shared strings",
+			name: "workbook of 17,000 rows of 14 KB through shared strings",
 			build: func(t *testing.T, dir string) {
 				var sst strings.Builder
 				for i := range 30 {
-					sst.WriteString(si(randomText(29_000, uint64(i))))
+					sst.WriteString(si(randomText(7_000, uint64(i))))
 				}
 				var sheet strings.Builder
 				sheet.WriteString(bombSheetStart + bombHeader())
@@ -337,12 +338,12 @@ func TestSoakLimits(t *testing.T) {
 			status: StatusLoaded,
 		},
 		{
-			name:   "CSV of 4,000 lines of almost 64 KB",
+			name:   "CSV of 16,000 lines of almost 16 KB",
 			build:  func(t *testing.T, dir string) { writeCSV(t, filepath.Join(dir, "verzuimmeldingen_groot.csv")) },
 			status: StatusLoaded,
 		},
 		{
-			name: "Parquet of 4,000 rows of almost 64 KB",
+			name: "Parquet of 16,000 rows of almost 16 KB",
 			build: func(t *testing.T, dir string) {
 				csv := filepath.Join(t.TempDir(), "groot.csv")
 				writeCSV(t, csv)

@@ -190,8 +190,8 @@ func stringBomb(t testing.TB, dir string, size int64, declared uint64) string {
 }
 
 // sharedTextBomb is a workbook of small parts whose sheet, with its shared strings
-// written out, is rows × refs × 30,000 bytes of text: every row shows one
-// 30,000-character shared string refs times.
+// written out, is rows × refs × 8,000 bytes of text: every row shows one
+// 8,000-character shared string refs times.
 func sharedTextBomb(t testing.TB, dir string, rows, refs int) string {
 	var sheet strings.Builder
 	sheet.WriteString(bombSheetStart + bombHeader())
@@ -203,7 +203,7 @@ func sharedTextBomb(t testing.TB, dir string, rows, refs int) string {
 	path := filepath.Join(dir, "verzuimmeldingen_gedeeld.xlsx")
 	writeBombZip(t, path, bombWorkbook(
 		bombPart{prefix: sheet.String()},
-		bombPart{prefix: bombSSTStart + `<si><t>` + strings.Repeat("x", 30_000) + `</t></si>` + bombSSTEnd},
+		bombPart{prefix: bombSSTStart + `<si><t>` + strings.Repeat("x", 8_000) + `</t></si>` + bombSSTEnd},
 	))
 	return path
 }
