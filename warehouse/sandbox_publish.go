@@ -56,6 +56,11 @@ func NewPublisher(db *DB, path string, cfg SandboxConfig, delay time.Duration, l
 	if len(cfg.Command) == 0 {
 		return nil, errors.New("warehouse: sandbox: no worker command, and this executable cannot be found")
 	}
+	// The workers run in /, not in the server's directory: they get absolute paths.
+	path, err = filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: sandbox: %w", err)
+	}
 	return &Publisher{db: db, path: path, cfg: cfg, share: share, log: logger, delay: delay,
 		places: newPlaces(cfg.Workers), kick: make(chan struct{}, 1)}, nil
 }

@@ -343,6 +343,34 @@ func TestPublisher(t *testing.T) {
 	}
 }
 
+// TestPublisherRelativePath serves a warehouse opened by a relative path, as make run
+// does (--db ./data/leerplein.duckdb): the workers, which run in /, still find the
+// snapshot.
+func TestPublisherRelativePath(t *testing.T) {
+	ctx := context.Background()
+	db := loadCase(t, exportFixture)
+	t.Chdir(t.TempDir())
+	if err := os.Mkdir("data", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	p := newPublisher(t, db, filepath.Join("data", warehouse.SandboxFile), warehouse.SandboxConfig{}, time.Hour)
+	defer p.Close()
+	if !filepath.IsAbs(p.Path()) {
+		t.Errorf("Path() = %q, want it absolute", p.Path())
+	}
+	if err := p.Publish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res, err := p.Query(ctx, "test", "select count(*) > 0 from gemeenten", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Close()
+	if !res.Next() || res.RecordBatch().Column(0).ValueStr(0) != "true" {
+		t.Errorf("select count(*) > 0 from gemeenten: want true (err %v)", res.Err())
+	}
+}
+
 // TestMaskBSN masks nine-digit numbers that pass the eleven test, and nothing else.
 func TestMaskBSN(t *testing.T) {
 	cases := []struct{ in, want string }{
