@@ -130,6 +130,12 @@ func TestDashboardInBrowser(t *testing.T) {
 	run(t, ctx, "screen media", media(""))
 	run(t, ctx, "projector size", chromedp.EmulateViewport(1920, 1080))
 	projector := run(t, ctx, "projector screenshot", chromedp.CaptureScreenshot())
+	run(t, ctx, "phone size", chromedp.EmulateViewport(390, 844))
+	phone := run(t, ctx, "phone screenshot", chromedp.CaptureScreenshot()) // the first screen
+	phoneWide := run(t, ctx, "phone page width", chromedp.Evaluate[string](`[...document.querySelectorAll("body *")]
+		.filter(e => e.getBoundingClientRect().right > 391)
+		.map(e => e.tagName + (e.id ? "#" + e.id : "") + (e.className && e.className.baseVal === undefined ? "." + e.className : "") + " " + Math.round(e.getBoundingClientRect().right))
+		.slice(0, 5).join(", ")`))
 	run(t, ctx, "laptop size", chromedp.EmulateViewport(1440, 900))
 
 	checks := []struct {
@@ -138,6 +144,7 @@ func TestDashboardInBrowser(t *testing.T) {
 		ok        bool
 	}{
 		{"login page first", loginTitle, "a title with Inloggen", strings.Contains(loginTitle, "Inloggen")},
+		{"a phone needs no sideways scrolling", "wider than 390 px: " + phoneWide, "nothing", phoneWide == ""},
 		{"baseline of verzuimmeldingen in Dutch number format", nulmeting, "Nulmeting 2018-2019: 1.498", strings.TrimSpace(nulmeting) == "Nulmeting 2018-2019: 1.498"},
 		{"data_as_of shown", asOf, "a date", asOf != "" && asOf != "…" && asOf != "nog niet geladen"},
 		{"one tile per KPI with a target", fmt.Sprint(tiles), "7", tiles == 7},
@@ -181,7 +188,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	})
 
 	dir := screenshotDir(t)
-	for name, img := range map[string][]byte{"dashboard.png": screen, "dashboard-print.png": printed, "dashboard-gemeente.png": filtered, "dashboard-projector.png": projector} {
+	for name, img := range map[string][]byte{"dashboard.png": screen, "dashboard-print.png": printed, "dashboard-gemeente.png": filtered, "dashboard-projector.png": projector, "dashboard-telefoon.png": phone} {
 		path := filepath.Join(dir, name)
 		if err := os.WriteFile(path, img, 0o644); err != nil {
 			t.Fatal(err)
