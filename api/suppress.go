@@ -58,12 +58,14 @@ func hideSeries(s warehouse.KPISeries, hidden func(p warehouse.KPIPoint) bool) w
 // verzuimsoortOrder is the order of the monthly series' verzuimsoorten.
 var verzuimsoortOrder = map[string]int{"relatief": 0, "luxe": 1, "absoluut": 2, "totaal": 3}
 
-// withMonthTotals adds a `totaal` point per month (the sum of its verzuimsoorten) and
-// sorts by month, then verzuimsoort.
+// withMonthTotals adds a `totaal` point per month (the sum of its verzuimsoorten, with
+// the month's status) and sorts by month, then verzuimsoort.
 func withMonthTotals(points []warehouse.MonthPoint) []warehouse.MonthPoint {
 	type tot struct {
-		year string
-		sum  float64
+		year   string
+		sum    float64
+		status warehouse.Status // the month's: every verzuimsoort of a month has it
+		lopend bool
 	}
 	totals := map[time.Time]*tot{}
 	var out []warehouse.MonthPoint
@@ -71,7 +73,7 @@ func withMonthTotals(points []warehouse.MonthPoint) []warehouse.MonthPoint {
 		out = append(out, p)
 		t := totals[p.Month]
 		if t == nil {
-			t = &tot{year: p.SchoolYear}
+			t = &tot{year: p.SchoolYear, status: p.Status, lopend: p.Lopend}
 			totals[p.Month] = t
 		}
 		if p.Value != nil {
@@ -80,7 +82,8 @@ func withMonthTotals(points []warehouse.MonthPoint) []warehouse.MonthPoint {
 	}
 	for m, t := range totals {
 		v := t.sum
-		out = append(out, warehouse.MonthPoint{Month: m, SchoolYear: t.year, Verzuimsoort: "totaal", Value: &v})
+		out = append(out, warehouse.MonthPoint{Month: m, SchoolYear: t.year, Verzuimsoort: "totaal", Value: &v,
+			Status: t.status, Lopend: t.lopend})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if !out[i].Month.Equal(out[j].Month) {

@@ -193,7 +193,7 @@ func buildPattern(snap *warehouse.KPISnapshot, threshold int) (*suppressionPatte
 				return nil, fmt.Errorf("api: suppression: %s %s: %w", d.ID, a.key, err)
 			}
 			for _, p := range s.Points {
-				if err := t.add(cellKey{kpi: d.ID, area: a.key, year: p.SchoolYear}, p.Value); err != nil {
+				if err := t.add(cellKey{kpi: d.ID, area: a.key, year: p.SchoolYear}, figure(p.Value, p.Status)); err != nil {
 					return nil, err
 				}
 			}
@@ -207,7 +207,7 @@ func buildPattern(snap *warehouse.KPISnapshot, threshold int) (*suppressionPatte
 		}
 		monthly[a.key] = withMonthTotals(points)
 		for _, p := range monthly[a.key] {
-			if err := t.add(monthKey(a.key, p), p.Value); err != nil {
+			if err := t.add(monthKey(a.key, p), figure(p.Value, p.Status)); err != nil {
 				return nil, err
 			}
 		}
@@ -276,6 +276,18 @@ func buildPattern(snap *warehouse.KPISnapshot, threshold int) (*suppressionPatte
 		p.cells[k] = st[i]
 	}
 	return p, nil
+}
+
+// figure is the value a cell brings into the pattern: nil for a figure that is not a
+// value (sql/marts/04_figuur_status.sql: no data, or not the bureau's to count). Such a
+// cell is no secret — a reader knows that a gemeente that no longer exists counts
+// nothing — so it must never be chosen to hide another; left out, it falls into the
+// rest of its sums, where it adds nothing.
+func figure(v *float64, st warehouse.Status) *float64 {
+	if !st.IsValue() {
+		return nil
+	}
+	return v
 }
 
 // monthKey names a point of the monthly series of area a.

@@ -232,3 +232,61 @@ func BenchmarkBuildPattern(b *testing.B) {
 		}
 	}
 }
+
+// TestNoFigureIsNoComplement checks that the pattern of the demo never hides a cell that
+// is not a value (sql/marts/04_figuur_status.sql: no data, or not the bureau's to count).
+// A reader knows such a cell counts nothing — Haarlemmerliede en Spaarnwoude, merged in
+// 2019, has no absence in 2023-2024 — so hiding it protects no other cell: before this
+// rule the pattern chose it as the complement of a small count in the same sum, and an
+// attacker who knew it was 0 could recover what it was meant to protect.
+func TestNoFigureIsNoComplement(t *testing.T) {
+	w := loadDemo(t)
+	snap, err := w.db.KPISnapshot(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := buildPattern(snap, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, d := range warehouse.KPICatalogue() {
+		if d.Unit != warehouse.UnitCount || !d.Supports(warehouse.FilterGemeente) {
+			continue
+		}
+		for _, a := range areasOf(snap) {
+			s, err := snap.Series(d.ID, a.filter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, pt := range s.Points {
+				if pt.Status.IsValue() || pt.Value == nil {
+					continue
+				}
+				checked++
+				if p.hidden(cellKey{kpi: d.ID, area: a.key, year: pt.SchoolYear}, *pt.Value) {
+					t.Errorf("%s %s %s is %s, yet hidden as if it were a secret", d.ID, a.key, pt.SchoolYear, pt.Status)
+				}
+			}
+		}
+		for _, a := range areasOf(snap) {
+			points, err := snap.MonthlyAbsence(a.filter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, mp := range withMonthTotals(points) {
+				if mp.Status.IsValue() || mp.Value == nil {
+					continue
+				}
+				checked++
+				if p.hidden(monthKey(a.key, mp), *mp.Value) {
+					t.Errorf("%s %s %s %s is %s, yet hidden as if it were a secret", warehouse.MonthlyID, a.key, mp.Month.Format("2006-01"), mp.Verzuimsoort, mp.Status)
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("the demo has no cell without a value: the test checks nothing")
+	}
+	t.Logf("%d cells without a value checked", checked)
+}
