@@ -210,8 +210,10 @@ func numOrNil(v *float64) any {
 func valueSeries(s warehouse.KPISeries, rng timeRange) timeSeries {
 	ts := timeSeries{Target: s.ID, Datapoints: [][]any{}}
 	for _, p := range s.Points {
-		if rng.contains(p.Date) {
-			ts.Datapoints = append(ts.Datapoints, []any{numOrNil(p.Value), unixMs(p.Date)})
+		// A figure that is not a value (no data, not the bureau's to count, suppressed)
+		// gets no datapoint: Grafana would draw a null as 0 or join the line over it.
+		if v, _ := shown(p.Value, p.Suppressed, p.Status); rng.contains(p.Date) && v != nil {
+			ts.Datapoints = append(ts.Datapoints, []any{*v, unixMs(p.Date)})
 		}
 	}
 	return ts
@@ -236,15 +238,27 @@ func statusSeries(s warehouse.KPISeries, rng timeRange) timeSeries {
 			continue
 		}
 		var v any
-		if p.OnTrack != nil {
+		if ot := judged(p); ot != nil {
 			v = 0
-			if *p.OnTrack {
+			if *ot {
 				v = 1
 			}
 		}
 		ts.Datapoints = append(ts.Datapoints, []any{v, unixMs(p.Date)})
 	}
 	return ts
+}
+
+// statusLabel is a figure's status as a table cell shows it (Dutch): empty for a
+// value of a whole year, "lopend" for a year in progress.
+func statusLabel(st *string, lopend bool) string {
+	switch {
+	case st != nil:
+		return warehouse.Status(*st).Label()
+	case lopend:
+		return "lopend"
+	}
+	return ""
 }
 
 // onTrackText is the status as the tables show it: "ja", "nee" or "" without a target.
@@ -262,11 +276,13 @@ func onTrackText(b *bool) string {
 func kpiTable(s warehouse.KPISeries, rng timeRange) table {
 	tb := table{Type: "table", Columns: []tableColumn{
 		{"Tijd", "time"}, {"Schooljaar", "string"}, {"Waarde", "number"}, {"Doel", "number"},
-		{"Op koers", "string"}, {"Onderdrukt", "boolean"},
+		{"Op koers", "string"}, {"Onderdrukt", "boolean"}, {"Status", "string"},
 	}, Rows: [][]any{}}
 	for _, p := range s.Points {
 		if rng.contains(p.Date) {
-			tb.Rows = append(tb.Rows, []any{unixMs(p.Date), p.SchoolYear, numOrNil(p.Value), numOrNil(p.Target), onTrackText(p.OnTrack), p.Suppressed})
+			v, st := shown(p.Value, p.Suppressed, p.Status)
+			tb.Rows = append(tb.Rows, []any{unixMs(p.Date), p.SchoolYear, numOrNil(v), numOrNil(p.Target),
+				onTrackText(judged(p)), p.Suppressed, statusLabel(st, p.Lopend)})
 		}
 	}
 	return tb
@@ -297,7 +313,8 @@ func (s *Server) overviewTable(c *gin.Context, p grafanaPayload, rng timeRange) 
 		}
 		row := []any{def.TitleNL, "", nil, nil, "", unit, def.Target.TextNL}
 		if last != nil {
-			row[1], row[2], row[3], row[4] = last.SchoolYear, numOrNil(last.Value), numOrNil(last.Target), onTrackText(last.OnTrack)
+			v, _ := shown(last.Value, last.Suppressed, last.Status)
+			row[1], row[2], row[3], row[4] = last.SchoolYear, numOrNil(v), numOrNil(last.Target), onTrackText(judged(*last))
 		}
 		tb.Rows = append(tb.Rows, row)
 	}
@@ -308,7 +325,7 @@ func (s *Server) overviewTable(c *gin.Context, p grafanaPayload, rng timeRange) 
 func latestPoint(points []warehouse.KPIPoint, rng timeRange) *warehouse.KPIPoint {
 	for i := len(points) - 1; i >= 0; i-- {
 		p := &points[i]
-		if rng.contains(p.Date) && (p.Value != nil || p.Suppressed) {
+		if rng.contains(p.Date) && ((p.Value != nil && p.Status.IsValue()) || p.Suppressed) {
 			return p
 		}
 	}
@@ -351,7 +368,9 @@ func (s *Server) monthlySeries(c *gin.Context, p grafanaPayload, rng timeRange) 
 			bySoort[mp.Verzuimsoort] = ts
 			order = append(order, mp.Verzuimsoort)
 		}
-		ts.Datapoints = append(ts.Datapoints, []any{numOrNil(mp.Value), unixMs(mp.Month)})
+		if v, _ := shown(mp.Value, mp.Suppressed, mp.Status); v != nil {
+			ts.Datapoints = append(ts.Datapoints, []any{*v, unixMs(mp.Month)})
+		}
 	}
 	out := make([]any, 0, len(order))
 	for _, soort := range order {

@@ -75,7 +75,8 @@ type baselineJSON struct {
 	SchoolYear string   `json:"school_year"`
 	Value      *float64 `json:"value"`
 	Suppressed bool     `json:"suppressed"`
-	Status     string   `json:"status,omitempty"`
+	Status     *string  `json:"status"`
+	Lopend     bool     `json:"lopend"`
 }
 
 type pointJSON struct {
@@ -85,7 +86,8 @@ type pointJSON struct {
 	OnTrack          *bool    `json:"on_track"`
 	Suppressed       bool     `json:"suppressed"`
 	TargetSuppressed bool     `json:"target_suppressed,omitempty"`
-	Status           string   `json:"status,omitempty"`
+	Status           *string  `json:"status"`
+	Lopend           bool     `json:"lopend"`
 }
 
 // rowJSON is one point as a flat row (format=rows, for Grafana's Infinity datasource).
@@ -97,7 +99,8 @@ type rowJSON struct {
 	Target     *float64  `json:"target"`
 	OnTrack    *bool     `json:"on_track"`
 	Suppressed bool      `json:"suppressed"`
-	Status     string    `json:"status,omitempty"`
+	Status     *string   `json:"status"`
+	Lopend     bool      `json:"lopend"`
 	Unit       string    `json:"unit"`
 }
 
@@ -116,7 +119,8 @@ type monthPointJSON struct {
 	Verzuimsoort string    `json:"verzuimsoort"`
 	Value        *float64  `json:"value"`
 	Suppressed   bool      `json:"suppressed"`
-	Status       string    `json:"status,omitempty"`
+	Status       *string   `json:"status"`
+	Lopend       bool      `json:"lopend"`
 }
 
 type monthRowJSON struct {
@@ -177,15 +181,36 @@ func jsonBody(v any) (*body, error) {
 	return &body{contentType: "application/json; charset=utf-8", data: data, private: true}, nil
 }
 
-// statusSuppressed is a point's status when its figure is suppressed (issue 10 adds
-// the other statuses).
-const statusSuppressed = "onderdrukt"
-
-func statusOf(suppressed bool) string {
-	if suppressed {
-		return statusSuppressed
+// shown is what a channel shows of a figure: its status (nil for a value, a count of 0
+// included) and its value, which is nil whenever the status is set: a figure that is
+// not a value is never a number (definitions.md, "Coverage"). Suppression is decided
+// by the API and comes first; the other statuses come from the warehouse's model
+// (sql/marts/04_figuur_status.sql).
+func shown(v *float64, suppressed bool, st warehouse.Status) (*float64, *string) {
+	switch {
+	case suppressed:
+		s := string(warehouse.StatusOnderdrukt)
+		return nil, &s
+	case !st.IsValue():
+		s := string(st)
+		return nil, &s
 	}
-	return ""
+	return v, nil
+}
+
+// judged is on_track as a channel shows it: only for a full-year value.
+func judged(p warehouse.KPIPoint) *bool {
+	if p.Suppressed || !p.Status.IsValue() || p.Lopend || p.Value == nil {
+		return nil
+	}
+	return p.OnTrack
+}
+
+func statusText(st *string) string {
+	if st == nil {
+		return ""
+	}
+	return *st
 }
 
 // renderSeries writes a series in the requested format.
@@ -196,22 +221,25 @@ func renderSeries(s warehouse.KPISeries, kq kpiQuery) (*body, error) {
 	case "rows":
 		rows := make([]rowJSON, 0, len(s.Points))
 		for _, p := range s.Points {
-			rows = append(rows, rowJSON{ID: s.ID, SchoolYear: p.SchoolYear, Date: p.Date, Value: p.Value,
-				Target: p.Target, OnTrack: p.OnTrack, Suppressed: p.Suppressed, Status: statusOf(p.Suppressed), Unit: s.Unit})
+			v, st := shown(p.Value, p.Suppressed, p.Status)
+			rows = append(rows, rowJSON{ID: s.ID, SchoolYear: p.SchoolYear, Date: p.Date, Value: v,
+				Target: p.Target, OnTrack: judged(p), Suppressed: p.Suppressed, Status: st, Lopend: p.Lopend, Unit: s.Unit})
 		}
 		return jsonBody(rows)
 	}
 	out := seriesJSON{ID: s.ID, Unit: s.Unit, Filter: filterOut(s.Filter), TargetRule: ruleJSON(s.TargetRule),
 		Points: make([]pointJSON, 0, len(s.Points)), DataAsOf: timeOrNil(s.DataAsOf)}
 	if s.Baseline != nil {
-		out.Baseline = &baselineJSON{SchoolYear: s.Baseline.SchoolYear, Value: s.Baseline.Value, Suppressed: s.Baseline.Suppressed,
-			Status: statusOf(s.Baseline.Suppressed)}
+		b := s.Baseline
+		v, st := shown(b.Value, b.Suppressed, b.Status)
+		out.Baseline = &baselineJSON{SchoolYear: b.SchoolYear, Value: v, Suppressed: b.Suppressed, Status: st, Lopend: b.Lopend}
 	}
 	for _, p := range s.Points {
-		out.Points = append(out.Points, pointJSON{SchoolYear: p.SchoolYear, Value: p.Value, Target: p.Target,
-			OnTrack: p.OnTrack, Suppressed: p.Suppressed, TargetSuppressed: p.TargetSuppressed, Status: statusOf(p.Suppressed)})
-		if p.Value != nil || p.Suppressed {
-			out.OnTrack = p.OnTrack // the latest point with a figure
+		v, st := shown(p.Value, p.Suppressed, p.Status)
+		out.Points = append(out.Points, pointJSON{SchoolYear: p.SchoolYear, Value: v, Target: p.Target,
+			OnTrack: judged(p), Suppressed: p.Suppressed, TargetSuppressed: p.TargetSuppressed, Status: st, Lopend: p.Lopend})
+		if (p.Value != nil && p.Status.IsValue() && !p.Lopend) || p.Suppressed {
+			out.OnTrack = judged(p) // the latest full-year point with a figure
 		}
 	}
 	return jsonBody(out)
@@ -221,8 +249,9 @@ func renderSeries(s warehouse.KPISeries, kq kpiQuery) (*body, error) {
 func renderMonthly(points []warehouse.MonthPoint, state warehouse.LoadState, f warehouse.KPIFilter, kq kpiQuery) (*body, error) {
 	jp := make([]monthPointJSON, 0, len(points))
 	for _, p := range points {
+		v, st := shown(p.Value, p.Suppressed, p.Status)
 		jp = append(jp, monthPointJSON{Month: p.Month.Format("2006-01"), Date: p.Month, SchoolYear: p.SchoolYear,
-			Verzuimsoort: p.Verzuimsoort, Value: p.Value, Suppressed: p.Suppressed, Status: statusOf(p.Suppressed)})
+			Verzuimsoort: p.Verzuimsoort, Value: v, Suppressed: p.Suppressed, Status: st, Lopend: p.Lopend})
 	}
 	switch kq.format {
 	case "csv":
@@ -276,19 +305,21 @@ func csvBody(name string, records [][]string) (*body, error) {
 }
 
 func seriesCSV(s warehouse.KPISeries, decimal string) (*body, error) {
-	records := [][]string{{"id", "school_year", "date", "value", "target", "on_track", "suppressed", "unit"}}
+	records := [][]string{{"id", "school_year", "date", "value", "target", "on_track", "suppressed", "unit", "status", "lopend"}}
 	for _, p := range s.Points {
-		records = append(records, []string{s.ID, p.SchoolYear, p.Date.Format("2006-01-02"), formatNumber(p.Value, decimal),
-			formatNumber(p.Target, decimal), formatBool(p.OnTrack), strconv.FormatBool(p.Suppressed), s.Unit})
+		v, st := shown(p.Value, p.Suppressed, p.Status)
+		records = append(records, []string{s.ID, p.SchoolYear, p.Date.Format("2006-01-02"), formatNumber(v, decimal),
+			formatNumber(p.Target, decimal), formatBool(judged(p)), strconv.FormatBool(p.Suppressed), s.Unit,
+			statusText(st), strconv.FormatBool(p.Lopend)})
 	}
 	return csvBody(s.ID, records)
 }
 
 func monthlyCSV(points []monthPointJSON, decimal string) (*body, error) {
-	records := [][]string{{"id", "month", "school_year", "verzuimsoort", "value", "suppressed"}}
+	records := [][]string{{"id", "month", "school_year", "verzuimsoort", "value", "suppressed", "status", "lopend"}}
 	for _, p := range points {
 		records = append(records, []string{warehouse.MonthlyID, p.Month, p.SchoolYear, p.Verzuimsoort,
-			formatNumber(p.Value, decimal), strconv.FormatBool(p.Suppressed)})
+			formatNumber(p.Value, decimal), strconv.FormatBool(p.Suppressed), statusText(p.Status), strconv.FormatBool(p.Lopend)})
 	}
 	return csvBody(warehouse.MonthlyID, records)
 }

@@ -231,8 +231,8 @@ func (r *attackReader) readSeries(d kpiDefJSON, a apiArea) {
 			r.finding("%s: the small count %v is shown", k, *p.Value)
 		case p.Value == nil && p.OnTrack != nil:
 			r.finding("%s: hidden, but on_track says %v", k, *p.OnTrack)
-		case p.Suppressed != (p.Status == statusSuppressed):
-			r.finding("%s: suppressed %v, status %q", k, p.Suppressed, p.Status)
+		case p.Suppressed != (statusText(p.Status) == string(warehouse.StatusOnderdrukt)):
+			r.finding("%s: suppressed %v, status %q", k, p.Suppressed, statusText(p.Status))
 		}
 	}
 	if b := s.Baseline; b != nil {
@@ -353,8 +353,8 @@ func (r *attackReader) readMonthly(a apiArea) {
 			r.finding("%s: bestuur sees %v, analist %v", k, *p.Value, *e.Value)
 		case p.Value != nil && *p.Value >= 1 && *p.Value < 5:
 			r.finding("%s: the small count %v is shown", k, *p.Value)
-		case p.Suppressed != (p.Status == statusSuppressed):
-			r.finding("%s: suppressed %v, status %q", k, p.Suppressed, p.Status)
+		case p.Suppressed != (statusText(p.Status) == string(warehouse.StatusOnderdrukt)):
+			r.finding("%s: suppressed %v, status %q", k, p.Suppressed, statusText(p.Status))
 		}
 	}
 	for _, rec := range r.csv(path + query(a, "format=csv")) {

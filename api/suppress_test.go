@@ -61,6 +61,14 @@ func TestSuppressedCannotBeRecovered(t *testing.T) {
 				if month[3].Verzuimsoort != "totaal" {
 					t.Fatalf("month %s: points out of order: %+v", month[0].Month, month)
 				}
+				if month[3].Status != nil && !month[3].Suppressed { // no data, or not the bureau's: no figures at all
+					for k, p := range month {
+						if p.Value != nil || exact[i+k].Value != nil {
+							t.Errorf("%s %s: status %s with a value", p.Month, p.Verzuimsoort, *month[3].Status)
+						}
+					}
+					continue
+				}
 				var hidden []int
 				visibleSum := 0.0
 				for k, p := range month[:3] {
@@ -75,6 +83,12 @@ func TestSuppressedCannotBeRecovered(t *testing.T) {
 					switch {
 					case p.Suppressed && p.Value != nil:
 						t.Errorf("%s %s: suppressed but has a value", p.Month, p.Verzuimsoort)
+					case e.Value == nil:
+						// Not a figure for the analyst either (n.v.t. or no data): the same
+						// status for bestuur, never hidden (TestNoFigureIsNoComplement).
+						if p.Suppressed || p.Value != nil || p.Status == nil || e.Status == nil || *p.Status != *e.Status {
+							t.Errorf("%s %s: bestuur sees %+v where the analist has no figure (%+v)", p.Month, p.Verzuimsoort, p, e)
+						}
 					case !p.Suppressed && *p.Value != *e.Value:
 						t.Errorf("%s %s: bestuur sees %v, analist %v", p.Month, p.Verzuimsoort, *p.Value, *e.Value)
 					case *e.Value >= 1 && *e.Value < 5 && !p.Suppressed:

@@ -167,7 +167,7 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Errorf("KPI without a token: %d, want 401", status)
 	}
 	status, body := get("/api/v1/kpis/verzuim_meldingen", token)
-	if status != 200 || !strings.Contains(body, `"baseline":{"school_year":"2018-2019","value":10,"suppressed":false}`) {
+	if status != 200 || !strings.Contains(body, `"baseline":{"school_year":"2018-2019","value":10,"suppressed":false,"status":null,"lopend":false}`) {
 		t.Errorf("KPI with a token: %d %.300s; want 200 with the baseline 10", status, body)
 	}
 	m := demoLoginLine.FindStringSubmatch(stdout.String())
