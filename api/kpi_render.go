@@ -62,6 +62,23 @@ type seriesJSON struct {
 	OnTrack    *bool          `json:"on_track"`
 	Points     []pointJSON    `json:"points"`
 	DataAsOf   *time.Time     `json:"data_as_of"`
+	Coverage   *coverageJSON  `json:"coverage"`
+}
+
+// coverageJSON says what a series over a mixed area leaves out, and why.
+type coverageJSON struct {
+	NoteNL   string         `json:"note_nl"`
+	NoteEN   string         `json:"note_en"`
+	Excluded []excludedJSON `json:"excluded"`
+}
+
+type excludedJSON struct {
+	Gemeente string `json:"gemeente"`
+	Naam     string `json:"naam"`
+	Figure   string `json:"figure"`
+	Reason   string `json:"reason"` // bestond_niet, leerplicht_lokaal
+	Van      string `json:"van"`
+	Tot      string `json:"tot"`
 }
 
 type filterJSON struct {
@@ -88,6 +105,7 @@ type pointJSON struct {
 	TargetSuppressed bool     `json:"target_suppressed,omitempty"`
 	Status           *string  `json:"status"`
 	Lopend           bool     `json:"lopend"`
+	Through          *string  `json:"through"`
 }
 
 // rowJSON is one point as a flat row (format=rows, for Grafana's Infinity datasource).
@@ -101,6 +119,7 @@ type rowJSON struct {
 	Suppressed bool      `json:"suppressed"`
 	Status     *string   `json:"status"`
 	Lopend     bool      `json:"lopend"`
+	Through    *string   `json:"through"`
 	Unit       string    `json:"unit"`
 }
 
@@ -213,6 +232,26 @@ func statusText(st *string) string {
 	return *st
 }
 
+// dateOrNil writes a day as the API writes dates (2026-12-03), nil for none.
+func dateOrNil(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	d := t.Format(time.DateOnly)
+	return &d
+}
+
+func coverageOut(c *warehouse.CoverageNote) *coverageJSON {
+	if c == nil {
+		return nil
+	}
+	out := &coverageJSON{NoteNL: c.NL, NoteEN: c.EN, Excluded: make([]excludedJSON, 0, len(c.Excluded))}
+	for _, e := range c.Excluded {
+		out.Excluded = append(out.Excluded, excludedJSON{Gemeente: e.Gemeente, Naam: e.Naam, Figure: e.Figuur, Reason: e.Reden, Van: e.Van, Tot: e.Tot})
+	}
+	return out
+}
+
 // renderSeries writes a series in the requested format.
 func renderSeries(s warehouse.KPISeries, kq kpiQuery) (*body, error) {
 	switch kq.format {
@@ -223,12 +262,13 @@ func renderSeries(s warehouse.KPISeries, kq kpiQuery) (*body, error) {
 		for _, p := range s.Points {
 			v, st := shown(p.Value, p.Suppressed, p.Status)
 			rows = append(rows, rowJSON{ID: s.ID, SchoolYear: p.SchoolYear, Date: p.Date, Value: v,
-				Target: p.Target, OnTrack: judged(p), Suppressed: p.Suppressed, Status: st, Lopend: p.Lopend, Unit: s.Unit})
+				Target: p.Target, OnTrack: judged(p), Suppressed: p.Suppressed, Status: st, Lopend: p.Lopend,
+				Through: dateOrNil(p.Through), Unit: s.Unit})
 		}
 		return jsonBody(rows)
 	}
 	out := seriesJSON{ID: s.ID, Unit: s.Unit, Filter: filterOut(s.Filter), TargetRule: ruleJSON(s.TargetRule),
-		Points: make([]pointJSON, 0, len(s.Points)), DataAsOf: timeOrNil(s.DataAsOf)}
+		Points: make([]pointJSON, 0, len(s.Points)), DataAsOf: timeOrNil(s.DataAsOf), Coverage: coverageOut(s.Coverage)}
 	if s.Baseline != nil {
 		b := s.Baseline
 		v, st := shown(b.Value, b.Suppressed, b.Status)
@@ -237,7 +277,8 @@ func renderSeries(s warehouse.KPISeries, kq kpiQuery) (*body, error) {
 	for _, p := range s.Points {
 		v, st := shown(p.Value, p.Suppressed, p.Status)
 		out.Points = append(out.Points, pointJSON{SchoolYear: p.SchoolYear, Value: v, Target: p.Target,
-			OnTrack: judged(p), Suppressed: p.Suppressed, TargetSuppressed: p.TargetSuppressed, Status: st, Lopend: p.Lopend})
+			OnTrack: judged(p), Suppressed: p.Suppressed, TargetSuppressed: p.TargetSuppressed, Status: st, Lopend: p.Lopend,
+			Through: dateOrNil(p.Through)})
 		if (p.Value != nil && p.Status.IsValue() && !p.Lopend) || p.Suppressed {
 			out.OnTrack = judged(p) // the latest full-year point with a figure
 		}
@@ -305,12 +346,12 @@ func csvBody(name string, records [][]string) (*body, error) {
 }
 
 func seriesCSV(s warehouse.KPISeries, decimal string) (*body, error) {
-	records := [][]string{{"id", "school_year", "date", "value", "target", "on_track", "suppressed", "unit", "status", "lopend"}}
+	records := [][]string{{"id", "school_year", "date", "value", "target", "on_track", "suppressed", "unit", "status", "lopend", "through"}}
 	for _, p := range s.Points {
 		v, st := shown(p.Value, p.Suppressed, p.Status)
 		records = append(records, []string{s.ID, p.SchoolYear, p.Date.Format("2006-01-02"), formatNumber(v, decimal),
 			formatNumber(p.Target, decimal), formatBool(judged(p)), strconv.FormatBool(p.Suppressed), s.Unit,
-			statusText(st), strconv.FormatBool(p.Lopend)})
+			statusText(st), strconv.FormatBool(p.Lopend), statusText(dateOrNil(p.Through))})
 	}
 	return csvBody(s.ID, records)
 }

@@ -46,7 +46,22 @@ func kpiScenarios() []scenario {
 		{name: "verzuim_meldingen bestuur (nothing small)", path: "/api/v1/kpis/verzuim_meldingen", role: "bestuur", status: 200, golden: "verzuim_meldingen.json"},
 		{name: "verzuim_meldingen of a merged gemeente", path: "/api/v1/kpis/verzuim_meldingen?gemeente=GM0393", role: "analist", status: 200, golden: "verzuim_meldingen_GM0393.json",
 			// Haarlemmerliede en Spaarnwoude merged into Haarlemmermeer in 2019: no 0, a status.
-			check: bodyHas(`"school_year":"2018-2019","value":`, `"school_year":"2019-2020","value":null,"target":14.4,"on_track":null,"suppressed":false,"status":"niet_van_toepassing","lopend":false}`)},
+			// Not the bureau's to count, so no target either; the note says why.
+			check: bodyHas(`"school_year":"2018-2019","value":`, `"school_year":"2019-2020","value":null,"target":null,"on_track":null,"suppressed":false,"status":"niet_van_toepassing","lopend":false,"through":null}`,
+				`"note_nl":"Haarlemmerliede en Spaarnwoude bestond in de schooljaren 2019-2020 t/m 2024-2025 niet (opgeheven per 1 januari 2019)`)},
+		{name: "verzuim_meldingen of a sub-region that runs leerplicht itself", path: "/api/v1/kpis/verzuim_meldingen?subregio=ijmond&van=2023-2024", role: "bestuur", status: 200,
+			// A mixed area: a value (the 18+ reports), with a Dutch and English note on what it covers.
+			check: bodyHas(`"school_year":"2024-2025","value":230,`,
+				`"note_nl":"Beverwijk, Heemskerk en Velsen voeren de leerplicht zelf uit: van deze gemeenten tellen alleen de meldingen van jongeren van 18 jaar en ouder mee."`,
+				`"note_en":"Beverwijk, Heemskerk and Velsen run compulsory education themselves: of these gemeenten only reports of youths aged 18 and over are counted."`,
+				`{"gemeente":"GM0453","naam":"Velsen","figure":"verzuim_leerplicht","reason":"leerplicht_lokaal","van":"2023-2024","tot":"2024-2025"}`)},
+		{name: "exemptions of a gemeente that runs leerplicht itself", path: "/api/v1/kpis/vrijstellingen?gemeente=GM0453&van=2024-2025", role: "bestuur", status: 200,
+			check: bodyHas(`"value":null,"target":null,"on_track":null,"suppressed":false,"status":"niet_van_toepassing"`,
+				`"note_nl":"Velsen voert de leerplicht zelf uit: vrijstellingen van deze gemeente tellen hier niet mee (n.v.t.)."`)},
+		{name: "a whole-region series leaves nothing out but a gemeente that no longer exists", path: "/api/v1/kpis/thuiszitters?van=2020-2021", role: "bestuur", status: 200,
+			check: bodyHas(`"coverage":{"note_nl":"Haarlemmerliede en Spaarnwoude bestond in de schooljaren 2020-2021 t/m 2024-2025 niet`)},
+		{name: "a series within one gemeente's life leaves nothing out", path: "/api/v1/kpis/thuiszitters?gemeente=GM0392", role: "bestuur", status: 200,
+			check: bodyHas(`"coverage":null`)},
 		{name: "thuiszitters of a small gemeente, analist", path: "/api/v1/kpis/thuiszitters?gemeente=GM0473", role: "analist", status: 200, golden: "thuiszitters_GM0473_analist.json",
 			check: bodyHas(`"baseline":{"school_year":"2018-2019","value":1,"suppressed":false,"status":null,"lopend":false}`)},
 		{name: "thuiszitters of a small gemeente, bestuur", path: "/api/v1/kpis/thuiszitters?gemeente=gm0473", role: "bestuur", status: 200, golden: "thuiszitters_GM0473_bestuur.json",

@@ -104,6 +104,33 @@ func TestJaarverslagLopend(t *testing.T) {
 	if !snap.Lopend("2018-2019") {
 		t.Errorf("snapshot: 2018-2019 not lopend on %s", today.Format(time.DateOnly))
 	}
+	// "t/m": the last counting date the data holds in the year in progress (the latest
+	// episode start, the latest report), never a day after today; none for a finished year.
+	for _, tc := range []struct{ id, today, want string }{
+		{"thuiszitters_langer_dan_3_maanden", "2019-03-15", "2019-01-10"},
+		{"verzuim_meldingen", "2019-03-15", "2019-03-01"},
+		{"verzuim_meldingen", "2019-03-01", "2019-03-01"},
+		{"verzuim_meldingen", "2019-02-28", "2019-02-28"}, // a report dated after today: not beyond today
+		{"verzuim_meldingen", "2019-07-30", "2019-03-01"},
+		{"verzuim_meldingen", "2019-07-31", ""},
+	} {
+		day, _ := time.Parse(time.DateOnly, tc.today)
+		sn, err := db.KPISnapshotOn(ctx, day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		se, err := sn.Series(tc.id, warehouse.KPIFilter{Van: "2018-2019", Tot: "2018-2019"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		if th := se.Points[0].Through; th != nil {
+			got = th.Format(time.DateOnly)
+		}
+		if got != tc.want {
+			t.Errorf("%s 2018-2019 on %s: through %q, want %q", tc.id, tc.today, got, tc.want)
+		}
+	}
 	telling, err := db.LeerplichttellingOn(ctx, "2018-2019", today)
 	if err != nil {
 		t.Fatal(err)

@@ -113,7 +113,7 @@ type KPIPoint struct {
 	SchoolYear string
 	Date       time.Time // begin(Y): 1 August of the first year, UTC
 	Value      *float64  // nil when there is no figure (vsv not delivered, no base)
-	Target     *float64  // nil when no target applies to this year
+	Target     *float64  // nil when no target applies to this year, or the figure is niet_van_toepassing
 	OnTrack    *bool     // nil when Target or Value is nil, or the point is no full-year value
 	Suppressed bool      // set by the API for small numbers; the warehouse gives exact figures
 	// TargetSuppressed is set by the API when the target would reveal a suppressed
@@ -133,6 +133,10 @@ type KPIPoint struct {
 	// the value is year-to-date, and a target for a whole year does not judge it
 	// (OnTrack is nil).
 	Lopend bool
+	// Through is, for a year in progress, the last day its figures count (the earliest
+	// of the last counting dates of its feeds in the year, never after the snapshot's
+	// day); nil for a finished year or when no dated feed covers the year.
+	Through *time.Time
 }
 
 // KPISeries is a KPI over school years for one filter.
@@ -143,6 +147,9 @@ type KPISeries struct {
 	Points     []KPIPoint
 	DataAsOf   time.Time // when the latest committed load finished; zero before any load
 	Filter     KPIFilter // the filter as applied: Van and Tot filled in, codes canonical
+	// Coverage says what the series leaves out of its area (gemeenten that did not exist,
+	// leerplicht run locally); nil when it leaves nothing out.
+	Coverage *CoverageNote
 }
 
 // MonthPoint is the number of absence reports in one calendar month of one

@@ -63,7 +63,11 @@ func (s *KPISnapshot) Series(id string, f KPIFilter) (KPISeries, error) {
 	}
 	for _, y := range s.yearsBetween(rf.Van, rf.Tot) {
 		p := s.point(def, y, in)
-		p.Target = s.target(def, y, baseline)
+		// A figure that is not the bureau's to count has no target either: a gemeente
+		// that did not exist, or leerplicht it runs itself, is not held to one.
+		if p.Status != StatusNietVanToepassing {
+			p.Target = s.target(def, y, baseline)
+		}
 		// Only a value of a whole school year is judged against a target.
 		if p.Target != nil && p.Value != nil && p.Status.IsValue() && !p.Lopend {
 			ok := *p.Value <= *p.Target
@@ -74,6 +78,9 @@ func (s *KPISnapshot) Series(id string, f KPIFilter) (KPISeries, error) {
 		}
 		out.Points = append(out.Points, p)
 	}
+	if out.Coverage, err = s.CoverageNote(id, rf); err != nil {
+		return KPISeries{}, err
+	}
 	return out, nil
 }
 
@@ -81,6 +88,9 @@ func (s *KPISnapshot) Series(id string, f KPIFilter) (KPISeries, error) {
 // status and whether the year was in progress.
 func (s *KPISnapshot) point(def KPIDef, year string, in map[string]bool) KPIPoint {
 	p := KPIPoint{SchoolYear: year, Date: yearBegin(year), Status: s.figureStatus(def.calc.figuren, year, in), Lopend: s.lopend[year]}
+	if p.Lopend {
+		p.Through = s.throughOf(def.calc.figuren, year)
+	}
 	c := def.calc
 	switch {
 	case c.vsvSector == "TOTAAL":
@@ -103,6 +113,18 @@ func (s *KPISnapshot) point(def KPIDef, year string, in map[string]bool) KPIPoin
 		p.Value = ptr(float64(s.sum(c.table, c.num, year, in)))
 	}
 	return p
+}
+
+// throughOf is the last day the figures of a year in progress count: the earliest over
+// the KPI's figures (nil when none of them has a dated feed in the year).
+func (s *KPISnapshot) throughOf(figuren []string, year string) *time.Time {
+	var out *time.Time
+	for _, f := range figuren {
+		if t, ok := s.through[statusKey{f, year}]; ok && (out == nil || t.Before(*out)) {
+			out = ptr(t)
+		}
+	}
+	return out
 }
 
 // target is the target that applies to year y under def's rule; nil when none does.

@@ -44,6 +44,9 @@ type KPISnapshot struct {
 	vsv    map[vsvKey]vsvRow
 	status map[statusKey][]gemeenteStatus // figure and year → its status per gemeente
 	lopend map[string]bool                // school year → in progress on Today
+	// through is, for a figure in a year in progress, the last day its figures count
+	// (metrics/figuur_status.sql tot_en_met).
+	through map[statusKey]time.Time
 }
 
 type statusKey struct{ figuur, year string }
@@ -122,7 +125,8 @@ func (db *DB) readSnapshot(ctx context.Context, queries []string, today time.Tim
 	defer func() { _ = tx.Rollback() }() // read only: nothing to undo
 
 	s := &KPISnapshot{Today: today, counts: make(map[string]*countTable), vsv: make(map[vsvKey]vsvRow),
-		status: make(map[statusKey][]gemeenteStatus), lopend: make(map[string]bool)}
+		status: make(map[statusKey][]gemeenteStatus), lopend: make(map[string]bool),
+		through: make(map[statusKey]time.Time)}
 	if s.State, err = loadState(ctx, tx); err != nil {
 		return nil, err
 	}
@@ -164,11 +168,15 @@ func (s *KPISnapshot) readStatus(ctx context.Context, q querier) error {
 		var g gemeenteStatus
 		var gemeente, status, reden sql.NullString
 		var lopend bool
-		if err := rows.Scan(&k.figuur, &k.year, &gemeente, &status, &reden, &lopend); err != nil {
+		var through sql.NullTime
+		if err := rows.Scan(&k.figuur, &k.year, &gemeente, &status, &reden, &lopend, &through); err != nil {
 			return err
 		}
 		if !years[k.year] {
 			return nil
+		}
+		if through.Valid {
+			s.through[k] = through.Time.UTC()
 		}
 		g.gemeente, g.status, g.reden = gemeente.String, Status(status.String), reden.String
 		s.status[k] = append(s.status[k], g)
