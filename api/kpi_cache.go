@@ -17,7 +17,8 @@ const maxCachedBodies = 4096
 
 // cache keeps the KPI snapshot of the current load and the responses computed from it.
 // Every FreshnessInterval one request reads the warehouse's LoadState; when its key has
-// changed (a load committed), a new snapshot is read and every cached response dropped.
+// changed (a load committed) or the day has (a school year may have ended), a new
+// snapshot is read and every cached response dropped.
 type cache struct {
 	interval time.Duration
 
@@ -69,7 +70,7 @@ func (c *cache) current(ctx context.Context, db *warehouse.DB, now time.Time) (*
 	c.mu.RLock()
 	gen, checked := c.gen, c.checked
 	c.mu.RUnlock()
-	if gen != nil && now.Sub(checked) < c.interval {
+	if gen != nil && fresh(now, checked, c.interval) {
 		return gen, nil
 	}
 	if gen != nil {
@@ -84,15 +85,18 @@ func (c *cache) current(ctx context.Context, db *warehouse.DB, now time.Time) (*
 	c.mu.RLock()
 	gen, checked = c.gen, c.checked
 	c.mu.RUnlock()
-	if gen != nil && now.Sub(checked) < c.interval {
+	if gen != nil && fresh(now, checked, c.interval) {
 		return gen, nil
 	}
 	state, err := db.LoadState(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("api: load state: %w", err)
 	}
-	if gen == nil || gen.snap.State.Key != state.Key {
-		snap, err := db.KPISnapshot(ctx)
+	// A new load, or a new day: a school year may have ended (lopend is decided on the
+	// day the snapshot is read for, the server's clock).
+	today := warehouse.Today(now)
+	if gen == nil || gen.snap.State.Key != state.Key || !gen.snap.Today.Equal(today) {
+		snap, err := db.KPISnapshotOn(ctx, today)
 		if err != nil {
 			return nil, fmt.Errorf("api: kpi snapshot: %w", err)
 		}
@@ -102,6 +106,13 @@ func (c *cache) current(ctx context.Context, db *warehouse.DB, now time.Time) (*
 	c.gen, c.checked = gen, now
 	c.mu.Unlock()
 	return gen, nil
+}
+
+// fresh reports whether a check at checked still holds at now; a clock that went back
+// (a corrected clock, a test's injected day) makes it stale.
+func fresh(now, checked time.Time, interval time.Duration) bool {
+	d := now.Sub(checked)
+	return d >= 0 && d < interval
 }
 
 // body returns the response cached under key, computing it once with make.

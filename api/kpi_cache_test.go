@@ -209,3 +209,38 @@ func TestEmptyWarehouse(t *testing.T) {
 		}
 	}
 }
+
+// TestCacheFollowsTheDay checks that the cached snapshot is read for the server's day
+// and read anew when the day changes (a school year ends on 31 July without a load) or
+// the clock goes back, not only when a load commits.
+func TestCacheFollowsTheDay(t *testing.T) {
+	ctx := context.Background()
+	db, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "leerplein.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	loadFile(t, db, "vsv_cijfers_doelen.csv")
+	c := newCache(time.Minute)
+	at := func(s string) time.Time {
+		d, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	for _, step := range []struct{ now, wantDay string }{
+		{"2019-07-30T20:00:00Z", "2019-07-30"},
+		{"2019-07-30T20:00:30Z", "2019-07-30"}, // within the interval: the same snapshot
+		{"2019-07-30T22:30:00Z", "2019-07-31"}, // 00:30 in Amsterdam: a new day
+		{"2019-07-30T20:00:00Z", "2019-07-30"}, // the clock went back
+	} {
+		gen, err := c.current(ctx, db, at(step.now))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := gen.snap.Today.Format(time.DateOnly); got != step.wantDay {
+			t.Errorf("at %s: snapshot of %s, want %s", step.now, got, step.wantDay)
+		}
+	}
+}

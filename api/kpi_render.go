@@ -67,9 +67,18 @@ type seriesJSON struct {
 
 // coverageJSON says what a series over a mixed area leaves out, and why.
 type coverageJSON struct {
-	NoteNL   string         `json:"note_nl"`
-	NoteEN   string         `json:"note_en"`
-	Excluded []excludedJSON `json:"excluded"`
+	NoteNL    string         `json:"note_nl"`
+	NoteEN    string         `json:"note_en"`
+	Sentences []sentenceJSON `json:"sentences"`
+	Excluded  []excludedJSON `json:"excluded"`
+}
+
+type sentenceJSON struct {
+	Reason string `json:"reason"` // bestond_niet, leerplicht_lokaal
+	Van    string `json:"van"`
+	Tot    string `json:"tot"`
+	NL     string `json:"nl"`
+	EN     string `json:"en"`
 }
 
 type excludedJSON struct {
@@ -245,7 +254,11 @@ func coverageOut(c *warehouse.CoverageNote) *coverageJSON {
 	if c == nil {
 		return nil
 	}
-	out := &coverageJSON{NoteNL: c.NL, NoteEN: c.EN, Excluded: make([]excludedJSON, 0, len(c.Excluded))}
+	out := &coverageJSON{NoteNL: c.NL, NoteEN: c.EN, Sentences: make([]sentenceJSON, 0, len(c.Sentences)),
+		Excluded: make([]excludedJSON, 0, len(c.Excluded))}
+	for _, x := range c.Sentences {
+		out.Sentences = append(out.Sentences, sentenceJSON{Reason: x.Reden, Van: x.Van, Tot: x.Tot, NL: x.NL, EN: x.EN})
+	}
 	for _, e := range c.Excluded {
 		out.Excluded = append(out.Excluded, excludedJSON{Gemeente: e.Gemeente, Naam: e.Naam, Figure: e.Figuur, Reason: e.Reden, Van: e.Van, Tot: e.Tot})
 	}

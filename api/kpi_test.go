@@ -48,7 +48,7 @@ func kpiScenarios() []scenario {
 			// Haarlemmerliede en Spaarnwoude merged into Haarlemmermeer in 2019: no 0, a status.
 			// Not the bureau's to count, so no target either; the note says why.
 			check: bodyHas(`"school_year":"2018-2019","value":`, `"school_year":"2019-2020","value":null,"target":null,"on_track":null,"suppressed":false,"status":"niet_van_toepassing","lopend":false,"through":null}`,
-				`"note_nl":"Haarlemmerliede en Spaarnwoude bestond in de schooljaren 2019-2020 t/m 2024-2025 niet (opgeheven per 1 januari 2019)`)},
+				`"note_nl":"Haarlemmerliede en Spaarnwoude telt in de schooljaren 2019-2020 t/m 2024-2025 niet mee: de gemeente bestond toen niet (opgeheven per 1 januari 2019)."`)},
 		{name: "verzuim_meldingen of a sub-region that runs leerplicht itself", path: "/api/v1/kpis/verzuim_meldingen?subregio=ijmond&van=2023-2024", role: "bestuur", status: 200,
 			// A mixed area: a value (the 18+ reports), with a Dutch and English note on what it covers.
 			check: bodyHas(`"school_year":"2024-2025","value":230,`,
@@ -58,8 +58,12 @@ func kpiScenarios() []scenario {
 		{name: "exemptions of a gemeente that runs leerplicht itself", path: "/api/v1/kpis/vrijstellingen?gemeente=GM0453&van=2024-2025", role: "bestuur", status: 200,
 			check: bodyHas(`"value":null,"target":null,"on_track":null,"suppressed":false,"status":"niet_van_toepassing"`,
 				`"note_nl":"Velsen voert de leerplicht zelf uit: vrijstellingen van deze gemeente tellen hier niet mee (n.v.t.)."`)},
+		{name: "exemptions of a sub-region whose every gemeente runs leerplicht itself", path: "/api/v1/kpis/vrijstellingen?subregio=ijmond&van=2024-2025", role: "analist", status: 200,
+			// Not applicable for any of its gemeenten: n.v.t., not a 0 and not a sum of nothing.
+			check: bodyHas(`"value":null,"target":null,"on_track":null,"suppressed":false,"status":"niet_van_toepassing"`,
+				`"note_nl":"Beverwijk, Heemskerk en Velsen voeren de leerplicht zelf uit: vrijstellingen van deze gemeenten tellen hier niet mee (n.v.t.)."`)},
 		{name: "a whole-region series leaves nothing out but a gemeente that no longer exists", path: "/api/v1/kpis/thuiszitters?van=2020-2021", role: "bestuur", status: 200,
-			check: bodyHas(`"coverage":{"note_nl":"Haarlemmerliede en Spaarnwoude bestond in de schooljaren 2020-2021 t/m 2024-2025 niet`)},
+			check: bodyHas(`"coverage":{"note_nl":"Haarlemmerliede en Spaarnwoude telt in de schooljaren 2020-2021 t/m 2024-2025 niet mee`)},
 		{name: "a series within one gemeente's life leaves nothing out", path: "/api/v1/kpis/thuiszitters?gemeente=GM0392", role: "bestuur", status: 200,
 			check: bodyHas(`"coverage":null`)},
 		{name: "thuiszitters of a small gemeente, analist", path: "/api/v1/kpis/thuiszitters?gemeente=GM0473", role: "analist", status: 200, golden: "thuiszitters_GM0473_analist.json",

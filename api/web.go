@@ -10,8 +10,11 @@ import (
 	"mime"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/hetleerplein/leerplein/warehouse"
 )
 
 // webFS holds the built-in dashboard: the page template and its assets. Everything is
@@ -34,10 +37,17 @@ type webView struct {
 	Version      string
 	AssetVersion string // changes when the assets change, so browsers fetch them anew
 	Subregios    []webOption
-	Gemeenten    []webOption
+	Gemeenten    []webOption // the gemeenten of the latest school year
+	// Voormalig are the gemeenten that did not exist in the latest school year: still
+	// reachable, for the school years of their own existence (Van … Tot).
+	Voormalig []webOption
 }
 
-type webOption struct{ Code, Naam, Subregio string }
+type webOption struct {
+	Code, Naam, Subregio string
+	Van, Tot             string // school years; empty: not limited
+	Periode              string // "t/m 2018-2019", for the option's label
+}
 
 // webCSP keeps the page to its own assets: no inline script, nothing from elsewhere.
 const webCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -52,8 +62,31 @@ func (s *Server) webIndex(c *gin.Context) (any, error) {
 	for _, sr := range snap.Subregios {
 		v.Subregios = append(v.Subregios, webOption{Code: sr.Code, Naam: sr.Naam})
 	}
+	latest := ""
+	if len(snap.Years) > 0 {
+		latest = snap.Years[len(snap.Years)-1]
+	}
 	for _, g := range snap.Gemeenten {
-		v.Gemeenten = append(v.Gemeenten, webOption{Code: g.Code, Naam: g.Naam, Subregio: g.Subregio})
+		o := webOption{Code: g.Code, Naam: g.Naam, Subregio: g.Subregio}
+		if latest == "" || existsIn(g, latest) {
+			v.Gemeenten = append(v.Gemeenten, o)
+			continue
+		}
+		if g.Vanaf != nil {
+			o.Van = schoolYearOf(*g.Vanaf)
+		}
+		if g.Tot != nil {
+			o.Tot = schoolYearOf(*g.Tot)
+		}
+		switch {
+		case o.Van != "" && o.Tot != "":
+			o.Periode = o.Van + " t/m " + o.Tot
+		case o.Tot != "":
+			o.Periode = "t/m " + o.Tot
+		default:
+			o.Periode = "vanaf " + o.Van
+		}
+		v.Voormalig = append(v.Voormalig, o)
 	}
 	var buf bytes.Buffer
 	if err := webPage.Execute(&buf, v); err != nil {
@@ -63,6 +96,22 @@ func (s *Server) webIndex(c *gin.Context) (any, error) {
 	c.Header("X-Content-Type-Options", "nosniff")
 	c.Header("Referrer-Policy", "same-origin")
 	return &body{contentType: "text/html; charset=utf-8", data: buf.Bytes(), private: true}, nil
+}
+
+// existsIn reports whether gemeente g existed during (part of) school year y.
+func existsIn(g warehouse.Gemeente, y string) bool {
+	begin, _ := time.Parse(time.DateOnly, y[:4]+"-08-01")
+	end, _ := time.Parse(time.DateOnly, y[5:]+"-07-31")
+	return (g.Vanaf == nil || !g.Vanaf.After(end)) && (g.Tot == nil || !g.Tot.Before(begin))
+}
+
+// schoolYearOf is the school year a day falls in: 1 August to 31 July.
+func schoolYearOf(t time.Time) string {
+	y := t.Year()
+	if t.Month() < time.August {
+		y--
+	}
+	return fmt.Sprintf("%d-%d", y, y+1)
 }
 
 // webAssets serves the dashboard's CSS, script and icon. They hold no data, so they

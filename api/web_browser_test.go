@@ -3,10 +3,12 @@ package api
 import (
 	"context"
 	"fmt"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -160,25 +162,100 @@ func TestDashboardInBrowser(t *testing.T) {
 		})
 	}
 
-	// Filter on a small gemeente: as bestuur, suppressed counts show as "x" (not "<5": a
-	// count hidden to protect another is not necessarily small).
-	if err := chromedp.Do(ctx,
-		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := chromedp.Evaluate[chromedp.Void](`document.body.dataset.geladen = "nee";
-				const s = document.getElementById("filter-gemeente"); s.value = "GM0393";
-				s.dispatchEvent(new Event("change"));`)(ctx, tg)
-			return err
-		}),
-		chromedp.WaitVisible(chromedp.CSS(`body[data-geladen="ja"]`)),
-	); err != nil {
-		t.Fatalf("browser: filter on a gemeente: %v", err)
+	// The figures say what they are: the period the figures cover beside the load time,
+	// a target as it is judged (95,4 for a count is "≤ 95", never "≤ 96"), and a year
+	// without data named as such, never a 0.
+	periode := run(t, ctx, "period", chromedp.Text(chromedp.CSS(`#periode`)))
+	doel := run(t, ctx, "target", chromedp.Text(chromedp.CSS(`.tegel[data-kpi="thuiszitters"] .tegel-doel`)))
+	vsvLater := run(t, ctx, "vsv later years", chromedp.Text(chromedp.CSS(`.tegel[data-kpi="vsv_nieuw"] .tegel-later`)))
+	vsvGap := run(t, ctx, "vsv gap", chromedp.Evaluate[string](`[...document.querySelectorAll('.grafiek[data-kpi="vsv_nieuw"] g.status-geen_gegevens text')].map(e => e.textContent).join(" ")`))
+	for _, c := range []struct{ name, got, want string }{
+		{"header says the period of the figures", periode, "schooljaren 2015-2016 t/m 2024-2025"},
+		{"a count's target as judged", doel, "Doel: ≤ 95"},
+		{"a year without data is named on the tile", vsvLater, "2024-2025: geen gegevens"},
+		{"a year without data is a gap in words on the chart", vsvGap, "geen gegevens"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if strings.TrimSpace(c.got) != c.want {
+				t.Errorf("got %q, want %q", c.got, c.want)
+			}
+		})
 	}
-	suppressed := run(t, ctx, "suppressed", chromedp.Evaluate[int](`[...document.querySelectorAll(".onderdrukt, .label-onderdrukt")].filter(e => e.textContent.startsWith("x")).length`))
+
+	// Velsen runs leerplicht itself: its exemptions are n.v.t. in every year, with the
+	// reason on hover and in print, and never a 0 or a point on the line.
+	choose := func(code string) {
+		t.Helper()
+		if err := chromedp.Do(ctx,
+			chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				_, err := chromedp.Evaluate[chromedp.Void](`(() => { document.body.dataset.geladen = "nee";
+					const s = document.getElementById("filter-gemeente"); s.value = "`+code+`";
+					s.dispatchEvent(new Event("change")); })()`)(ctx, tg)
+				return err
+			}),
+			chromedp.WaitVisible(chromedp.CSS(`body[data-geladen="ja"]`)),
+		); err != nil {
+			t.Fatalf("browser: filter on gemeente %s: %v", code, err)
+		}
+	}
+	choose("GM0453")
+	type chartState struct {
+		NVT, Points, Zeros, Years int
+		Reason, Note              string
+	}
+	velsen := run(t, ctx, "velsen exemptions", chromedp.Evaluate[chartState](`(() => {
+		const f = document.querySelector('.grafiek[data-kpi="vrijstellingen"]');
+		const g = [...f.querySelectorAll("g.status-niet_van_toepassing")];
+		return {NVT: g.filter(e => e.querySelector("text").textContent === "n.v.t.").length,
+			Points: f.querySelectorAll("circle.reeks-punt").length,
+			Zeros: [...f.querySelectorAll("text.label, text.label-geen-waarde")].filter(e => e.textContent.trim() === "0").length,
+			Years: [...f.querySelectorAll("text.as")].filter(e => /^\d\d-\d\d/.test(e.textContent)).length,
+			Reason: g.length ? g[0].querySelector("title").textContent : "",
+			Note: (f.querySelector(".toelichting") || {}).textContent || ""};
+	})()`))
+	run(t, ctx, "print media", media("print"))
+	velsenPrint := run(t, ctx, "velsen print screenshot", chromedp.FullScreenshot(100))
+	noteShown := run(t, ctx, "note printed", chromedp.Evaluate[bool](`getComputedStyle(document.querySelector('.grafiek[data-kpi="vrijstellingen"] .toelichting')).display !== "none"`))
+	run(t, ctx, "screen media", media(""))
+	velsenScreen := run(t, ctx, "velsen screenshot", chromedp.FullScreenshot(100))
+	t.Run("n.v.t. for an IJmond gemeente's exemptions, never 0", func(t *testing.T) {
+		if velsen.NVT != velsen.Years || velsen.Years < 10 || velsen.Points != 0 || velsen.Zeros != 0 {
+			t.Errorf("exemptions of Velsen: %d n.v.t. columns for %d years, %d points, %d zeros; want n.v.t. in every year, no point, no 0", velsen.NVT, velsen.Years, velsen.Points, velsen.Zeros)
+		}
+		for _, txt := range []string{velsen.Reason, velsen.Note} {
+			if !strings.Contains(txt, "Velsen voert de leerplicht zelf uit") {
+				t.Errorf("the reason %q does not say why", txt)
+			}
+		}
+		if !noteShown {
+			t.Error("the reason is not printed")
+		}
+	})
+
+	// Haarlemmerliede en Spaarnwoude (merged in 2019) is not a current choice but stays
+	// reachable for its own years; as bestuur its small counts read "te weinig om te
+	// tonen" (not "<5": a count hidden to protect another is not necessarily small).
+	former := run(t, ctx, "former gemeente", chromedp.Evaluate[string](`(() => {
+		const o = document.querySelector('#filter-gemeente option[value="GM0393"]');
+		return (o.parentElement.tagName === "OPTGROUP" ? o.parentElement.label : "current") + "|" + (o.dataset.tot || "") + "|" + o.textContent;
+	})()`))
+	choose("GM0393")
+	suppressed := run(t, ctx, "suppressed", chromedp.Evaluate[int](`[...document.querySelectorAll(".status-onderdrukt")].filter(e => e.textContent.includes("te weinig")).length`))
+	smallAsNumber := run(t, ctx, "suppressed as x or <5", chromedp.Evaluate[int](`[...document.querySelectorAll(".tegel-waarde, text")].filter(e => /^(x|<5|<5%)$/.test(e.textContent.trim())).length`))
+	lastYear := run(t, ctx, "years of a former gemeente", chromedp.Evaluate[string](`[...document.querySelectorAll('.grafiek[data-kpi="thuiszitters"] text.as')].map(e => e.textContent).filter(s => /^\d\d-\d\d$/.test(s)).pop() || ""`))
 	url := run(t, ctx, "location", chromedp.Location())
 	filtered := run(t, ctx, "filtered screenshot", chromedp.FullScreenshot(100))
-	t.Run("suppressed numbers marked x for bestuur", func(t *testing.T) {
-		if suppressed == 0 {
-			t.Error("a gemeente that existed until 2018 shows no suppressed value (x)")
+	t.Run("a gemeente that no longer exists is offered for its own years", func(t *testing.T) {
+		if former != "Niet meer bestaand|2018-2019|Haarlemmerliede en Spaarnwoude (t/m 2018-2019)" {
+			t.Errorf("option of GM0393 = %q", former)
+		}
+		if lastYear != "18-19" {
+			t.Errorf("its charts end in %q, want 18-19", lastYear)
+		}
+	})
+	t.Run("suppressed numbers read te weinig om te tonen for bestuur", func(t *testing.T) {
+		if suppressed == 0 || smallAsNumber != 0 {
+			t.Errorf("%d suppressed figures in words, %d shown as x or <5; want some, none", suppressed, smallAsNumber)
 		}
 	})
 	t.Run("filter kept in the address", func(t *testing.T) {
@@ -188,11 +265,78 @@ func TestDashboardInBrowser(t *testing.T) {
 	})
 
 	dir := screenshotDir(t)
-	for name, img := range map[string][]byte{"dashboard.png": screen, "dashboard-print.png": printed, "dashboard-gemeente.png": filtered, "dashboard-projector.png": projector, "dashboard-telefoon.png": phone} {
+	for name, img := range map[string][]byte{"dashboard.png": screen, "dashboard-print.png": printed, "dashboard-gemeente.png": filtered,
+		"dashboard-velsen.png": velsenScreen, "dashboard-velsen-print.png": velsenPrint,
+		"dashboard-projector.png": projector, "dashboard-telefoon.png": phone} {
 		path := filepath.Join(dir, name)
 		if err := os.WriteFile(path, img, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("screenshot: %s", path)
+	}
+}
+
+// TestDashboardYearInProgress shows the dashboard on an injected day inside the demo's
+// last school year: that year reads "t/m <datum>" on its tiles and under its chart
+// point, and is not judged against a target for the whole year. No test depends on the
+// real date.
+func TestDashboardYearInProgress(t *testing.T) {
+	w := loadDemo(t)
+	ctx := browser(t, 1440, 900)
+	// The session is made on the real day (a cookie that expired in 2025 would not be
+	// kept by the browser); then the server's clock goes back into the school year.
+	var day atomic.Pointer[time.Time]
+	srv := New(w.db, Config{Version: "test"}, nil)
+	srv.now = func() time.Time {
+		if d := day.Load(); d != nil {
+			return *d
+		}
+		return time.Now()
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`#password`)),
+		chromedp.SendKeys(chromedp.CSS(`#name`), w.user),
+		chromedp.SendKeys(chromedp.CSS(`#password`), w.pass),
+		chromedp.Submit(chromedp.CSS(`#password`)),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-geladen="ja"]`)),
+	); err != nil {
+		t.Fatalf("browser: log in and wait for the figures: %v", err)
+	}
+	inYear := time.Date(2025, time.March, 1, 10, 0, 0, 0, time.UTC)
+	day.Store(&inYear)
+	if err := chromedp.Do(ctx,
+		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-geladen="ja"]`)),
+	); err != nil {
+		t.Fatalf("browser: reload on %s: %v", inYear.Format(time.DateOnly), err)
+	}
+	year := run(t, ctx, "tile year", chromedp.Text(chromedp.CSS(`.tegel[data-kpi="verzuim_meldingen"] .tegel-jaar`)))
+	verdict := run(t, ctx, "tile verdict", chromedp.Text(chromedp.CSS(`.tegel[data-kpi="verzuim_meldingen"] .status`)))
+	judged := run(t, ctx, "tile colour", chromedp.Evaluate[bool](`document.querySelector('.tegel[data-kpi="verzuim_meldingen"]').matches(".op-koers, .niet-op-koers")`))
+	axis := run(t, ctx, "chart axis", chromedp.Evaluate[string](`[...document.querySelectorAll('.grafiek[data-kpi="verzuim_meldingen"] tspan.as-lopend')].map(e => e.textContent).join(" ")`))
+	hollow := run(t, ctx, "chart point", chromedp.Evaluate[int](`document.querySelectorAll('.grafiek[data-kpi="verzuim_meldingen"] circle.reeks-punt.lopend').length`))
+	periode := run(t, ctx, "period", chromedp.Text(chromedp.CSS(`#periode`)))
+	shot := run(t, ctx, "screenshot", chromedp.FullScreenshot(100))
+	for _, c := range []struct {
+		name string
+		ok   bool
+		got  string
+	}{
+		{"the year in progress says t/m its last day", year == "Schooljaar 2024-2025, t/m 1 maart 2025 (loopt nog)", year},
+		{"and is not judged", verdict == "Geen oordeel: het schooljaar loopt nog" && !judged, fmt.Sprintf("%s, coloured %v", verdict, judged)},
+		{"its chart point is marked", axis == "t/m 01-03" && hollow == 1, fmt.Sprintf("%q, %d hollow points", axis, hollow)},
+		{"the header says how far the period goes", periode == "schooljaren 2015-2016 t/m 2024-2025 (2024-2025 t/m 1 maart 2025)", periode},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if !c.ok {
+				t.Errorf("got %s", c.got)
+			}
+		})
+	}
+	if err := os.WriteFile(filepath.Join(screenshotDir(t), "dashboard-lopend.png"), shot, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

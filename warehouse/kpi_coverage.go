@@ -11,8 +11,18 @@ import (
 // jaar en ouder; leerplicht wordt daar lokaal uitgevoerd". It is also the reason behind
 // every niet_van_toepassing point of the series.
 type CoverageNote struct {
+	NL, EN    string             // every sentence, joined
+	Sentences []CoverageSentence // one per reason and run of school years
+	Excluded  []ExcludedSpan     // what is left out, per gemeente, figure and reason
+}
+
+// CoverageSentence is one sentence of a coverage note: what it says, in Dutch and
+// English, for which reason and school years (a tile of one school year shows the
+// sentences that hold for it).
+type CoverageSentence struct {
+	Reden    string
+	Van, Tot string
 	NL, EN   string
-	Excluded []ExcludedSpan // what is left out, per gemeente, figure and reason
 }
 
 // ExcludedSpan is a gemeente whose rows of one figure of a KPI are not counted over a run
@@ -54,7 +64,10 @@ func (s *KPISnapshot) CoverageNote(id string, f KPIFilter) (*CoverageNote, error
 		return nil, nil
 	}
 	whole := func(sp ExcludedSpan) bool { return sp.Van == years[0] && sp.Tot == years[len(years)-1] }
-	var nl, en []string
+	var sentences []CoverageSentence
+	say := func(reden, van, tot, nl, en string) {
+		sentences = append(sentences, CoverageSentence{Reden: reden, Van: van, Tot: tot, NL: nl, EN: en})
+	}
 	// Leerplicht run locally: one sentence per figure and run of years.
 	type group struct{ figuur, van, tot string }
 	lokaal := map[group][]string{}
@@ -85,16 +98,18 @@ func (s *KPISnapshot) CoverageNote(id string, f KPIFilter) (*CoverageNote, error
 			for _, r := range rest {
 				restNL, restEN = append(restNL, r[0]), append(restEN, r[1])
 			}
-			nl = append(nl, fmt.Sprintf("%s %s de leerplicht zelf uit: van %s tellen alleen %s mee%s.",
-				opsomming(names), verb, gemeenteWoord(names), opsomming(restNL), wanneerNL))
-			en = append(en, fmt.Sprintf("%s %s compulsory education themselves: of %s only %s are counted%s.",
-				listEN(names), runWord(len(names)), theseWord(len(names)), listEN(restEN), wanneerEN))
+			say(redenLeerplichtLokaal, g.van, g.tot,
+				fmt.Sprintf("%s %s de leerplicht zelf uit: van %s tellen alleen %s mee%s.",
+					opsomming(names), verb, gemeenteWoord(names), opsomming(restNL), wanneerNL),
+				fmt.Sprintf("%s %s compulsory education themselves: of %s only %s are counted%s.",
+					listEN(names), runWord(len(names)), theseWord(len(names)), listEN(restEN), wanneerEN))
 			continue
 		}
-		nl = append(nl, fmt.Sprintf("%s %s de leerplicht zelf uit: %s van %s tellen hier niet mee (n.v.t.)%s.",
-			opsomming(names), verb, leerplichtOnderwerp[g.figuur], gemeenteWoord(names), wanneerNL))
-		en = append(en, fmt.Sprintf("%s %s compulsory education themselves: %s there are not counted here (not applicable)%s.",
-			listEN(names), runWord(len(names)), onderwerpEN[g.figuur], wanneerEN))
+		say(redenLeerplichtLokaal, g.van, g.tot,
+			fmt.Sprintf("%s %s de leerplicht zelf uit: %s van %s tellen hier niet mee (n.v.t.)%s.",
+				opsomming(names), verb, leerplichtOnderwerp[g.figuur], gemeenteWoord(names), wanneerNL),
+			fmt.Sprintf("%s %s compulsory education themselves: %s there are not counted here (not applicable)%s.",
+				listEN(names), runWord(len(names)), onderwerpEN[g.figuur], wanneerEN))
 	}
 	// A gemeente that did not exist: once, whatever the figure.
 	seen := map[string]bool{}
@@ -112,10 +127,17 @@ func (s *KPISnapshot) CoverageNote(id string, f KPIFilter) (*CoverageNote, error
 		case g.Vanaf != nil:
 			whyNL, whyEN = " (ontstaan per "+datumNL(*g.Vanaf)+")", " (formed on "+g.Vanaf.Format("2 January 2006")+")"
 		}
-		nl = append(nl, fmt.Sprintf("%s bestond %s niet%s: daar is niets te tellen (n.v.t.).", sp.Naam, jarenNL(sp.Van, sp.Tot), whyNL))
-		en = append(en, fmt.Sprintf("%s did not exist %s%s: nothing to count there (not applicable).", sp.Naam, jarenEN(sp.Van, sp.Tot), whyEN))
+		say(redenBestondNiet, sp.Van, sp.Tot,
+			fmt.Sprintf("%s telt %s niet mee: de gemeente bestond toen niet%s.", sp.Naam, jarenNL(sp.Van, sp.Tot), whyNL),
+			fmt.Sprintf("%s is not counted %s: it did not exist then%s.", sp.Naam, jarenEN(sp.Van, sp.Tot), whyEN))
 	}
-	return &CoverageNote{NL: strings.Join(nl, " "), EN: strings.Join(en, " "), Excluded: spans}, nil
+	out := &CoverageNote{Sentences: sentences, Excluded: spans}
+	var nl, en []string
+	for _, c := range sentences {
+		nl, en = append(nl, c.NL), append(en, c.EN)
+	}
+	out.NL, out.EN = strings.Join(nl, " "), strings.Join(en, " ")
+	return out, nil
 }
 
 // excludedSpans merges Excluded over years into runs of consecutive school years.

@@ -5,7 +5,7 @@
 (function () {
   const SVG = "http://www.w3.org/2000/svg";
   const telFormat = new Intl.NumberFormat("nl-NL", { maximumFractionDigits: 0 });
-  const pctFormat = new Intl.NumberFormat("nl-NL", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const pctFormat = new Intl.NumberFormat("nl-NL", { minimumFractionDigits: 1, maximumFractionDigits: 2 }); // as exact as the figure: 0,51% must not read as a target of 0,5%
   const asFormat = new Intl.NumberFormat("nl-NL", { maximumFractionDigits: 2 });
   const datumFormat = new Intl.DateTimeFormat("nl-NL", { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" });
 
@@ -14,7 +14,7 @@
     for (const [k, v] of Object.entries(attrs || {})) {
       if (k === "class") e.className = v; else e.setAttribute(k, v);
     }
-    for (const k of kids) if (k !== null && k !== undefined) e.append(k);
+    for (const k of kids.flat()) if (k !== null && k !== undefined) e.append(k);
     return e;
   };
   const svg = (tag, attrs, text) => {
@@ -24,42 +24,88 @@
     return e;
   };
 
+  const dagFormat = new Intl.DateTimeFormat("nl-NL", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+
   // fmt formats a value of a KPI in Dutch: 1.498 or 87,5%.
   function fmt(kpi, v) {
     if (v === null || v === undefined) return "–";
     return kpi.unit === "percent" ? pctFormat.format(v) + "%" : telFormat.format(v);
   }
   function shortYear(y) { return y.slice(2, 4) + "-" + y.slice(7, 9); } // 2018-2019 → 18-19
+  function dag(iso) { return iso ? dagFormat.format(new Date(iso + "T00:00:00Z")) : ""; }
 
-  // status of a point: "op-koers", "niet-op-koers" or "" (no target or no value).
+  // status of a point: "op-koers", "niet-op-koers" or "" (not judged: no target, no
+  // value, or a year still in progress).
   function status(p) {
     if (!p || p.on_track === null || p.on_track === undefined) return "";
     return p.on_track ? "op-koers" : "niet-op-koers";
   }
   const statusText = { "op-koers": "✓ Op koers", "niet-op-koers": "✗ Niet op koers", "": "Geen oordeel" };
 
-  // The latest point that has a value (or a suppressed one).
-  function latest(series) {
-    for (let i = series.points.length - 1; i >= 0; i--) {
-      const p = series.points[i];
-      if (p.value !== null || p.suppressed) return p;
-    }
-    return null;
+  // A figure is a value (a 0 included) or one of these: never shown as a number.
+  const hiddenTitle = "niet getoond om privacyredenen: een klein aantal, of een aantal waaruit een klein aantal terug te rekenen zou zijn";
+  const statusInfo = {
+    geen_gegevens: { kort: "geen gegevens", lang: "Geen gegevens: de aangeleverde bestanden dekken dit schooljaar niet. Dit is geen 0." },
+    niet_van_toepassing: { kort: "n.v.t.", lang: "Niet van toepassing: dit cijfer telt het bureau hier niet." },
+    onderdrukt: { kort: "te weinig om te tonen", lang: "Te weinig om te tonen: " + hiddenTitle + "." },
+  };
+
+  // isFigure: the point shows a number (a value) or is a hidden one (suppressed).
+  function isFigure(p) { return p && (p.status === null || p.status === "onderdrukt"); }
+
+  // reason says why a point is not a value, for the hover text and the printed note:
+  // for n.v.t. the series' coverage note names the gemeenten and why.
+  function reason(series, p) {
+    const info = statusInfo[p.status];
+    if (!info) return "";
+    const why = coverageFor(series, p.school_year);
+    if (p.status === "niet_van_toepassing" && why.length) return info.kort + ": " + why.map((c) => c.nl).join(" ");
+    return info.lang;
   }
 
-  // A suppressed figure is a small count, or one hidden so that a small count cannot be
-  // worked out from it: it is not necessarily small, so it reads "x", not "<5".
-  const hiddenTitle = "niet getoond om privacyredenen: een klein aantal, of een aantal waaruit een klein aantal terug te rekenen zou zijn";
+  // coverageFor are the sentences of the series' coverage note that hold in a school
+  // year (which gemeenten it leaves out, and why); reasons limits them.
+  function coverageFor(series, year, reasons) {
+    if (!series.coverage) return [];
+    return series.coverage.sentences.filter((c) => c.van <= year && year <= c.tot && (!reasons || reasons.includes(c.reason)));
+  }
+
+  // yearText is "Schooljaar 2024-2025", with "t/m <datum>" for a year in progress.
+  function yearText(p) {
+    let t = "Schooljaar " + p.school_year;
+    if (p.lopend) t += p.through ? ", t/m " + dag(p.through) + " (loopt nog)" : " (loopt nog)";
+    return t;
+  }
+
+  // doelLabel is a target as it is judged: a count is a whole number, so "≤ 30,6" is
+  // "≤ 30" (never rounded up to 31, which the status would contradict); a percentage
+  // keeps its decimals.
+  function doelLabel(kpi, target) {
+    const atLeast = kpi.target_rule.kind === "min_pct";
+    const cmp = atLeast ? "≥ " : "≤ ";
+    const extra = kpi.target_rule.kind === "national" ? " (landelijk)" : "";
+    if (kpi.unit === "percent") return cmp + asFormat.format(target) + "%" + extra;
+    const n = atLeast ? Math.ceil(target - 1e-9) : Math.floor(target + 1e-9);
+    return cmp + telFormat.format(n) + extra;
+  }
 
   function targetText(kpi, p) {
     const rule = kpi.target_rule;
     if (!p || p.target === null || p.target === undefined) {
-      return p && p.target_suppressed ? "Doel: x (niet getoond: het zou de nulmeting prijsgeven)" : "Doel: " + rule.text_nl;
+      if (p && p.target_suppressed) return "Doel: x (niet getoond: het zou de nulmeting prijsgeven)";
+      if (p && p.status === "niet_van_toepassing") return "Doel: n.v.t.";
+      return "Doel: " + rule.text_nl;
     }
-    const cmp = rule.kind === "min_pct" ? "≥" : "≤";
-    const extra = rule.kind === "national" ? " (landelijk)" : "";
-    const doel = kpi.unit === "percent" && Number.isInteger(p.target) ? telFormat.format(p.target) + "%" : fmt(kpi, p.target);
-    return "Doel: " + cmp + " " + doel + extra;
+    return "Doel: " + doelLabel(kpi, p.target);
+  }
+
+  // judgement is the tile's verdict: on track or not, or why there is none.
+  function judgement(p) {
+    const st = status(p);
+    if (st) return statusText[st];
+    if (!p) return "Geen oordeel";
+    if (p.lopend && isFigure(p)) return "Geen oordeel: het schooljaar loopt nog";
+    return "Geen oordeel";
   }
 
   // ---- data -------------------------------------------------------------------------
@@ -78,10 +124,14 @@
     return res.json();
   }
 
+  // filterParams is the query of one KPI: its area, and for a gemeente that existed for
+  // part of the period only, the school years of its own existence.
   function filterParams(kpi, filter) {
     const q = new URLSearchParams();
     if (filter.gemeente && kpi.filters.includes("gemeente")) q.set("gemeente", filter.gemeente);
     else if (filter.subregio && kpi.filters.includes("subregio")) q.set("subregio", filter.subregio);
+    if (filter.van) q.set("van", filter.van);
+    if (filter.tot) q.set("tot", filter.tot);
     const s = q.toString();
     return s ? "?" + s : "";
   }
@@ -95,19 +145,36 @@
       ? el("p", { class: "regionaal" }, "Regionaal cijfer: het filter geldt hier niet.") : null;
   }
 
+  // statusNode shows a figure that is not a value: its words, the reason on hover/tap.
+  function statusNode(series, p, cls) {
+    return el("span", { class: cls + " status-" + p.status, title: reason(series, p), tabindex: "0" }, statusInfo[p.status].kort);
+  }
+
+  // tile shows the latest figure of the range (naming its school year); later years
+  // without a figure are listed with their status, never carried over or shown as 0.
   function tile(kpi, series, filter) {
-    const p = latest(series);
+    const pts = series.points;
+    let i = pts.length - 1;
+    while (i >= 0 && !isFigure(pts[i])) i--;
+    const p = i >= 0 ? pts[i] : pts[pts.length - 1] || null;
     const st = status(p);
-    const value = p && p.suppressed ? el("span", { class: "onderdrukt", title: hiddenTitle }, "x") : fmt(kpi, p ? p.value : null);
+    let value = "–";
+    if (p && p.status) value = statusNode(series, p, "tegel-status");
+    else if (p) value = fmt(kpi, p.value);
     const base = series.baseline;
-    const t = el("article", { class: "tegel " + st, "data-kpi": kpi.id },
+    const later = i >= 0 ? pts.slice(i + 1) : [];
+    const t = el("article", { class: "tegel " + st + (p && p.status ? " geen-waarde" : ""), "data-kpi": kpi.id },
       el("h3", null, kpi.title_nl),
-      el("p", { class: "tegel-jaar" }, p ? "Schooljaar " + p.school_year : "Nog geen gegevens"),
+      el("p", { class: "tegel-jaar" }, p ? yearText(p) : "Nog geen gegevens"),
       el("p", { class: "tegel-waarde" }, value),
       el("p", { class: "tegel-doel" }, targetText(kpi, p)),
-      el("span", { class: "status" }, statusText[st]),
+      el("span", { class: "status" }, judgement(p)),
       base ? el("p", { class: "tegel-nulmeting" }, "Nulmeting " + base.school_year + ": " +
-        (base.suppressed ? "x" : fmt(kpi, base.value))) : null,
+        (base.status ? statusInfo[base.status].kort : fmt(kpi, base.value))) : null,
+      later.length ? el("p", { class: "tegel-later" }, later.map((q) => q.school_year + ": " + statusInfo[q.status].kort).join("; ")) : null,
+      p && p.status && p.status !== "onderdrukt" ? el("p", { class: "toelichting" }, reason(series, p)) : null,
+      // A value over a mixed area says what it covers (IJmond: only the 18+ reports).
+      p && !p.status ? coverageFor(series, p.school_year, ["leerplicht_lokaal"]).map((c) => el("p", { class: "toelichting" }, c.nl)) : null,
       regionalNote(kpi, filter),
     );
     t.append(sparkline(series));
@@ -169,7 +236,9 @@
       s.append(svg("text", { class: "as", x: L - 8, y: y(v) + 4, "text-anchor": "end" }, asFormat.format(v) + (kpi.unit === "percent" ? "%" : "")));
     }
     pts.forEach((p, i) => {
-      s.append(svg("text", { class: "as", x: x(i), y: H - B + 20, "text-anchor": "middle" }, shortYear(p.school_year)));
+      const label = svg("text", { class: "as", x: x(i), y: H - B + 20, "text-anchor": "middle" }, shortYear(p.school_year));
+      if (p.lopend) label.append(svg("tspan", { x: x(i), dy: 16, class: "as-lopend" }, p.through ? "t/m " + p.through.slice(8, 10) + "-" + p.through.slice(5, 7) : "loopt"));
+      s.append(label);
     });
     if (series.baseline) {
       const bi = pts.findIndex((p) => p.school_year === series.baseline.school_year);
@@ -178,31 +247,45 @@
         s.append(svg("text", { class: "as", x: x(bi) + 4, y: T - 8 }, "nulmeting"));
       }
     }
+    // A year without a figure is a grey column with its status in words: the line is
+    // broken there, and nothing is drawn as 0.
+    // The words run up the column, so they fit however many years the chart shows.
+    const colW = n === 1 ? 60 : Math.min(60, (W - L - R) / (n - 1) - 4);
+    const columns = [];
+    pts.forEach((p, i) => {
+      if (!p.status) return;
+      const g = svg("g", { class: "geen-waarde status-" + p.status, tabindex: "0" });
+      g.append(svg("title", {}, p.school_year + ": " + reason(series, p)));
+      g.append(svg("rect", { class: "kolom-geen-waarde", x: x(i) - colW / 2, y: T, width: colW, height: H - T - B }));
+      const tx = x(i) + 4, ty = H - B - 8;
+      g.append(svg("text", { class: "label-geen-waarde", x: tx, y: ty, transform: `rotate(-90 ${tx} ${ty})` }, statusInfo[p.status].kort));
+      columns.push(g);
+    });
+    s.prepend(...columns);
     s.append(svg("path", { class: "doel-lijn", d: pathOf(pts.map((p) => p.target), x, y) }));
     s.append(svg("path", { class: "reeks", d: pathOf(pts.map((p) => p.value), x, y) }));
     let lastLabelled = -1;
-    pts.forEach((p, i) => { if (p.value !== null || p.suppressed) lastLabelled = i; });
+    pts.forEach((p, i) => { if (p.value !== null) lastLabelled = i; });
     pts.forEach((p, i) => {
-      if (p.suppressed) {
-        const label = svg("text", { class: "label-onderdrukt", x: x(i), y: y(0) - 8, "text-anchor": "middle" }, "x");
-        label.append(svg("title", {}, p.school_year + ": " + hiddenTitle));
-        s.append(label);
-        return;
-      }
       if (p.value === null) return;
       const st = status(p);
-      const dot = svg("circle", { class: "reeks-punt" + (st === "op-koers" ? " goed" : st === "niet-op-koers" ? " fout" : ""), cx: x(i), cy: y(p.value), r: 5.5 });
-      dot.append(svg("title", {}, p.school_year + ": " + fmt(kpi, p.value) + (p.target !== null ? " (doel " + fmt(kpi, p.target) + ")" : "")));
+      const dot = svg("circle", { class: "reeks-punt" + (st === "op-koers" ? " goed" : st === "niet-op-koers" ? " fout" : "") + (p.lopend ? " lopend" : ""), cx: x(i), cy: y(p.value), r: 5.5 });
+      dot.append(svg("title", {}, yearText(p) + ": " + fmt(kpi, p.value) +
+        (p.target !== null ? " (doel " + doelLabel(kpi, p.target) + (p.lopend ? "; nog niet beoordeeld" : "") + ")" : "")));
       s.append(dot);
       if (i === lastLabelled || (series.baseline && p.school_year === series.baseline.school_year)) {
         s.append(svg("text", { class: "label", x: x(i), y: y(p.value) - 12, "text-anchor": i === n - 1 ? "end" : "middle" }, fmt(kpi, p.value)));
       }
     });
     const hasTarget = kpi.target_rule.kind !== "none";
+    const missing = pts.filter((p) => p.status && p.status !== "onderdrukt");
     return el("figure", { class: "grafiek", "data-kpi": kpi.id },
       el("figcaption", null, kpi.title_nl, el("span", { class: "doeltekst" }, kpi.target_rule.text_nl), regionalNote(kpi, filter)),
       s,
       el("div", { class: "legenda" }, el("span", { class: "l-waarde" }, "Waarde"), hasTarget ? el("span", { class: "l-doel" }, "Doel") : null),
+      series.coverage ? el("p", { class: "toelichting" }, series.coverage.note_nl) : null,
+      missing.some((p) => p.status === "geen_gegevens") ? el("p", { class: "toelichting" },
+        "Geen gegevens voor " + missing.filter((p) => p.status === "geen_gegevens").map((p) => p.school_year).join(", ") + ": de aangeleverde bestanden dekken die schooljaren niet (geen 0).") : null,
     );
   }
 
@@ -212,7 +295,10 @@
   const selGem = document.getElementById("filter-gemeente");
   const melding = document.getElementById("melding");
 
-  function currentFilter() { return { subregio: selSub.value, gemeente: selGem.value }; }
+  function currentFilter() {
+    const o = selGem.selectedOptions[0];
+    return { subregio: selSub.value, gemeente: selGem.value, van: (o && o.dataset.van) || "", tot: (o && o.dataset.tot) || "" };
+  }
 
   function filterLabel(f) {
     if (f.gemeente) return "Gemeente " + selGem.selectedOptions[0].textContent;
@@ -226,6 +312,19 @@
       o.hidden = !!(o.value && selSub.value && o.dataset.subregio !== selSub.value);
     }
     if (selGem.selectedOptions[0] && selGem.selectedOptions[0].hidden) selGem.value = "";
+  }
+
+  // periodText is what the figures cover: the school years of the series, and how far a
+  // year in progress goes. It is not the load time (that is "Laatst geladen").
+  function periodText(list) {
+    const pts = list.flatMap((s) => s.points);
+    if (pts.length === 0) return "nog geen gegevens";
+    const years = pts.map((p) => p.school_year).sort();
+    const first = years[0], last = years[years.length - 1];
+    let t = first === last ? "schooljaar " + first : "schooljaren " + first + " t/m " + last;
+    const through = pts.filter((p) => p.lopend && p.through).map((p) => p.through).sort().pop();
+    if (through) t += " (" + last + " t/m " + dag(through) + ")";
+    return t;
   }
 
   async function render() {
@@ -244,6 +343,7 @@
       const asOf = document.getElementById("data-as-of");
       asOf.textContent = cat.data_as_of ? datumFormat.format(new Date(cat.data_as_of)) : "nog niet geladen";
       const all = await Promise.all(cat.kpis.map((k) => getJSON("/api/v1/kpis/" + encodeURIComponent(k.id) + filterParams(k, f)).then((s) => [k, s])));
+      document.getElementById("periode").textContent = periodText(all.map(([, s]) => s));
       tegels.replaceChildren(...all.filter(([k]) => k.target_rule.kind !== "none").map(([k, s]) => tile(k, s, f)));
       grafieken.replaceChildren(...all.map(([k, s]) => chart(k, s, f)));
       // A KPI whose feed has not loaded within its expected period says so (stale_feeds).
