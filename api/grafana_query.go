@@ -221,13 +221,20 @@ func valueSeries(s warehouse.KPISeries, rng timeRange) timeSeries {
 	return ts
 }
 
-// targetSeries is the companion "<id> doel": the target that applies in each year.
+// targetSeries is the companion "<id> doel": the target that applies in each year, as
+// it is judged (judgedBound): for a count the largest whole number that meets it, 30 for
+// a target of 30.6, so that a panel showing whole numbers never rounds it up to 31.
 func targetSeries(s warehouse.KPISeries, rng timeRange) timeSeries {
 	ts := timeSeries{Target: s.ID + " doel", Datapoints: [][]any{}}
 	for _, p := range s.Points {
-		if rng.contains(p.Date) {
-			ts.Datapoints = append(ts.Datapoints, []any{numOrNil(p.Target), unixMs(p.Date)})
+		if !rng.contains(p.Date) {
+			continue
 		}
+		var v any
+		if p.Target != nil {
+			v = judgedBound(s.Unit, s.TargetRule.Kind, *p.Target)
+		}
+		ts.Datapoints = append(ts.Datapoints, []any{v, unixMs(p.Date)})
 	}
 	return ts
 }
@@ -305,15 +312,16 @@ func onTrackText(b *bool) string {
 	}
 }
 
+// kpiTable is the "tabel" view: a row per school year, the target as it is judged.
 func kpiTable(s warehouse.KPISeries, rng timeRange) table {
 	tb := table{Type: "table", Columns: []tableColumn{
-		{"Tijd", "time"}, {"Schooljaar", "string"}, {"Waarde", "number"}, {"Doel", "number"},
+		{"Tijd", "time"}, {"Schooljaar", "string"}, {"Waarde", "number"}, {"Doel", "string"},
 		{"Op koers", "string"}, {"Onderdrukt", "boolean"}, {"Status", "string"},
 	}, Rows: [][]any{}}
 	for _, p := range s.Points {
 		if rng.contains(p.Date) {
 			v, st := shown(p.Value, p.Suppressed, p.Status)
-			tb.Rows = append(tb.Rows, []any{unixMs(p.Date), p.SchoolYear, numOrNil(v), numOrNil(p.Target),
+			tb.Rows = append(tb.Rows, []any{unixMs(p.Date), p.SchoolYear, numOrNil(v), doelLabel(s, p.Target),
 				onTrackText(judged(p)), p.Suppressed, statusLabel(st, p.Lopend)})
 		}
 	}
@@ -337,10 +345,13 @@ func latestTable(s warehouse.KPISeries, rng timeRange) table {
 	return tb
 }
 
-// overviewTable is one row per KPI with a target: its latest point in the range.
+// overviewTable is one row per KPI with a target: the point latestShown picks in the
+// range. Counts and percentages share one column, so value and target are written out
+// ("1.139", "69,23%", "≤ 1.348"): a column's one number format would round some of them
+// to a number the status contradicts (99.96% shown as 100.0%, "nee").
 func (s *Server) overviewTable(c *gin.Context, p grafanaPayload, rng timeRange) (table, error) {
 	tb := table{Type: "table", Columns: []tableColumn{
-		{"KPI", "string"}, {"Schooljaar", "string"}, {"Waarde", "number"}, {"Doel", "string"},
+		{"KPI", "string"}, {"Schooljaar", "string"}, {"Waarde", "string"}, {"Doel", "string"},
 		{"Op koers", "string"}, {"Eenheid", "string"}, {"Doelstelling", "string"},
 	}, Rows: [][]any{}}
 	for _, def := range warehouse.KPICatalogue() {
@@ -360,10 +371,10 @@ func (s *Server) overviewTable(c *gin.Context, p grafanaPayload, rng timeRange) 
 		if def.Unit == warehouse.UnitPercent {
 			unit = "%"
 		}
-		row := []any{def.TitleNL, "", nil, "", "", unit, def.Target.TextNL}
+		row := []any{def.TitleNL, "", "", "", "", unit, def.Target.TextNL}
 		if last != nil {
 			v, st := shown(last.Value, last.Suppressed, last.Status)
-			row[1], row[2], row[3], row[4] = schoolYearLabel(*last, st), numOrNil(v), doelLabel(series, last.Target), onTrackText(judged(*last))
+			row[1], row[2], row[3], row[4] = schoolYearLabel(*last, st), valueLabel(def.Unit, v), doelLabel(series, last.Target), onTrackText(judged(*last))
 		}
 		tb.Rows = append(tb.Rows, row)
 	}

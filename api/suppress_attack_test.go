@@ -330,7 +330,7 @@ func (r *attackReader) readOverview(a apiArea, cat catalogueJSON) {
 				area = "regio"
 			}
 			if year := yearOfLabel(row[1].(string)); year != "" {
-				r.see("grafana overzicht", yearKey(d.ID, area, year), numberOf(row[2]))
+				r.see("grafana overzicht", yearKey(d.ID, area, year), numberOfLabel(r.t, row[2].(string)))
 			}
 		}
 	}
@@ -424,6 +424,19 @@ func numberOf(v any) *float64 {
 		return &f
 	}
 	return nil
+}
+
+// numberOfLabel reads a value the overview writes out ("1.139", "69,23%"); nil for "".
+func numberOfLabel(t *testing.T, label string) *float64 {
+	if label == "" {
+		return nil
+	}
+	s := strings.ReplaceAll(strings.TrimSuffix(label, "%"), ".", "")
+	v, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
+	if err != nil {
+		t.Fatalf("overview value %q: %v", label, err)
+	}
+	return &v
 }
 
 // schoolYearAt is the school year of a datapoint's time (1 August of its first year).

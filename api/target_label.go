@@ -9,46 +9,71 @@ import (
 )
 
 // targetLabel is a target as it is judged, for a reader (Dutch): "≤ 30", "≥ 100%",
-// "≤ 1,87% (landelijk)"; empty for a KPI without a target. A target is a bound on the
-// value, and the label gives the bound a value can actually reach, so it never rounds a
-// target to a number the status then contradicts: a count is an integer, so a count
-// is at most 30.6 exactly when it is at most 30 ("≤ 30", not "≤ 31"); a percentage has
-// two decimals (warehouse.percentage), so it is at most 1.875 exactly when it is at
-// most 1.87. A lower bound (min_pct) is rounded up the same way. The national target of
-// the VSV percentages says where it comes from: "(landelijk)", the national percentage
-// of the same year.
+// "≤ 1,87% (landelijk)"; empty for a KPI without a target. The number is judgedBound's,
+// so a label never shows a target rounded to a number the status then contradicts. The
+// national target of the VSV percentages says where it comes from: "(landelijk)", the
+// national percentage of the same year.
 func targetLabel(unit, kind string, target float64) string {
-	var op string
-	switch kind {
-	case warehouse.TargetReduction, warehouse.TargetMax, warehouse.TargetMaxAndReduction, warehouse.TargetNational:
-		op = "≤"
-	case warehouse.TargetMinPct:
-		op = "≥"
-	default:
+	op := targetOp(kind)
+	if op == "" {
 		return ""
 	}
-	var label string
+	bound := judgedBound(unit, kind, target)
+	label := op + " " + dutchInteger(bound)
 	if unit == warehouse.UnitPercent {
-		label = dutchDecimal(reachable(target, 100, op)) + "%"
-	} else {
-		label = dutchInteger(reachable(target, 1, op))
+		label = op + " " + dutchDecimal(bound) + "%"
 	}
-	label = op + " " + label
 	if kind == warehouse.TargetNational {
 		label += " (landelijk)"
 	}
 	return label
 }
 
-// reachable is the bound a value with 1/per steps can reach: target rounded down to a
-// step for an upper bound, up for a lower bound. The slack absorbs binary fractions
-// (1.87 · 100 is 186.99999999999997), which are far smaller than a step.
-func reachable(target, per float64, op string) float64 {
+// targetOp is the comparison a target rule makes: "≤" (at most), "≥" (at least), or ""
+// for a KPI without a target.
+func targetOp(kind string) string {
+	switch kind {
+	case warehouse.TargetReduction, warehouse.TargetMax, warehouse.TargetMaxAndReduction, warehouse.TargetNational:
+		return "≤"
+	case warehouse.TargetMinPct:
+		return "≥"
+	}
+	return ""
+}
+
+// judgedBound is a target as it is judged: the bound a value of the unit can actually
+// reach, which meets the target exactly when the value does. A count is an integer, so
+// a count is at most 30.6 exactly when it is at most 30; a percentage has two decimals
+// (warehouse.percentage), so it is at most 1.875 exactly when it is at most 1.87. An
+// upper bound is rounded down, a lower bound (min_pct) up; a KPI without a target rule
+// keeps the number. Grafana draws this bound as the target line, so that neither the
+// line nor its rounding in a tooltip can contradict the status.
+func judgedBound(unit, kind string, target float64) float64 {
+	per := 1.0
+	if unit == warehouse.UnitPercent {
+		per = 100
+	}
+	// The slack absorbs binary fractions (1.87 · 100 is 186.99999999999997), which are
+	// far smaller than a step.
 	const slack = 1e-6
-	if op == "≥" {
+	switch targetOp(kind) {
+	case "≤":
+		return math.Floor(target*per+slack) / per
+	case "≥":
 		return math.Ceil(target*per-slack) / per
 	}
-	return math.Floor(target*per+slack) / per
+	return target
+}
+
+// valueLabel is a value for a reader (Dutch): "1.139", "69,23%"; empty for no value.
+func valueLabel(unit string, v *float64) string {
+	switch {
+	case v == nil:
+		return ""
+	case unit == warehouse.UnitPercent:
+		return dutchDecimal(*v) + "%"
+	}
+	return dutchInteger(*v)
 }
 
 // dutchInteger writes a whole number with Dutch thousands separators: 1.348.

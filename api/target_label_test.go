@@ -95,3 +95,42 @@ func parseLabelBound(t *testing.T, label string) float64 {
 	}
 	return v
 }
+
+func TestJudgedBoundAndValueLabel(t *testing.T) {
+	bounds := []struct {
+		unit, kind string
+		target     float64
+		want       float64
+	}{
+		{warehouse.UnitCount, warehouse.TargetReduction, 1348.2, 1348},
+		{warehouse.UnitCount, warehouse.TargetMaxAndReduction, 500, 500},
+		{warehouse.UnitCount, warehouse.TargetMinPct, 30.2, 31},
+		{warehouse.UnitPercent, warehouse.TargetNational, 4.76, 4.76},
+		{warehouse.UnitPercent, warehouse.TargetMax, 1.875, 1.87},
+		{warehouse.UnitPercent, warehouse.TargetMinPct, 100, 100},
+		{warehouse.UnitCount, warehouse.TargetNone, 30.6, 30.6},
+	}
+	for _, b := range bounds {
+		if got := judgedBound(b.unit, b.kind, b.target); got != b.want {
+			t.Errorf("judgedBound(%s, %s, %v): got %v, want %v", b.unit, b.kind, b.target, got, b.want)
+		}
+	}
+	f := func(v float64) *float64 { return &v }
+	values := []struct {
+		unit string
+		v    *float64
+		want string
+	}{
+		{warehouse.UnitCount, f(1139), "1.139"},
+		{warehouse.UnitCount, f(0), "0"},
+		{warehouse.UnitPercent, f(69.23), "69,23%"},
+		{warehouse.UnitPercent, f(99.96), "99,96%"},
+		{warehouse.UnitPercent, f(100), "100%"},
+		{warehouse.UnitCount, nil, ""},
+	}
+	for _, v := range values {
+		if got := valueLabel(v.unit, v.v); got != v.want {
+			t.Errorf("valueLabel(%s, %v): got %q, want %q", v.unit, show(v.v), got, v.want)
+		}
+	}
+}
