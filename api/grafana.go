@@ -31,6 +31,7 @@ const (
 	viewSeries = "tijdreeks" // the series and its companion "<id> doel" series (default)
 	viewStatus = "status"    // one series "<id> op koers": 1 on track, 0 not, null without a target
 	viewTable  = "tabel"     // a table: school year, value, target, status, suppressed
+	viewLatest = "laatste"   // a table of one row, for a stat panel: the latest figure and its school year
 )
 
 // allValue is what the dashboards send for "all" (the variables' allValue); the other
@@ -158,6 +159,7 @@ func viewPayload() payloadOption {
 		{Label: "Tijdreeks met doel", Value: viewSeries},
 		{Label: "Status (1 = op koers, 0 = niet)", Value: viewStatus},
 		{Label: "Tabel per schooljaar", Value: viewTable},
+		{Label: "Laatste schooljaar (één rij, voor een stat-paneel)", Value: viewLatest},
 	}}
 }
 

@@ -159,6 +159,8 @@ func (s *Server) grafanaTargetResult(c *gin.Context, t grafanaTarget, rng timeRa
 		return []any{kpiTable(series, rng)}, nil
 	case viewStatus:
 		return []any{statusSeries(series, rng)}, nil
+	case viewLatest:
+		return []any{latestTable(series, rng)}, nil
 	case "", viewSeries, "timeserie", "timeseries":
 		out := []any{valueSeries(series, rng)}
 		if def.Target.Kind != warehouse.TargetNone {
@@ -166,7 +168,7 @@ func (s *Server) grafanaTargetResult(c *gin.Context, t grafanaTarget, rng timeRa
 		}
 		return out, nil
 	default:
-		return nil, badParam("weergave", "unknown view %q; use %s, %s or %s", view, viewSeries, viewStatus, viewTable)
+		return nil, badParam("weergave", "unknown view %q; use %s, %s, %s or %s", view, viewSeries, viewStatus, viewTable, viewLatest)
 	}
 }
 
@@ -219,13 +221,20 @@ func valueSeries(s warehouse.KPISeries, rng timeRange) timeSeries {
 	return ts
 }
 
-// targetSeries is the companion "<id> doel": the target that applies in each year.
+// targetSeries is the companion "<id> doel": the target that applies in each year, as
+// it is judged (judgedBound): for a count the largest whole number that meets it, 30 for
+// a target of 30.6, so that a panel showing whole numbers never rounds it up to 31.
 func targetSeries(s warehouse.KPISeries, rng timeRange) timeSeries {
 	ts := timeSeries{Target: s.ID + " doel", Datapoints: [][]any{}}
 	for _, p := range s.Points {
-		if rng.contains(p.Date) {
-			ts.Datapoints = append(ts.Datapoints, []any{numOrNil(p.Target), unixMs(p.Date)})
+		if !rng.contains(p.Date) {
+			continue
 		}
+		var v any
+		if p.Target != nil {
+			v = judgedBound(s.Unit, s.TargetRule.Kind, *p.Target)
+		}
+		ts.Datapoints = append(ts.Datapoints, []any{v, unixMs(p.Date)})
 	}
 	return ts
 }
@@ -234,31 +243,61 @@ func targetSeries(s warehouse.KPISeries, rng timeRange) timeSeries {
 func statusSeries(s warehouse.KPISeries, rng timeRange) timeSeries {
 	ts := timeSeries{Target: s.ID + " op koers", Datapoints: [][]any{}}
 	for _, p := range s.Points {
-		if !rng.contains(p.Date) {
-			continue
+		if rng.contains(p.Date) {
+			ts.Datapoints = append(ts.Datapoints, []any{onTrackNumber(judged(p)), unixMs(p.Date)})
 		}
-		var v any
-		if ot := judged(p); ot != nil {
-			v = 0
-			if *ot {
-				v = 1
-			}
-		}
-		ts.Datapoints = append(ts.Datapoints, []any{v, unixMs(p.Date)})
 	}
 	return ts
 }
+
+// onTrackNumber is a judgement as a number: 1 on track, 0 not, null when not judged.
+func onTrackNumber(b *bool) any {
+	switch {
+	case b == nil:
+		return nil
+	case *b:
+		return 1
+	default:
+		return 0
+	}
+}
+
+// labelOnderdrukt is how Grafana names a suppressed figure. Spreadsheets and the
+// built-in dashboard write "x" and explain it beside the figures; a Grafana panel has no
+// such place, so the label says it. It does not say "fewer than 5": a figure hidden to
+// protect another one need not be small.
+const labelOnderdrukt = "te weinig om te tonen"
 
 // statusLabel is a figure's status as a table cell shows it (Dutch): empty for a
 // value of a whole year, "lopend" for a year in progress.
 func statusLabel(st *string, lopend bool) string {
 	switch {
+	case st != nil && warehouse.Status(*st) == warehouse.StatusOnderdrukt:
+		return labelOnderdrukt
 	case st != nil:
 		return warehouse.Status(*st).Label()
 	case lopend:
 		return "lopend"
 	}
 	return ""
+}
+
+// schoolYearLabel names the school year of a figure shown on its own (a stat panel, the
+// overview) with what the figure is when it is not a whole year's value:
+// "2024-2025 (lopend)", "2019-2020 (n.v.t.)".
+func schoolYearLabel(p warehouse.KPIPoint, st *string) string {
+	if l := statusLabel(st, p.Lopend); l != "" {
+		return p.SchoolYear + " (" + l + ")"
+	}
+	return p.SchoolYear
+}
+
+// doelLabel is the target of a point as it is judged ("≤ 30"); empty without one.
+func doelLabel(s warehouse.KPISeries, target *float64) string {
+	if target == nil {
+		return ""
+	}
+	return targetLabel(s.Unit, s.TargetRule.Kind, *target)
 }
 
 // onTrackText is the status as the tables show it: "ja", "nee" or "" without a target.
@@ -273,25 +312,46 @@ func onTrackText(b *bool) string {
 	}
 }
 
+// kpiTable is the "tabel" view: a row per school year, the target as it is judged.
 func kpiTable(s warehouse.KPISeries, rng timeRange) table {
 	tb := table{Type: "table", Columns: []tableColumn{
-		{"Tijd", "time"}, {"Schooljaar", "string"}, {"Waarde", "number"}, {"Doel", "number"},
+		{"Tijd", "time"}, {"Schooljaar", "string"}, {"Waarde", "number"}, {"Doel", "string"},
 		{"Op koers", "string"}, {"Onderdrukt", "boolean"}, {"Status", "string"},
 	}, Rows: [][]any{}}
 	for _, p := range s.Points {
 		if rng.contains(p.Date) {
 			v, st := shown(p.Value, p.Suppressed, p.Status)
-			tb.Rows = append(tb.Rows, []any{unixMs(p.Date), p.SchoolYear, numOrNil(v), numOrNil(p.Target),
+			tb.Rows = append(tb.Rows, []any{unixMs(p.Date), p.SchoolYear, numOrNil(v), doelLabel(s, p.Target),
 				onTrackText(judged(p)), p.Suppressed, statusLabel(st, p.Lopend)})
 		}
 	}
 	return tb
 }
 
-// overviewTable is one row per KPI with a target: its latest point in the range.
+// latestTable is the "laatste" view, for a stat panel: one row for the figure a panel
+// shows on its own (latestShown), with its school year beside it, so that a panel never
+// carries an old figure over a gap as if it were current. Doel is the target as it is
+// judged ("≤ 30"); Op koers is 1, 0 or null when the point is not judged (a year in
+// progress, no value).
+func latestTable(s warehouse.KPISeries, rng timeRange) table {
+	tb := table{Type: "table", Columns: []tableColumn{
+		{"Schooljaar", "string"}, {"Waarde", "number"}, {"Doel", "string"}, {"Op koers", "number"}, {"Status", "string"},
+	}, Rows: [][]any{}}
+	if p := latestShown(s.Points, rng); p != nil {
+		v, st := shown(p.Value, p.Suppressed, p.Status)
+		tb.Rows = append(tb.Rows, []any{schoolYearLabel(*p, st), numOrNil(v), doelLabel(s, p.Target),
+			onTrackNumber(judged(*p)), statusLabel(st, p.Lopend)})
+	}
+	return tb
+}
+
+// overviewTable is one row per KPI with a target: the point latestShown picks in the
+// range. Counts and percentages share one column, so value and target are written out
+// ("1.139", "69,23%", "≤ 1.348"): a column's one number format would round some of them
+// to a number the status contradicts (99.96% shown as 100.0%, "nee").
 func (s *Server) overviewTable(c *gin.Context, p grafanaPayload, rng timeRange) (table, error) {
 	tb := table{Type: "table", Columns: []tableColumn{
-		{"KPI", "string"}, {"Schooljaar", "string"}, {"Waarde", "number"}, {"Doel", "number"},
+		{"KPI", "string"}, {"Schooljaar", "string"}, {"Waarde", "string"}, {"Doel", "string"},
 		{"Op koers", "string"}, {"Eenheid", "string"}, {"Doelstelling", "string"},
 	}, Rows: [][]any{}}
 	for _, def := range warehouse.KPICatalogue() {
@@ -306,30 +366,39 @@ func (s *Server) overviewTable(c *gin.Context, p grafanaPayload, rng timeRange) 
 		if err != nil {
 			return tb, err
 		}
-		last := latestPoint(series.Points, rng)
+		last := latestShown(series.Points, rng)
 		unit := "aantal"
 		if def.Unit == warehouse.UnitPercent {
 			unit = "%"
 		}
-		row := []any{def.TitleNL, "", nil, nil, "", unit, def.Target.TextNL}
+		row := []any{def.TitleNL, "", "", "", "", unit, def.Target.TextNL}
 		if last != nil {
-			v, _ := shown(last.Value, last.Suppressed, last.Status)
-			row[1], row[2], row[3], row[4] = last.SchoolYear, numOrNil(v), numOrNil(last.Target), onTrackText(judged(*last))
+			v, st := shown(last.Value, last.Suppressed, last.Status)
+			row[1], row[2], row[3], row[4] = schoolYearLabel(*last, st), valueLabel(def.Unit, v), doelLabel(series, last.Target), onTrackText(judged(*last))
 		}
 		tb.Rows = append(tb.Rows, row)
 	}
 	return tb, nil
 }
 
-// latestPoint is the last point in the range that has a value (or a suppressed one).
-func latestPoint(points []warehouse.KPIPoint, rng timeRange) *warehouse.KPIPoint {
+// latestShown is the point a panel shows on its own: the last point in the range that
+// has a value (a year in progress included) or a suppressed one; when there is none, the
+// last point in the range, so that its status shows; nil when the range holds no point.
+func latestShown(points []warehouse.KPIPoint, rng timeRange) *warehouse.KPIPoint {
+	var last *warehouse.KPIPoint
 	for i := len(points) - 1; i >= 0; i-- {
 		p := &points[i]
-		if rng.contains(p.Date) && ((p.Value != nil && p.Status.IsValue()) || p.Suppressed) {
+		if !rng.contains(p.Date) {
+			continue
+		}
+		if (p.Value != nil && p.Status.IsValue()) || p.Suppressed {
 			return p
 		}
+		if last == nil {
+			last = p
+		}
 	}
-	return nil
+	return last
 }
 
 // monthlySeries is verzuim_meldingen_maand as one series per verzuimsoort (without the

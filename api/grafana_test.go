@@ -236,13 +236,14 @@ func TestGrafanaDatasourceContract(t *testing.T) {
 			check: wantContains(`"value":"zk"`, `"value":"ijmond"`)},
 		{name: "payload options: views", method: "POST", path: "/metric-payload-options",
 			body: `{"metric": "thuiszitters", "payload": {}, "name": "weergave"}`, role: "bestuur", status: 200,
-			check: wantContains(`"value":"tijdreeks"`, `"value":"status"`, `"value":"tabel"`)},
+			check: wantContains(`"value":"tijdreeks"`, `"value":"status"`, `"value":"tabel"`, `"value":"laatste"`)},
 		{name: "query: series with its target series", method: "POST", path: "/query",
 			body: queryBody(`[{"refId": "A", "target": "verzuim_meldingen", "payload": {}, "datasource": {"type": "simpod-json-datasource", "uid": "leerplein"}, "editorMode": "builder"}]`, ""),
 			role: "analist", status: 200, check: func(t *testing.T, b []byte) {
 				wantValue(t, b, "verzuim_meldingen", begin(2018), 1498)
 				wantNull(t, b, "verzuim_meldingen doel", begin(2018)) // the baseline year has no target
-				wantValue(t, b, "verzuim_meldingen doel", begin(2019), 0.9*1498)
+				// The target 0.9 × 1498 = 1348.2 as judged: a count meets it exactly when it is at most 1348.
+				wantValue(t, b, "verzuim_meldingen doel", begin(2019), 1348)
 			}},
 		{name: "query: the same for bestuur (1498 is not small)", method: "POST", path: "/query",
 			body: queryBody(`[{"refId": "A", "target": "verzuim_meldingen", "payload": {"subregio": "alle", "gemeente": "$gemeente"}}]`, ""),
@@ -268,13 +269,18 @@ func TestGrafanaDatasourceContract(t *testing.T) {
 			}},
 		{name: "query: table target (type table, as older plugins send it)", method: "POST", path: "/query",
 			body: queryBody(`[{"refId": "A", "target": "verzuim_meldingen", "type": "table", "payload": {}}]`, ""), role: "analist", status: 200,
-			check: wantContains(`"type":"table"`, `"text":"Schooljaar"`, `"2018-2019",1498,null,""`)},
+			check: wantContains(`"type":"table"`, `"text":"Schooljaar"`, `"2018-2019",1498,"",""`, `"2019-2020",1139,"≤ 1.348","ja"`)},
 		{name: "query: table through the weergave payload", method: "POST", path: "/query",
 			body: queryBody(`[{"refId": "A", "target": "thuiszitters", "payload": {"weergave": "tabel"}}]`, ""), role: "bestuur", status: 200,
 			check: wantContains(`"type":"table"`, `"text":"Onderdrukt"`)},
+		{name: "query: a table names a suppressed figure in words, not with an unexplained x", method: "POST", path: "/query",
+			body: queryBody(`[{"refId": "A", "target": "thuiszitters_langer_dan_3_maanden", "payload": {"gemeente": "GM0453", "weergave": "tabel"}}]`, ""),
+			role: "bestuur", status: 200,
+			check: all(wantContains(`"2024-2025",null,"","",true,"te weinig om te tonen"]`), wantLacks(`"x"]`))},
 		{name: "query: overview table", method: "POST", path: "/query",
 			body: queryBody(`[{"refId": "A", "target": "overzicht", "payload": {"subregio": "alle"}}]`, ""), role: "bestuur", status: 200,
-			check: all(wantContains(`"Verzuimmeldingen","2024-2025"`, `"Nieuwe voortijdig schoolverlaters"`), wantLacks(`"RMC-trajecten`), checkOverviewRows)},
+			check: all(wantContains(`"Verzuimmeldingen","2024-2025"`, `"≤ 1.348"`, `"Thuiszitters met aanbod binnen 3 maanden","2024-2025"`, `"≥ 100%"`,
+				`"Nieuwe voortijdig schoolverlaters","2023-2024","482","≤ 500","ja"`, `"5,31%","≤ 4,76% (landelijk)","nee"`, `"≤ 4,76% (landelijk)"`), wantLacks(`"RMC-trajecten`), checkOverviewRows)},
 		{name: "query: monthly series by verzuimsoort", method: "POST", path: "/query",
 			body: queryBody(`[{"refId": "A", "target": "verzuim_meldingen_maand", "payload": {}}]`, ""), role: "analist", status: 200,
 			check: all(wantContains(`"verzuim_meldingen_maand relatief"`, `"verzuim_meldingen_maand luxe"`, `"verzuim_meldingen_maand absoluut"`), checkMonthlySum)},
@@ -363,7 +369,8 @@ func checkRegionalPayloads(t *testing.T, body []byte) {
 	}
 }
 
-// checkOverviewRows: one row per KPI with a target, status "ja" or "nee" where there is one.
+// checkOverviewRows: one row per KPI with a target, its target as a label, status "ja"
+// or "nee" where there is one.
 func checkOverviewRows(t *testing.T, body []byte) {
 	t.Helper()
 	var out []struct {
@@ -382,6 +389,9 @@ func checkOverviewRows(t *testing.T, body []byte) {
 		t.Errorf("rows: got %d, want %d (one per KPI with a target)", len(out[0].Rows), want)
 	}
 	for _, r := range out[0].Rows {
+		if d, ok := r[3].(string); !ok || (d != "" && !strings.HasPrefix(d, "≤ ") && !strings.HasPrefix(d, "≥ ")) {
+			t.Errorf("%v: Doel %#v, want a label such as \"≤ 30\"", r[0], r[3])
+		}
 		if s := r[4]; s != "ja" && s != "nee" && s != "" {
 			t.Errorf("%v: status %v, want ja, nee or empty", r[0], s)
 		}
@@ -565,4 +575,145 @@ func BenchmarkGrafanaQueryFiveTargets(b *testing.B) {
 	}
 	slices.Sort(durations)
 	b.ReportMetric(float64(durations[len(durations)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+// anyNumber in a wanted row matches any number (a figure the test does not fix).
+type anyNumber struct{}
+
+// TestGrafanaLatestView: the "laatste" view a stat panel queries is one row naming the
+// school year of the figure it shows; a figure that is not a value is null with its
+// status beside the year, never a 0 and never an older value passed off as current.
+func TestGrafanaLatestView(t *testing.T) {
+	doc := loadGrafanaSpec(t)
+	w := loadDemo(t)
+	ts := w.server(t)
+	const (
+		nvt        = "n.v.t."
+		onderdrukt = labelOnderdrukt
+	)
+	tests := []struct {
+		name    string
+		target  string
+		payload string
+		rng     string // a range body; "" for the demo's ten school years
+		role    string
+		want    []any // Schooljaar, Waarde, Doel, Op koers, Status; nil: no row
+	}{
+		{name: "a value with its target as judged: 11.7 for a count is at most 11",
+			target: "thuiszitters", payload: `{"gemeente": "GM0375"}`, role: "bestuur",
+			want: []any{"2024-2025", 7.0, "≤ 11", 1.0, ""}},
+		{name: "a count target with thousands: 0.9 × 1498 = 1348.2",
+			target: "verzuim_meldingen", payload: `{}`, role: "analist",
+			want: []any{"2024-2025", anyNumber{}, "≤ 1.348", anyNumber{}, ""}},
+		{name: "the latest year has no data: the year before, named",
+			target: "vsv_pct_mbo", payload: `{}`, role: "bestuur",
+			want: []any{"2023-2024", 5.31, "≤ 4,76% (landelijk)", 0.0, ""}},
+		{name: "only a year without data in range: its status, no value",
+			target: "vsv_nieuw", payload: `{}`, role: "bestuur",
+			rng:  `"range": {"from": "2024-08-01T00:00:00Z", "to": "2025-07-31T00:00:00Z"}`,
+			want: []any{"2024-2025 (geen gegevens)", nil, "≤ 500", nil, "geen gegevens"}},
+		{name: "not the bureau's to count in any year: Velsen runs leerplicht itself",
+			target: "vrijstellingen", payload: `{"gemeente": "GM0453"}`, role: "bestuur",
+			want: []any{"2024-2025 (n.v.t.)", nil, "", nil, nvt}},
+		{name: "the latest year suppressed for bestuur, its derived target too",
+			target: "thuiszitters_langer_dan_3_maanden", payload: `{"gemeente": "GM0453"}`, role: "bestuur",
+			want: []any{"2024-2025 (" + onderdrukt + ")", nil, "", nil, onderdrukt}},
+		{name: "the same for an analyst: the exact figure, target and judgement",
+			target: "thuiszitters_langer_dan_3_maanden", payload: `{"gemeente": "GM0453"}`, role: "analist",
+			want: []any{"2024-2025", anyNumber{}, "≤ 9", anyNumber{}, ""}},
+		{name: "a merged gemeente: its last value, in its own year (the baseline has no target)",
+			target: "verzuim_meldingen", payload: `{"gemeente": "GM0393"}`, role: "bestuur",
+			want: []any{"2018-2019", 16.0, "", nil, ""}},
+		{name: "a percentage with a lower bound",
+			target: "thuiszitters_aanbod_binnen_3_maanden_pct", payload: `{"gemeente": "GM0453"}`, role: "bestuur",
+			want: []any{"2024-2025", 69.23, "≥ 100%", 0.0, ""}},
+		{name: "a context figure has no target and no judgement",
+			target: "rmc_ers", payload: `{}`, role: "bestuur",
+			want: []any{"2024-2025", anyNumber{}, "", nil, ""}},
+		{name: "no school year in range: no row",
+			target: "thuiszitters", payload: `{}`, role: "bestuur",
+			rng: `"range": {"from": "1990-01-01T00:00:00Z", "to": "1991-01-01T00:00:00Z"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			payload := strings.Replace(tt.payload, "{", `{"weergave": "laatste", `, 1)
+			payload = strings.Replace(payload, ", }", "}", 1)
+			body := queryBody(`[{"refId": "A", "target": "`+tt.target+`", "payload": `+payload+`}]`, "")
+			if tt.rng != "" {
+				body = `{"targets": [{"refId": "A", "target": "` + tt.target + `", "payload": ` + payload + `}], ` + tt.rng + `}`
+			}
+			got := grafanaCall{method: "POST", path: "/query", body: body, role: tt.role, status: 200}.send(t, w, ts.URL, doc)
+			var out []table
+			if err := json.Unmarshal(got, &out); err != nil || len(out) != 1 || out[0].Type != "table" {
+				t.Fatalf("want one table: %v %.300s", err, got)
+			}
+			var cols []string
+			for _, c := range out[0].Columns {
+				cols = append(cols, c.Text+":"+c.Type)
+			}
+			if want := "Schooljaar:string Waarde:number Doel:string Op koers:number Status:string"; strings.Join(cols, " ") != want {
+				t.Errorf("columns: got %s, want %s", strings.Join(cols, " "), want)
+			}
+			if tt.want == nil {
+				if len(out[0].Rows) != 0 {
+					t.Errorf("got rows %v, want none", out[0].Rows)
+				}
+				return
+			}
+			if len(out[0].Rows) != 1 {
+				t.Fatalf("got %d rows, want one: %.300s", len(out[0].Rows), got)
+			}
+			row := out[0].Rows[0]
+			for i, want := range tt.want {
+				if _, ok := want.(anyNumber); ok {
+					if _, isNum := row[i].(float64); !isNum {
+						t.Errorf("%s: got %v, want a number", out[0].Columns[i].Text, row[i])
+					}
+					continue
+				}
+				if row[i] != want {
+					t.Errorf("%s: got %#v, want %#v", out[0].Columns[i].Text, row[i], want)
+				}
+			}
+		})
+	}
+}
+
+// TestGrafanaLatestViewLopend: a school year in progress is named lopend and not judged
+// against its whole-year target. The figures are those of the demo warehouse as they
+// stood on 1 March 2025, in the middle of 2024-2025.
+func TestGrafanaLatestViewLopend(t *testing.T) {
+	w := loadDemo(t)
+	snap, err := w.db.KPISnapshotOn(context.Background(), time.Date(2025, time.March, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	series, err := snap.Series("verzuim_meldingen", warehouse.KPIFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := series.Points[len(series.Points)-1]
+	if last.SchoolYear != "2024-2025" || !last.Lopend || last.OnTrack != nil {
+		t.Fatalf("the fixture's last point is %s, lopend %v, on_track %v; want 2024-2025 in progress, not judged", last.SchoolYear, last.Lopend, last.OnTrack)
+	}
+	tb := latestTable(series, timeRange{})
+	if len(tb.Rows) != 1 {
+		t.Fatalf("got %d rows, want one", len(tb.Rows))
+	}
+	row := tb.Rows[0]
+	if row[0] != "2024-2025 (lopend)" {
+		t.Errorf("Schooljaar: got %v, want 2024-2025 (lopend)", row[0])
+	}
+	if _, ok := row[1].(float64); !ok {
+		t.Errorf("Waarde: got %v, want the year-to-date value", row[1])
+	}
+	if row[2] != "≤ 1.348" {
+		t.Errorf("Doel: got %v, want ≤ 1.348 (the target still applies)", row[2])
+	}
+	if row[3] != nil {
+		t.Errorf("Op koers: got %v, want null: a whole-year target does not judge a year in progress", row[3])
+	}
+	if row[4] != "lopend" {
+		t.Errorf("Status: got %v, want lopend", row[4])
+	}
 }

@@ -258,7 +258,7 @@ func (r *attackReader) readSeries(d kpiDefJSON, a apiArea) {
 		r.see("rows", yearKey(d.ID, a.key, row.SchoolYear), row.Value)
 	}
 
-	// Grafana: the series with its target, the status and the table.
+	// Grafana: the series with its target, the status, the table and the latest figure.
 	payload := map[string]string{}
 	if a.param != "" {
 		kv := strings.SplitN(a.param, "=", 2)
@@ -273,13 +273,19 @@ func (r *attackReader) readSeries(d kpiDefJSON, a apiArea) {
 		return string(b)
 	}
 	body := `{"range": {"from": "2000-01-01T00:00:00Z", "to": "2100-01-01T00:00:00Z"}, "targets": [` +
-		target("A", viewSeries) + "," + target("B", viewStatus) + "," + target("C", viewTable) + `]}`
+		target("A", viewSeries) + "," + target("B", viewStatus) + "," + target("C", viewTable) + "," + target("D", viewLatest) + `]}`
 	var out []json.RawMessage
 	r.postJSON("/grafana/query", body, &out)
 	for _, raw := range out {
 		var ts timeSeries
 		var tb table
 		if json.Unmarshal(raw, &tb) == nil && tb.Type == "table" {
+			if tb.Columns[0].Text == "Schooljaar" { // the latest figure: "2024-2025 (lopend)", value
+				for _, row := range tb.Rows {
+					r.see("grafana laatste", yearKey(d.ID, a.key, yearOfLabel(row[0].(string))), numberOf(row[1]))
+				}
+				continue
+			}
 			for _, row := range tb.Rows {
 				r.see("grafana tabel", yearKey(d.ID, a.key, row[1].(string)), numberOf(row[2]))
 			}
@@ -323,11 +329,17 @@ func (r *attackReader) readOverview(a apiArea, cat catalogueJSON) {
 			if !slicesContains(d.Filters, "gemeente") {
 				area = "regio"
 			}
-			if year := row[1].(string); year != "" {
-				r.see("grafana overzicht", yearKey(d.ID, area, year), numberOf(row[2]))
+			if year := yearOfLabel(row[1].(string)); year != "" {
+				r.see("grafana overzicht", yearKey(d.ID, area, year), numberOfLabel(r.t, row[2].(string)))
 			}
 		}
 	}
+}
+
+// yearOfLabel is the school year of a label such as "2024-2025 (lopend)".
+func yearOfLabel(label string) string {
+	year, _, _ := strings.Cut(label, " ")
+	return year
 }
 
 // readMonthly reads the monthly series of one area in JSON, CSV, rows and Grafana.
@@ -412,6 +424,19 @@ func numberOf(v any) *float64 {
 		return &f
 	}
 	return nil
+}
+
+// numberOfLabel reads a value the overview writes out ("1.139", "69,23%"); nil for "".
+func numberOfLabel(t *testing.T, label string) *float64 {
+	if label == "" {
+		return nil
+	}
+	s := strings.ReplaceAll(strings.TrimSuffix(label, "%"), ".", "")
+	v, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
+	if err != nil {
+		t.Fatalf("overview value %q: %v", label, err)
+	}
+	return &v
 }
 
 // schoolYearAt is the school year of a datapoint's time (1 August of its first year).

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -220,4 +222,157 @@ func TestTargetsNameMetrics(t *testing.T) {
 			t.Errorf("%s: no Beleidsmijlpalen annotation query", d.File)
 		}
 	}
+}
+
+// Steps of the series the timeseries panels draw, and the gap that must break a line:
+// more than one step (366 days, 31 days), less than two (730 days, 59 days), so that a
+// school year or a month without a datapoint (no data, n.v.t., suppressed) is a gap.
+const day = 24 * 60 * 60 * 1000
+
+var (
+	yearlyGap  = [2]float64{366 * day, 730 * day}
+	monthlyGap = [2]float64{31 * day, 59 * day}
+)
+
+// panelsOf lists every panel of d, those nested in collapsed rows included.
+func panelsOf(d Dashboard) []map[string]any {
+	var out []map[string]any
+	var walk func([]any)
+	walk = func(panels []any) {
+		for _, p := range panels {
+			pm, _ := p.(map[string]any)
+			out = append(out, pm)
+			if nested, ok := pm["panels"].([]any); ok {
+				walk(nested)
+			}
+		}
+	}
+	panels, _ := d.Model["panels"].([]any)
+	walk(panels)
+	return out
+}
+
+// lookup follows a path of keys into a JSON model; nil when a key is missing.
+func lookup(v any, keys ...string) any {
+	for _, k := range keys {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	return v
+}
+
+// TestDashboardsShowFiguresHonestly: the dashboards never carry a figure over a gap as if
+// it were current (issue 10). A stat panel shows one figure with its school year (the
+// datasource's "laatste" view), never lastNotNull, which would show an old value as the
+// latest; a line is broken where a year has no datapoint, never drawn across it; a
+// percentage or its target is never rounded to a number its status contradicts; and no
+// text promises "<5" (a figure hidden to protect another one need not be small).
+func TestDashboardsShowFiguresHonestly(t *testing.T) {
+	all, err := All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range all {
+		t.Run(d.File, func(t *testing.T) {
+			if desc, _ := d.Model["description"].(string); strings.Contains(desc, "<5") {
+				t.Errorf("the dashboard's description promises \"<5\": %q", desc)
+			}
+			for _, p := range panelsOf(d) {
+				where := fmt.Sprintf("panel %v %q", p["id"], p["title"])
+				raw, _ := json.Marshal(p)
+				if bytes.Contains(raw, []byte(`"lastNotNull"`)) {
+					t.Errorf("%s: reduces with lastNotNull, which shows an old figure as the latest without its year", where)
+				}
+				if desc, _ := p["description"].(string); strings.Contains(desc, "<5") {
+					t.Errorf("%s: the description promises \"<5\": %q", where, desc)
+				}
+				switch p["type"] {
+				case "timeseries":
+					checkGaps(t, where, p)
+				case "stat":
+					checkStat(t, where, p)
+				}
+				checkDecimals(t, where, p)
+			}
+		})
+	}
+}
+
+// checkGaps: a timeseries panel breaks its lines at a missing year or month.
+func checkGaps(t *testing.T, where string, p map[string]any) {
+	t.Helper()
+	if v, ok := lookup(p, "fieldConfig", "defaults", "custom", "spanNulls").(bool); !ok || v {
+		t.Errorf("%s: spanNulls is %v, want false: a line must not bridge a year without a figure", where, lookup(p, "fieldConfig", "defaults", "custom", "spanNulls"))
+	}
+	raw, _ := json.Marshal(lookup(p, "fieldConfig", "overrides"))
+	if bytes.Contains(raw, []byte(`"custom.spanNulls"`)) || bytes.Contains(raw, []byte(`"custom.insertNulls"`)) {
+		t.Errorf("%s: an override changes spanNulls or insertNulls", where)
+	}
+	want := yearlyGap
+	for _, tg := range lookup(p, "targets").([]any) {
+		if lookup(tg, "target") == "verzuim_meldingen_maand" {
+			want = monthlyGap
+		}
+	}
+	got, ok := lookup(p, "fieldConfig", "defaults", "custom", "insertNulls").(float64)
+	if !ok || got <= want[0] || got >= want[1] {
+		t.Errorf("%s: insertNulls %v, want a threshold in ms between %v and %v days, so that one missing step breaks the line",
+			where, lookup(p, "fieldConfig", "defaults", "custom", "insertNulls"), want[0]/day, want[1]/day)
+	}
+}
+
+// checkDecimals: a percentage is shown with the two decimals it has, so that it is never
+// rounded to a number its status contradicts (99.96% as 100.0% beside "niet op koers",
+// a target of 4.76% as 4.8%). Counts are whole numbers, and so is the target line the
+// datasource draws for them (the bound as judged: 30 for a target of 30.6).
+func checkDecimals(t *testing.T, where string, p map[string]any) {
+	t.Helper()
+	if lookup(p, "fieldConfig", "defaults", "unit") != "percent" {
+		return
+	}
+	if got, ok := lookup(p, "fieldConfig", "defaults", "decimals").(float64); !ok || got < 2 {
+		t.Errorf("%s: a percentage with decimals %v, want at least 2", where, lookup(p, "fieldConfig", "defaults", "decimals"))
+	}
+}
+
+// checkStat: a stat panel asks for the "laatste" view and shows the school year.
+func checkStat(t *testing.T, where string, p map[string]any) {
+	t.Helper()
+	for _, tg := range lookup(p, "targets").([]any) {
+		if got := lookup(tg, "payload", "weergave"); got != "laatste" {
+			t.Errorf("%s: target %v has weergave %v, want \"laatste\" (one row with its school year)", where, lookup(tg, "target"), got)
+		}
+	}
+	if lookup(p, "options", "reduceOptions", "values") != true {
+		t.Errorf("%s: reduceOptions.values is not true: the panel reduces a row it should show", where)
+	}
+	fields, _ := lookup(p, "options", "reduceOptions", "fields").(string)
+	re, err := regexp.Compile(strings.TrimSuffix(strings.TrimPrefix(fields, "/"), "/"))
+	switch {
+	case err != nil || !strings.HasPrefix(fields, "/"):
+		t.Errorf("%s: reduceOptions.fields %q is not a /regex/ naming the fields to show", where, fields)
+	case !re.MatchString("Schooljaar"):
+		t.Errorf("%s: reduceOptions.fields %q does not show Schooljaar: the figure would stand without its year", where, fields)
+	case !re.MatchString("Waarde") && !re.MatchString("Op koers"):
+		t.Errorf("%s: reduceOptions.fields %q shows neither Waarde nor Op koers", where, fields)
+	case re.MatchString("Op koers") && !hasNullMapping(p, "Geen oordeel"):
+		t.Errorf("%s: shows Op koers without naming a missing judgement \"Geen oordeel\" (a year in progress, no value)", where)
+	}
+	if got := lookup(p, "options", "textMode"); got != "value_and_name" {
+		t.Errorf("%s: textMode %v, want value_and_name so that each figure is named", where, got)
+	}
+}
+
+// hasNullMapping reports whether the panel maps a null to text.
+func hasNullMapping(p map[string]any, text string) bool {
+	mappings, _ := lookup(p, "fieldConfig", "defaults", "mappings").([]any)
+	for _, m := range mappings {
+		if lookup(m, "type") == "special" && lookup(m, "options", "match") == "null" && lookup(m, "options", "result", "text") == text {
+			return true
+		}
+	}
+	return false
 }
