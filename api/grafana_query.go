@@ -262,10 +262,9 @@ func onTrackNumber(b *bool) any {
 	}
 }
 
-// labelOnderdrukt is how Grafana names a suppressed figure. Spreadsheets and the
-// built-in dashboard write "x" and explain it beside the figures; a Grafana panel has no
-// such place, so the label says it. It does not say "fewer than 5": a figure hidden to
-// protect another one need not be small.
+// labelOnderdrukt is how Grafana names a suppressed figure, as the built-in dashboard
+// does. It does not say "fewer than 5": a figure hidden to protect another one need not
+// be small.
 const labelOnderdrukt = "te weinig om te tonen"
 
 // statusLabel is a figure's status as a table cell shows it (Dutch): empty for a
@@ -286,7 +285,11 @@ func statusLabel(st *string, lopend bool) string {
 // overview) with what the figure is when it is not a whole year's value:
 // "2024-2025 (lopend)", "2019-2020 (n.v.t.)".
 func schoolYearLabel(p warehouse.KPIPoint, st *string) string {
-	if l := statusLabel(st, p.Lopend); l != "" {
+	l := statusLabel(st, p.Lopend)
+	if l == "lopend" && p.Through != nil {
+		l += " t/m " + p.Through.Format("2-1-2006") // "2024-2025 (lopend t/m 1-3-2025)"
+	}
+	if l != "" {
 		return p.SchoolYear + " (" + l + ")"
 	}
 	return p.SchoolYear

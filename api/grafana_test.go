@@ -701,8 +701,8 @@ func TestGrafanaLatestViewLopend(t *testing.T) {
 		t.Fatalf("got %d rows, want one", len(tb.Rows))
 	}
 	row := tb.Rows[0]
-	if row[0] != "2024-2025 (lopend)" {
-		t.Errorf("Schooljaar: got %v, want 2024-2025 (lopend)", row[0])
+	if row[0] != "2024-2025 (lopend t/m 1-3-2025)" {
+		t.Errorf("Schooljaar: got %v, want 2024-2025 (lopend t/m 1-3-2025)", row[0])
 	}
 	if _, ok := row[1].(float64); !ok {
 		t.Errorf("Waarde: got %v, want the year-to-date value", row[1])

@@ -92,7 +92,7 @@
   function targetText(kpi, p) {
     const rule = kpi.target_rule;
     if (!p || p.target === null || p.target === undefined) {
-      if (p && p.target_suppressed) return "Doel: x (niet getoond: het zou de nulmeting prijsgeven)";
+      if (p && p.target_suppressed) return "Doel: niet getoond (het zou de nulmeting prijsgeven)";
       if (p && p.status === "niet_van_toepassing") return "Doel: n.v.t.";
       return "Doel: " + rule.text_nl;
     }
