@@ -220,7 +220,7 @@ func (s *Server) grafanaMetricPayloadOptions(c *gin.Context) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, g := range snap.Gemeenten {
+		for _, g := range gemeenteLabels(snap) {
 			if sub == "" || g.Subregio == sub {
 				out = append(out, selectOption{Label: g.Naam, Value: g.Code})
 			}
@@ -233,6 +233,19 @@ func (s *Server) grafanaMetricPayloadOptions(c *gin.Context) (any, error) {
 		}
 	}
 	return out, nil
+}
+
+// gemeenteLabels lists the gemeenten for a Grafana choice: the current ones first, then
+// those that did not exist in the latest school year, named with their years
+// ("Haarlemmerliede en Spaarnwoude (t/m 2018-2019)") so that nobody takes them for a
+// current gemeente.
+func gemeenteLabels(snap *warehouse.KPISnapshot) []webOption {
+	current, former := gemeenteChoices(snap)
+	for _, o := range former {
+		o.Naam += " (" + o.Periode + ")"
+		current = append(current, o)
+	}
+	return current
 }
 
 // variableItem is one value of a template variable.
@@ -282,7 +295,7 @@ func (s *Server) grafanaVariable(c *gin.Context) (any, error) {
 				return nil, err
 			}
 		}
-		for _, g := range snap.Gemeenten {
+		for _, g := range gemeenteLabels(snap) {
 			if sub == "" || g.Subregio == sub {
 				out = append(out, variableItem{Text: g.Naam, Value: g.Code})
 			}

@@ -62,6 +62,21 @@ func (s *Server) webIndex(c *gin.Context) (any, error) {
 	for _, sr := range snap.Subregios {
 		v.Subregios = append(v.Subregios, webOption{Code: sr.Code, Naam: sr.Naam})
 	}
+	v.Gemeenten, v.Voormalig = gemeenteChoices(snap)
+	var buf bytes.Buffer
+	if err := webPage.Execute(&buf, v); err != nil {
+		return nil, fmt.Errorf("api: render dashboard page: %w", err)
+	}
+	c.Header("Content-Security-Policy", webCSP)
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Header("Referrer-Policy", "same-origin")
+	return &body{contentType: "text/html; charset=utf-8", data: buf.Bytes(), private: true}, nil
+}
+
+// gemeenteChoices splits the region's gemeenten into those of the latest school year,
+// offered as current choices, and those that did not exist then (merged away, or not
+// yet formed), with the school years of their existence: still reachable for those.
+func gemeenteChoices(snap *warehouse.KPISnapshot) (current, former []webOption) {
 	latest := ""
 	if len(snap.Years) > 0 {
 		latest = snap.Years[len(snap.Years)-1]
@@ -69,7 +84,7 @@ func (s *Server) webIndex(c *gin.Context) (any, error) {
 	for _, g := range snap.Gemeenten {
 		o := webOption{Code: g.Code, Naam: g.Naam, Subregio: g.Subregio}
 		if latest == "" || existsIn(g, latest) {
-			v.Gemeenten = append(v.Gemeenten, o)
+			current = append(current, o)
 			continue
 		}
 		if g.Vanaf != nil {
@@ -86,16 +101,9 @@ func (s *Server) webIndex(c *gin.Context) (any, error) {
 		default:
 			o.Periode = "vanaf " + o.Van
 		}
-		v.Voormalig = append(v.Voormalig, o)
+		former = append(former, o)
 	}
-	var buf bytes.Buffer
-	if err := webPage.Execute(&buf, v); err != nil {
-		return nil, fmt.Errorf("api: render dashboard page: %w", err)
-	}
-	c.Header("Content-Security-Policy", webCSP)
-	c.Header("X-Content-Type-Options", "nosniff")
-	c.Header("Referrer-Policy", "same-origin")
-	return &body{contentType: "text/html; charset=utf-8", data: buf.Bytes(), private: true}, nil
+	return current, former
 }
 
 // existsIn reports whether gemeente g existed during (part of) school year y.
