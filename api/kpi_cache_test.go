@@ -36,18 +36,25 @@ func loadFile(t *testing.T, db *warehouse.DB, name string) {
 	}
 }
 
+// vsvWarehouse is a new warehouse with the case's vsv figures loaded.
+func vsvWarehouse(t *testing.T) *warehouse.DB {
+	t.Helper()
+	db, err := warehouse.Open(context.Background(), filepath.Join(t.TempDir(), "leerplein.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	loadFile(t, db, "vsv_cijfers_doelen.csv")
+	return db
+}
+
 // TestFreshnessAndETag checks the cache: an answer carries an ETag and If-None-Match
 // gives 304; the figures stay cached until a load commits; Invalidate (an in-process
 // load) or the freshness interval then gives the new figures, a new ETag and a later
 // data_as_of.
 func TestFreshnessAndETag(t *testing.T) {
 	ctx := context.Background()
-	db, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "leerplein.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	loadFile(t, db, "vsv_cijfers_doelen.csv")
+	db := vsvWarehouse(t)
 	token, err := CreateToken(ctx, db, "cache-test", "analist")
 	if err != nil {
 		t.Fatal(err)
@@ -215,12 +222,7 @@ func TestEmptyWarehouse(t *testing.T) {
 // the clock goes back, not only when a load commits.
 func TestCacheFollowsTheDay(t *testing.T) {
 	ctx := context.Background()
-	db, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "leerplein.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	loadFile(t, db, "vsv_cijfers_doelen.csv")
+	db := vsvWarehouse(t)
 	c := newCache(time.Minute)
 	at := func(s string) time.Time {
 		d, err := time.Parse(time.RFC3339, s)

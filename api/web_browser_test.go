@@ -97,21 +97,18 @@ func media(m string) chromedp.Action[chromedp.Void] {
 	})
 }
 
-// TestDashboardInBrowser logs in to the built-in dashboard with headless Chromium as a
-// bestuur user, checks the tiles against the demo figures, filters on a gemeente, and
-// saves screenshots (screen and print) for a person to look at.
-func TestDashboardInBrowser(t *testing.T) {
-	w := loadDemo(t)
-	ctx := browser(t, 1440, 900)
-	ts := w.server(t)
-
+// logIn opens the dashboard at base, which must send the browser to the login page,
+// logs in as the demo's bestuur user and waits for the figures; it returns the login
+// page's title.
+func logIn(t *testing.T, ctx context.Context, base string, w *demoWarehouse) string {
+	t.Helper()
 	if err := chromedp.Do(ctx,
-		chromedp.Navigate(ts.URL+"/"),
+		chromedp.Navigate(base+"/"),
 		chromedp.WaitVisible(chromedp.CSS(`#password`)),
 	); err != nil {
 		t.Fatalf("browser: open the dashboard: %v", err)
 	}
-	loginTitle := run(t, ctx, "title", chromedp.Title())
+	title := run(t, ctx, "title", chromedp.Title())
 	if err := chromedp.Do(ctx,
 		chromedp.SendKeys(chromedp.CSS(`#name`), w.user),
 		chromedp.SendKeys(chromedp.CSS(`#password`), w.pass),
@@ -120,6 +117,18 @@ func TestDashboardInBrowser(t *testing.T) {
 	); err != nil {
 		t.Fatalf("browser: log in and wait for the figures: %v", err)
 	}
+	return title
+}
+
+// TestDashboardInBrowser logs in to the built-in dashboard with headless Chromium as a
+// bestuur user, checks the tiles against the demo figures, filters on a gemeente, and
+// saves screenshots (screen and print) for a person to look at.
+func TestDashboardInBrowser(t *testing.T) {
+	w := loadDemo(t)
+	ctx := browser(t, 1440, 900)
+	ts := w.server(t)
+
+	loginTitle := logIn(t, ctx, ts.URL, w)
 	nulmeting := run(t, ctx, "baseline", chromedp.Text(chromedp.CSS(`[data-kpi="verzuim_meldingen"] .tegel-nulmeting`)))
 	asOf := run(t, ctx, "data as of", chromedp.Text(chromedp.CSS(`#data-as-of`)))
 	tiles := run(t, ctx, "tiles", chromedp.Evaluate[int](`document.querySelectorAll("#tegels .tegel").length`))
@@ -295,16 +304,7 @@ func TestDashboardYearInProgress(t *testing.T) {
 	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(ts.URL+"/"),
-		chromedp.WaitVisible(chromedp.CSS(`#password`)),
-		chromedp.SendKeys(chromedp.CSS(`#name`), w.user),
-		chromedp.SendKeys(chromedp.CSS(`#password`), w.pass),
-		chromedp.Submit(chromedp.CSS(`#password`)),
-		chromedp.WaitVisible(chromedp.CSS(`body[data-geladen="ja"]`)),
-	); err != nil {
-		t.Fatalf("browser: log in and wait for the figures: %v", err)
-	}
+	logIn(t, ctx, ts.URL, w)
 	inYear := time.Date(2025, time.March, 1, 10, 0, 0, 0, time.UTC)
 	day.Store(&inYear)
 	if err := chromedp.Do(ctx,

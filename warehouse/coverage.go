@@ -143,14 +143,17 @@ func jarenBereik(jaren []string) string {
 }
 
 // opsomming joins items the Dutch way: "a", "a en b", "a, b en c".
-func opsomming(items []string) string {
+func opsomming(items []string) string { return joinList(items, " en ") }
+
+// joinList joins items with commas and the last one with and: "a, b en c".
+func joinList(items []string, and string) string {
 	switch len(items) {
 	case 0:
 		return ""
 	case 1:
 		return items[0]
 	}
-	return strings.Join(items[:len(items)-1], ", ") + " en " + items[len(items)-1]
+	return strings.Join(items[:len(items)-1], ", ") + and + items[len(items)-1]
 }
 
 // checkCovered refuses schooljaar when none of bronnen covers it, with the years they do.

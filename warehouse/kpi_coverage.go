@@ -50,18 +50,19 @@ var geteldDeel = map[string][2]string{
 // CoverageNote is what KPI id over filter f leaves out in the school years of f, with a
 // Dutch and an English sentence for each reason; nil when it leaves nothing out.
 func (s *KPISnapshot) CoverageNote(id string, f KPIFilter) (*CoverageNote, error) {
-	def, err := LookupKPI(id)
+	def, rf, err := s.resolve(id, f)
 	if err != nil {
 		return nil, err
 	}
-	rf, err := s.ResolveFilter(f, def.Supports(FilterGemeente))
-	if err != nil {
-		return nil, err
-	}
+	return s.coverageNote(def, rf), nil
+}
+
+// coverageNote is CoverageNote for a resolved filter.
+func (s *KPISnapshot) coverageNote(def KPIDef, rf KPIFilter) *CoverageNote {
 	years := s.yearsBetween(rf.Van, rf.Tot)
-	spans := s.excludedSpans(id, years, rf)
+	spans := s.excludedSpans(def, years, rf)
 	if len(spans) == 0 {
-		return nil, nil
+		return nil
 	}
 	whole := func(sp ExcludedSpan) bool { return sp.Van == years[0] && sp.Tot == years[len(years)-1] }
 	var sentences []CoverageSentence
@@ -137,19 +138,16 @@ func (s *KPISnapshot) CoverageNote(id string, f KPIFilter) (*CoverageNote, error
 		nl, en = append(nl, c.NL), append(en, c.EN)
 	}
 	out.NL, out.EN = strings.Join(nl, " "), strings.Join(en, " ")
-	return out, nil
+	return out
 }
 
 // excludedSpans merges Excluded over years into runs of consecutive school years.
-func (s *KPISnapshot) excludedSpans(id string, years []string, f KPIFilter) []ExcludedSpan {
+func (s *KPISnapshot) excludedSpans(def KPIDef, years []string, f KPIFilter) []ExcludedSpan {
 	type key struct{ gemeente, figuur, reden string }
 	open := map[key]int{} // index in out of the run that ended in the previous year
 	var out []ExcludedSpan
 	for i, y := range years {
-		ex, err := s.Excluded(id, y, f)
-		if err != nil {
-			continue // f is resolved: cannot fail
-		}
+		ex := s.excluded(def, y, f)
 		next := map[key]int{}
 		for _, e := range ex {
 			k := key{e.Gemeente, e.Figuur, e.Reden}
@@ -202,15 +200,7 @@ func jarenEN(van, tot string) string {
 	return "in the school years " + van + " to " + tot
 }
 
-func listEN(items []string) string {
-	switch len(items) {
-	case 0:
-		return ""
-	case 1:
-		return items[0]
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
-}
+func listEN(items []string) string { return joinList(items, " and ") }
 
 func runWord(n int) string {
 	if n > 1 {

@@ -44,11 +44,7 @@ func (db *DB) MonthlyAbsence(ctx context.Context, f KPIFilter) ([]MonthPoint, er
 
 // Series computes KPI id for filter f from the snapshot.
 func (s *KPISnapshot) Series(id string, f KPIFilter) (KPISeries, error) {
-	def, err := LookupKPI(id)
-	if err != nil {
-		return KPISeries{}, err
-	}
-	rf, err := s.ResolveFilter(f, def.Supports(FilterGemeente))
+	def, rf, err := s.resolve(id, f)
 	if err != nil {
 		return KPISeries{}, err
 	}
@@ -78,9 +74,7 @@ func (s *KPISnapshot) Series(id string, f KPIFilter) (KPISeries, error) {
 		}
 		out.Points = append(out.Points, p)
 	}
-	if out.Coverage, err = s.CoverageNote(id, rf); err != nil {
-		return KPISeries{}, err
-	}
+	out.Coverage = s.coverageNote(def, rf)
 	return out, nil
 }
 
@@ -398,14 +392,25 @@ type Excluded struct {
 // ouder; leerplicht wordt daar lokaal uitgevoerd"). A KPI of several figures (the two
 // parts of verzuim_meldingen) can leave a gemeente out of one and count it in another.
 func (s *KPISnapshot) Excluded(id, year string, f KPIFilter) ([]Excluded, error) {
+	def, rf, err := s.resolve(id, f)
+	if err != nil {
+		return nil, err
+	}
+	return s.excluded(def, year, rf), nil
+}
+
+// resolve looks up KPI id and resolves f for it.
+func (s *KPISnapshot) resolve(id string, f KPIFilter) (KPIDef, KPIFilter, error) {
 	def, err := LookupKPI(id)
 	if err != nil {
-		return nil, err
+		return KPIDef{}, KPIFilter{}, err
 	}
 	rf, err := s.ResolveFilter(f, def.Supports(FilterGemeente))
-	if err != nil {
-		return nil, err
-	}
+	return def, rf, err
+}
+
+// excluded is Excluded for a resolved filter.
+func (s *KPISnapshot) excluded(def KPIDef, year string, rf KPIFilter) []Excluded {
 	in := s.gemeenteSet(rf)
 	var out []Excluded
 	for _, fig := range def.calc.figuren {
@@ -415,7 +420,7 @@ func (s *KPISnapshot) Excluded(id, year string, f KPIFilter) ([]Excluded, error)
 			}
 		}
 	}
-	return out, nil
+	return out
 }
 
 // GemeenteStatus is what KPI id is for one gemeente in year: a value (empty),
