@@ -59,9 +59,11 @@ type jobsJSON struct {
 type jobJSON struct {
 	Name               string         `json:"name"`
 	Schedule           string         `json:"schedule"`
+	ScheduleNL         string         `json:"schedule_nl"` // the schedule in Dutch words, for the steward
 	Inbox              string         `json:"inbox"`
 	ExpectEvery        string         `json:"expect_every"`
 	ExpectEverySeconds int64          `json:"expect_every_seconds"`
+	ExpectEveryNL      string         `json:"expect_every_nl"` // "elke 31 dagen"; "" without one
 	Running            bool           `json:"running"`
 	LastRun            *jobRunJSON    `json:"last_run"`
 	NextRun            *time.Time     `json:"next_run"`
@@ -157,9 +159,10 @@ func (s *Server) listJobs(c *gin.Context) (any, error) {
 	}
 	out := jobsJSON{Jobs: []jobJSON{}, Feeds: []feedLoadJSON{}, StaleFeeds: fs.staleFeeds()}
 	for _, j := range s.jobList() {
-		jj := jobJSON{Name: j.Name, Schedule: j.Schedule, Inbox: j.Inbox, Running: j.Running,
-			NextRun: timeOrNil(j.NextRun), Feeds: []feedLoadJSON{}}
+		jj := jobJSON{Name: j.Name, Schedule: j.Schedule, ScheduleNL: describeSchedule(j.Schedule), Inbox: j.Inbox,
+			Running: j.Running, NextRun: timeOrNil(j.NextRun), Feeds: []feedLoadJSON{}}
 		if j.ExpectEvery > 0 {
+			jj.ExpectEveryNL = describePeriod(j.ExpectEvery)
 			jj.ExpectEvery = j.ExpectEvery.String()
 			jj.ExpectEverySeconds = int64(j.ExpectEvery / time.Second)
 		}

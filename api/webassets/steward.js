@@ -51,11 +51,11 @@
       verouderd.textContent = "Gegevens verouderd: " + data.stale_feeds.join(", ");
       verouderd.hidden = false;
     }
-    const taken = data.jobs.map((j) => [j.name, j.schedule, j.running ? "bezig" : (j.last_run ? statusNL[j.last_run.status] || j.last_run.status : "–"),
-      when(j.next_run), j.expect_every || "–"]);
+    const taken = data.jobs.map((j) => [j.name, el("span", { title: "cron: " + j.schedule }, j.schedule_nl), j.running ? "bezig" : (j.last_run ? statusNL[j.last_run.status] || j.last_run.status : "–"),
+      when(j.next_run), j.expect_every_nl || "–"]);
     const bronnen = data.feeds.map((f) => [f.feed, when(f.last_loaded), f.stale ? el("span", { class: "verouderd" }, "verouderd") : "actueel"]);
     return [
-      data.jobs.length ? table(["Taak", "Schema", "Laatste ronde", "Volgende ronde", "Verwacht elke"], taken)
+      data.jobs.length ? table(["Taak", "Schema", "Laatste ronde", "Volgende ronde", "Nieuwe gegevens verwacht"], taken)
         : el("p", { class: "leeg" }, "Geen geplande taken ingesteld (de server draait zonder configuratiebestand)."),
       table(["Bron", "Laatst geladen", "Stand"], bronnen),
     ];
