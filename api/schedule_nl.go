@@ -24,7 +24,16 @@ func describeSchedule(spec string) string {
 	}
 	sec, min, hour, dom, month, dow := f[0], f[1], f[2], f[3], f[4], f[5]
 	if !isAny(month) {
-		return fallbackSchedule(spec)
+		// Once a year: a day of a month.
+		m, err := strconv.Atoi(month)
+		if err != nil || m < 1 || m > 12 || !isNum(dom) || !isAny(dow) || !isNum(sec) || !isNum(min) {
+			return fallbackSchedule(spec)
+		}
+		at, ok := clockTimes(hour, min)
+		if !ok {
+			return fallbackSchedule(spec)
+		}
+		return "elk jaar op " + strconv.Itoa(mustAtoi(dom)) + " " + maandNL[m-1] + " om " + at
 	}
 	// Intervals within a day: every n seconds, minutes or hours.
 	if isAny(dom) && isAny(dow) {
@@ -149,6 +158,14 @@ func clockTimes(hour, min string) (string, bool) {
 		out = append(out, pad(h)+":"+pad(min))
 	}
 	return joinNL(out), true
+}
+
+var maandNL = [...]string{"januari", "februari", "maart", "april", "mei", "juni", "juli",
+	"augustus", "september", "oktober", "november", "december"}
+
+func mustAtoi(f string) int {
+	n, _ := strconv.Atoi(f)
+	return n
 }
 
 var dagNL = [...]string{"zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"}
