@@ -39,10 +39,15 @@ type Message struct {
 }
 
 // New makes a message of code with params, each written as fmt.Sprint writes it (an int
-// as its digits, which the templates format) and BSN-masked.
+// as its digits, which the templates format; a []byte as its text) and BSN-masked.
 func New(code Code, params ...any) Message {
 	m := Message{Code: code}
 	for _, p := range params {
+		s, ok := p.([]byte)
+		if ok {
+			m.Params = append(m.Params, bsnmask.Mask(string(s)))
+			continue
+		}
 		m.Params = append(m.Params, bsnmask.Mask(fmt.Sprint(p)))
 	}
 	return m
