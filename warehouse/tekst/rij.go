@@ -108,6 +108,6 @@ func rijEntries() []Entry {
 		rij(DubbelBSN, "Dubbele sleutel in het bestand",
 			"hetzelfde bsn met {1} komt ook voor op regel {2:getal}; die latere regel is geladen",
 			"this bsn and {1} appears again on line {2:getal}; that later line is loaded"),
-		{Code: Oud, Kind: KindOud, Titel: "Reden van voor de meldingscodes", NL: "{1}", EN: "{1}"},
+		{Code: Oud, Kind: KindOud, Titel: "Reden van vóór de redencodes", NL: "{1}", EN: "{1}"},
 	}
 }
