@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -117,4 +118,50 @@ func (w *demoWarehouse) do(t *testing.T, req *http.Request, role string) *http.R
 		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
 	return res
+}
+
+// loadedQuarantine is an in-memory warehouse with a token per role, into which the real
+// loader has loaded one absence file of two gemeenten with bad rows: line 2 good
+// (Haarlem), 3 a bad BSN and 4 an unknown verzuimsoort (Velsen), 5 an unknown gemeente,
+// 6 an impossible date (Haarlem). Every BSN is synthetic.
+func loadedQuarantine(t *testing.T) *demoWarehouse {
+	t.Helper()
+	ctx := context.Background()
+	db, err := warehouse.Open(ctx, ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	var bsn bsnSource
+	bad := []byte(bsn.next())
+	bad[8] = '0' + (bad[8]-'0'+1)%10 // fails the eleven test
+	row := func(id, b, gemeente, soort, datum string) string {
+		return strings.Join([]string{id, b, "01-01-2008", gemeente, "WVO", soort, datum, "", "", ""}, ";")
+	}
+	body := strings.Join([]string{
+		"melding_id;bsn;geboortedatum;gemeente;onderwijssoort;verzuimsoort;meldingsdatum;startdatum;uren;brin",
+		row("m1", bsn.next(), "Haarlem", "LUXE", "01-10-2018"),
+		row("m2", string(bad), "Velsen", "LUXE", "01-10-2018"),
+		row("m3", bsn.next(), "Velsen", "RELATIV", "01-10-2018"),
+		row("m4", bsn.next(), "Amsterdam", "LUXE", "01-10-2018"),
+		row("m5", bsn.next(), "Haarlem", "LUXE", "31-02-2019"),
+	}, "\r\n") + "\r\n"
+	inbox := t.TempDir()
+	if err := os.WriteFile(filepath.Join(inbox, "verzuimmeldingen_week1.csv"), []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := etl.Run(ctx, db, etl.Options{Inbox: inbox, Key: []byte("api-test-quarantine-key-0123456789"), Job: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := sum.Files[0]; f.Status != etl.StatusLoaded || f.Quarantined != 4 {
+		t.Fatalf("load: %+v, want loaded with 4 rows quarantined", f)
+	}
+	w := &demoWarehouse{db: db, tokens: map[string]string{}}
+	for _, r := range RoleNames() {
+		if w.tokens[r], err = CreateToken(ctx, db, "test-"+r, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return w
 }

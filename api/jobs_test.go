@@ -24,9 +24,10 @@ import (
 var ledgerNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
 // ledgerFixture is a small, hand-written load ledger: two finished runs (one with a
-// rejected and an unrecognised file), one running, and quarantine records of three
-// kinds, among them a bsn record that holds a value (which the loader never writes:
-// the guard must hide it anyway). Times are fixed, so golden files are stable.
+// rejected and an unrecognised file), one running, and quarantine records of several
+// reasons, among them a bsn record that holds a value (which the loader never writes:
+// the guard must hide it anyway) and a sentence stored before the reason codes (code
+// 'oud'). Times are fixed, so golden files are stable.
 const ledgerFixture = `
 insert into etl_run (run_id, job, inbox, started_at, finished_at, status) values
     (1, 'demo', '/srv/inbox/demo', '2026-01-05 08:00:00+00', '2026-01-05 08:05:00+00', 'ok'),
@@ -39,13 +40,13 @@ insert into etl_file (file_id, run_id, feed, file_name, sha256, size_bytes, form
     (3, 2, 'leerlingen', 'leerlingen_2025.csv', 'cc', 4096, 'csv', 'loaded', null, 53, 50, 0, 0, 3, '2026-02-27 07:00:00+00', '2026-02-27 07:00:05+00'),
     (4, 2, 'maatregelen', 'maatregelen_kapot.csv', 'dd', 512, 'csv', 'rejected', 'column ''maatregel'' is missing; the file has: maatregel_id, datum', 0, 0, 0, 0, 0, '2026-02-27 07:00:05+00', '2026-02-27 07:00:06+00'),
     (5, 2, null, 'notities.txt', null, 20, null, 'unrecognised', 'the file name matches no feed', 0, 0, 0, 0, 0, '2026-02-27 07:00:06+00', '2026-02-27 07:00:06+00');
-insert into etl_quarantine values
-    (1, 'verzuimmeldingen', 'verzuimmeldingen_2025.csv', 7, null, 'gemeente', 'Atlantis', 'gemeente ''Atlantis'' is not a municipality of the region; use a CBS code (GM0392, 0392) or a name from the region file'),
-    (1, 'verzuimmeldingen', 'verzuimmeldingen_2025.csv', 9, null, 'gemeente', 'Mordor', 'gemeente ''Mordor'' is not a municipality of the region; use a CBS code (GM0392, 0392) or a name from the region file'),
-    (1, 'verzuimmeldingen', 'verzuimmeldingen_2025.csv', 9, null, 'uren', 'veel', 'uren ''veel'' is not a number (like 12,5 or 12.5, no thousands separators)'),
-    (3, 'leerlingen', 'leerlingen_2025.csv', 4, null, 'bsn', '123456789', 'bsn fails the eleven test'),
-    (3, 'leerlingen', 'leerlingen_2025.csv', 5, null, 'bsn', null, 'bsn must have 8 or 9 digits'),
-    (3, 'leerlingen', 'leerlingen_2025.csv', 6, null, 'brin', '12345678', 'brin ''12345678'' is not a BRIN number');
+insert into etl_quarantine (file_id, feed, file_name, line, sheet, column_name, value, reason_code, reason_params, gemeentecode) values
+    (1, 'verzuimmeldingen', 'verzuimmeldingen_2025.csv', 7, null, 'gemeente', 'Atlantis', 'gemeente_onbekend', ['gemeente', 'Atlantis'], null),
+    (1, 'verzuimmeldingen', 'verzuimmeldingen_2025.csv', 9, null, 'gemeente', 'Mordor', 'gemeente_onbekend', ['gemeente', 'Mordor'], null),
+    (1, 'verzuimmeldingen', 'verzuimmeldingen_2025.csv', 9, null, 'uren', 'veel', 'getal_ongeldig', ['uren', 'veel'], null),
+    (3, 'leerlingen', 'leerlingen_2025.csv', 4, null, 'bsn', '123456789', 'bsn_elfproef', [], 'GM0392'),
+    (3, 'leerlingen', 'leerlingen_2025.csv', 5, null, 'bsn', null, 'bsn_lengte', [], 'GM0377'),
+    (3, 'leerlingen', 'leerlingen_2025.csv', 6, null, 'brin', '12345678', 'oud', ['brin ''12345678'' is not a BRIN number'], 'GM0392');
 `
 
 // fakeJobs is a scheduler as the server sees it: two jobs, one of them running.

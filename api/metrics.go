@@ -84,7 +84,7 @@ var (
 	descRows = prometheus.NewDesc("leerplein_etl_rows_total",
 		"Rows of loaded files, by feed and outcome (new, replaced, unchanged, quarantined).", []string{"feed", "outcome"}, nil)
 	descQuarantine = prometheus.NewDesc("leerplein_etl_quarantine_problems_total",
-		"Quarantined problems by feed, column and reason class (the reason with its values blanked).", []string{"feed", "column", "reason"}, nil)
+		"Quarantined problems by feed, column and reason: its code in the message catalogue (a reason stored before the catalogue: its sentence with the values blanked).", []string{"feed", "column", "reason"}, nil)
 	descDuration = prometheus.NewDesc("leerplein_etl_file_load_duration_seconds",
 		"Time to load one file, by feed.", []string{"feed"}, nil)
 	descLastLoad = prometheus.NewDesc("leerplein_etl_last_success_timestamp_seconds",

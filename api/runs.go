@@ -8,10 +8,11 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hetleerplein/leerplein/warehouse"
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
-// The JSON of /api/v1/runs, /api/v1/runs/{id} and /api/v1/quarantine; api/openapi.json
-// describes the same.
+// The JSON of /api/v1/runs and /api/v1/runs/{id}; api/openapi.json describes the same.
+// A status is a machine value; status_nl is how a person reads it.
 
 type runJSON struct {
 	RunID           int64      `json:"run_id"`
@@ -20,7 +21,9 @@ type runJSON struct {
 	StartedAt       time.Time  `json:"started_at"`
 	FinishedAt      *time.Time `json:"finished_at"`
 	Status          string     `json:"status"`
-	Reason          string     `json:"reason,omitempty"` // why it failed, in Dutch
+	StatusNL        string     `json:"status_nl"`
+	Reason          string     `json:"reason,omitempty"`      // why it failed, in Dutch
+	ReasonCode      string     `json:"reason_code,omitempty"` // its code in the catalogue
 	Files           int64      `json:"files"`
 	FilesLoaded     int64      `json:"files_loaded"`
 	FilesRejected   int64      `json:"files_rejected"`
@@ -37,7 +40,9 @@ type runFileJSON struct {
 	Format          *string    `json:"format"`
 	SizeBytes       int64      `json:"size_bytes"`
 	Status          string     `json:"status"`
-	Reason          *string    `json:"reason"`
+	StatusNL        string     `json:"status_nl"`
+	Reason          *string    `json:"reason"`      // in Dutch
+	ReasonCode      *string    `json:"reason_code"` // its code in the catalogue
 	RowsRead        int64      `json:"rows_read"`
 	RowsLoaded      int64      `json:"rows_loaded"`
 	RowsNew         int64      `json:"rows_new"`
@@ -46,24 +51,6 @@ type runFileJSON struct {
 	RowsQuarantined int64      `json:"rows_quarantined"`
 	StartedAt       time.Time  `json:"started_at"`
 	FinishedAt      *time.Time `json:"finished_at"`
-}
-
-type quarantineGroupJSON struct {
-	Feed     string                  `json:"feed"`
-	Column   string                  `json:"column"`
-	Reason   string                  `json:"reason"`
-	Problems int64                   `json:"problems"`
-	Rows     int64                   `json:"rows"`
-	Examples []quarantineExampleJSON `json:"examples"`
-}
-
-type quarantineExampleJSON struct {
-	FileName string  `json:"file_name"`
-	Line     int64   `json:"line"`
-	Sheet    *string `json:"sheet"`
-	Column   string  `json:"column"`
-	Value    *string `json:"value"`
-	Reason   string  `json:"reason"`
 }
 
 // Limits of the steward resources.
@@ -75,13 +62,14 @@ const (
 
 func toRunJSON(r warehouse.Run) runJSON {
 	return runJSON{RunID: r.ID, Job: r.Job, Inbox: r.Inbox, StartedAt: r.StartedAt.UTC(), FinishedAt: utcPtr(r.FinishedAt),
-		Status: r.Status, Reason: r.Reason, Files: r.Files, FilesLoaded: r.FilesLoaded, FilesRejected: r.FilesRejected,
+		Status: r.Status, StatusNL: tekst.RunStatusNL(r.Status), Reason: r.Reason, ReasonCode: string(r.ReasonCode), Files: r.Files, FilesLoaded: r.FilesLoaded, FilesRejected: r.FilesRejected,
 		RowsNew: r.RowsNew, RowsReplaced: r.RowsReplaced, RowsQuarantined: r.RowsQuarantined}
 }
 
 func toFileJSON(f warehouse.RunFile, run int64) runFileJSON {
 	return runFileJSON{FileID: f.ID, RunID: run, Feed: strPtr(f.Feed), FileName: f.FileName, Format: strPtr(f.Format),
-		SizeBytes: f.SizeBytes, Status: f.Status, Reason: strPtr(warehouse.MaskDigits(f.Reason)), RowsRead: f.RowsRead,
+		SizeBytes: f.SizeBytes, Status: f.Status, StatusNL: tekst.FileStatusNL(f.Status), Reason: strPtr(warehouse.MaskDigits(f.Reason)),
+		ReasonCode: strPtr(string(f.ReasonCode)), RowsRead: f.RowsRead,
 		RowsLoaded: f.RowsNew + f.RowsReplaced, RowsNew: f.RowsNew, RowsReplaced: f.RowsReplaced,
 		RowsUnchanged: f.RowsUnchanged, RowsQuarantined: f.RowsQuarantined,
 		StartedAt: f.StartedAt.UTC(), FinishedAt: utcPtr(f.FinishedAt)}
@@ -164,54 +152,4 @@ func (s *Server) getRun(c *gin.Context) (any, error) {
 		out.FileList = append(out.FileList, toFileJSON(f, 0))
 	}
 	return out, nil
-}
-
-// listQuarantine serves the quarantine grouped by feed, column and reason, with a few
-// examples each; with format=csv every problem, one per line, for the steward to fix
-// the source in a spreadsheet (quarantineCSV). The bsn column's value is never shown.
-func (s *Server) listQuarantine(c *gin.Context) (any, error) {
-	if err := onlyParams(c, "feed", "run", "format"); err != nil {
-		return nil, err
-	}
-	switch c.Query("format") {
-	case "", "json":
-	case "csv":
-	default:
-		return nil, badParam("format", "unknown format %q; use json or csv", c.Query("format"))
-	}
-	f := warehouse.QuarantineFilter{Feed: strings.TrimSpace(c.Query("feed"))}
-	if v := c.Query("run"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 1 {
-			return nil, badParam("run", "must be a run id (a positive whole number)")
-		}
-		f.RunID = n
-	}
-	if c.Query("format") == "csv" {
-		return s.quarantineCSV(c, f)
-	}
-	groups, err := s.db.Quarantine(c.Request.Context(), f, quarantineExample)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]quarantineGroupJSON, 0, len(groups))
-	var total int64
-	for _, g := range groups {
-		gj := quarantineGroupJSON{Feed: g.Feed, Column: g.Column, Reason: g.Reason, Problems: g.Problems, Rows: g.Rows,
-			Examples: make([]quarantineExampleJSON, 0, len(g.Examples))}
-		for _, e := range g.Examples {
-			ej := quarantineExampleJSON{FileName: e.FileName, Line: e.Line, Sheet: strPtr(e.Sheet), Column: e.Column, Value: e.Value, Reason: e.Reason}
-			if strings.EqualFold(e.Column, "bsn") {
-				ej.Value = nil // never a BSN, whatever the ledger holds
-			}
-			gj.Examples = append(gj.Examples, ej)
-		}
-		total += g.Problems
-		out = append(out, gj)
-	}
-	filter := map[string]any{"feed": strPtr(f.Feed), "run": nil}
-	if f.RunID != 0 {
-		filter["run"] = f.RunID
-	}
-	return map[string]any{"filter": filter, "problems": total, "groups": out}, nil
 }

@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
+
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
 // Encodings a CSV export can have; the names are the ones DuckDB and x/text use.
@@ -31,8 +33,8 @@ const (
 	scanBufferBytes = 1 << 20
 )
 
-// Errors for files that cannot be read at all. They are meant for a data steward, so
-// they say what is wrong; the loader adds the file name. Test with errors.Is.
+// Kinds of files that cannot be read at all. The rejections (rejectAs) say in the
+// catalogue's words what is wrong; these sentinels let a test ask errors.Is.
 var (
 	errEmptyFile = errors.New("file is empty")
 	errNoHeader  = errors.New("no header row")
@@ -79,7 +81,7 @@ func sniffCSV(path string) (csvDialect, error) {
 		body = body[len(utf8BOM):]
 	}
 	if len(body) == 0 {
-		return d, errEmptyFile
+		return d, rejectAs(errEmptyFile, tekst.BestandLeeg)
 	}
 
 	delim, cells, headerLine, err := sniffHeader(body, atEOF)
@@ -87,7 +89,7 @@ func sniffCSV(path string) (csvDialect, error) {
 		return d, err
 	}
 	if headerLine > 1 {
-		return d, fmt.Errorf("%w: line 1 is empty; the column names must be on line 1", errNoHeader)
+		return d, rejectAs(errNoHeader, tekst.KopRegel1Leeg)
 	}
 
 	valid, err := validUTF8(io.MultiReader(bytes.NewReader(head), f), make([]byte, scanBufferBytes))
@@ -112,7 +114,7 @@ func sniffCSV(path string) (csvDialect, error) {
 		d.Header = append(d.Header, string(cell))
 	}
 	if !named {
-		return d, fmt.Errorf("%w: line 1 has no column names", errNoHeader)
+		return d, rejectAs(errNoHeader, tekst.KopZonderNamen)
 	}
 	return d, nil
 }
@@ -122,23 +124,23 @@ func sniffCSV(path string) (csvDialect, error) {
 func checkText(head []byte) error {
 	signatures := []struct {
 		prefix string
-		what   string
+		what   tekst.Code
 	}{
-		{"PK\x03\x04", "it is a zip archive, probably an Excel workbook; save it with the .xlsx extension or export it as CSV"},
-		{"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "it is an Excel 97-2003 workbook (.xls) or a password-protected workbook; export it as CSV or save it as .xlsx without a password"},
-		{"\xFF\xFE", "it is UTF-16 text (Excel's \"Unicode text\"); save it as \"CSV UTF-8\" or \"CSV (semicolon delimited)\""},
-		{"\xFE\xFF", "it is UTF-16 text; save it as \"CSV UTF-8\" or \"CSV (semicolon delimited)\""},
-		{"%PDF-", "it is a PDF document"},
-		{"\x1F\x8B", "it is a gzip archive; unpack it first"},
+		{"PK\x03\x04", tekst.CSVZip},
+		{"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", tekst.CSVXLS},
+		{"\xFF\xFE", tekst.CSVUTF16},
+		{"\xFE\xFF", tekst.CSVUTF16},
+		{"%PDF-", tekst.CSVPDF},
+		{"\x1F\x8B", tekst.CSVGzip},
 	}
 	for _, s := range signatures {
 		if bytes.HasPrefix(head, []byte(s.prefix)) {
-			return fmt.Errorf("%w: %s", errNotCSV, s.what)
+			return rejectAs(errNotCSV, s.what)
 		}
 	}
 	check := head[:min(len(head), binaryCheckBytes)]
 	if i := bytes.IndexByte(check, 0); i >= 0 {
-		return fmt.Errorf("%w: it contains binary data (a NUL byte at byte %d)", errNotCSV, i+1)
+		return rejectAs(errNotCSV, tekst.CSVBinair, i+1)
 	}
 	return nil
 }
@@ -178,13 +180,13 @@ func parseHeader(body []byte, delim byte, atEOF bool) (cells [][]byte, line int,
 	}
 	switch {
 	case !atEOF:
-		return nil, 0, fmt.Errorf("%w: the header row is longer than %d bytes (a quote that is never closed?)", errNotCSV, maxHeaderBytes)
+		return nil, 0, rejectAs(errNotCSV, tekst.KopTeLang, maxHeaderBytes)
 	case s.inQuotes:
-		return nil, 0, fmt.Errorf("%w: the header row has a quote (\") that is never closed", errNotCSV)
+		return nil, 0, rejectAs(errNotCSV, tekst.KopAanhalingsteken)
 	}
 	s.finish()
 	if s.record < 0 {
-		return nil, 0, fmt.Errorf("%w: the file has only empty lines", errNoHeader)
+		return nil, 0, rejectAs(errNoHeader, tekst.AlleenLegeRegels)
 	}
 	return s.header.cells, s.headerLine, nil
 }
@@ -379,8 +381,7 @@ func scanCSVLayout(path string, d csvDialect, maxRecord int64) (csvLayout, error
 		chunk, err := r.ReadSlice('\n')
 		s.feed(chunk)
 		if s.longLine > 0 {
-			return layout, reject("regel %d is langer dan %s, de limiet per regel; controleer of elk aanhalingsteken (\") gesloten wordt en of het bestand regeleinden heeft, of lever lange teksten niet mee",
-				s.longLine, dutchSize(maxRecord))
+			return layout, reject(tekst.RegelTeLang, s.longLine, dutchSize(maxRecord))
 		}
 		if errors.Is(err, io.EOF) {
 			break
@@ -390,11 +391,11 @@ func scanCSVLayout(path string, d csvDialect, maxRecord int64) (csvLayout, error
 		}
 	}
 	if s.inQuotes {
-		return layout, fmt.Errorf("%w: the quote (\") opened on line %d is never closed, so the rest of the file would be read as one value", errUnclosedQuote, s.quoteLine)
+		return layout, rejectAs(errUnclosedQuote, tekst.AanhalingstekenOpen, s.quoteLine)
 	}
 	s.finish()
 	if s.strayCRLine > 0 {
-		return layout, fmt.Errorf("%w: line %d ends in a lone carriage return (CR) in a file with CR LF line ends, which DuckDB misreads; save the file again from Excel", errStrayCR, s.strayCRLine)
+		return layout, rejectAs(errStrayCR, tekst.LosseCR, s.strayCRLine)
 	}
 	s.layout.Records = max(s.record, 0)
 	return s.layout, nil

@@ -187,16 +187,16 @@ func TestSniffCSVErrorMessages(t *testing.T) {
 		data string
 		want string
 	}{
-		{"empty", "", "file is empty"},
-		{"blank first line", "\nbsn\n", "no header row: line 1 is empty; the column names must be on line 1"},
-		{"nul", "ab\x00", "not a CSV file: it contains binary data (a NUL byte at byte 3)"},
-		{"xlsx renamed", "PK\x03\x04rest", "not a CSV file: it is a zip archive, probably an Excel workbook; save it with the .xlsx extension or export it as CSV"},
-		{"unterminated quote", "\"bsn;naam", "not a CSV file: the header row has a quote (\") that is never closed"},
+		{"empty", "", "het bestand is leeg"},
+		{"blank first line", "\nbsn\n", "geen kopregel: regel 1 is leeg; de kolomnamen moeten op regel 1 staan"},
+		{"nul", "ab\x00", "geen CSV-bestand: het bevat binaire gegevens (een NUL-byte op byte 3)"},
+		{"xlsx renamed", "PK\x03\x04rest", "geen CSV-bestand: het is een zip-archief, waarschijnlijk een Excel-werkboek; geef het de extensie .xlsx of exporteer het als CSV"},
+		{"unterminated quote", "\"bsn;naam", "geen CSV-bestand: de kopregel heeft een aanhalingsteken (\") dat niet gesloten wordt"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := sniffCSV(writeTempFile(t, "x.csv", []byte(tt.data)))
-			if err == nil || err.Error() != tt.want {
+			if err == nil || dutch(err) != tt.want {
 				t.Errorf("sniffCSV() error = %v, want %q", err, tt.want)
 			}
 		})
@@ -479,13 +479,13 @@ func TestScanCSVLayoutErrors(t *testing.T) {
 			name:    "unclosed quote",
 			data:    "a;b;c\n1;2;3\n4;\"5;6\n7;8;9\n",
 			wantErr: errUnclosedQuote,
-			wantMsg: "unclosed quote: the quote (\") opened on line 3 is never closed, so the rest of the file would be read as one value",
+			wantMsg: "het aanhalingsteken (\") dat op regel 3 opent, wordt nooit gesloten, zodat de rest van het bestand als één waarde gelezen zou worden",
 		},
 		{
 			name:    "lone CR in a CRLF file",
 			data:    "a;b\r\n1;2\r\n3;4\r5;6\r\n",
 			wantErr: errStrayCR,
-			wantMsg: "mixed line ends: line 3 ends in a lone carriage return (CR) in a file with CR LF line ends, which DuckDB misreads; save the file again from Excel",
+			wantMsg: "regel 3 eindigt op een losse regelterugloop (CR) in een bestand met CR LF als regeleinde, wat DuckDB verkeerd leest; sla het bestand opnieuw op vanuit Excel",
 		},
 		{
 			name:    "lone CR after a quoted CRLF in the header",
@@ -504,8 +504,8 @@ func TestScanCSVLayoutErrors(t *testing.T) {
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("scanCSVLayout() error = %v, want %v", err, tt.wantErr)
 			}
-			if tt.wantMsg != "" && err.Error() != tt.wantMsg {
-				t.Errorf("scanCSVLayout() error = %q, want %q", err, tt.wantMsg)
+			if tt.wantMsg != "" && dutch(err) != tt.wantMsg {
+				t.Errorf("scanCSVLayout() error = %q, want %q", dutch(err), tt.wantMsg)
 			}
 		})
 	}

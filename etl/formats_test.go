@@ -12,6 +12,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
+
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
 // Every feed loads from CSV in each dialect, XLSX and Parquet; these tests load the same
@@ -51,7 +53,7 @@ func TestCSVDialects(t *testing.T) {
 			db := openTestDB(t)
 			sum := load(t, db, map[string]string{"verzuimmeldingen_x.csv": tc.body})
 			if f := sum.Files[0]; f.Status != StatusLoaded || f.New != 2 || f.Quarantined != 0 {
-				t.Fatalf("file = %+v; quarantine %v", f, queryStrings(t, db, "select reason from etl_quarantine"))
+				t.Fatalf("file = %+v; quarantine %v", f, queryStrings(t, db, "select mart.reden_tekst(reason_code, reason_params) from etl_quarantine"))
 			}
 			got := queryStrings(t, db, `select melding_id || ' ' || gemeentecode || ' ' || verzuimsoort || ' ' || meldingsdatum || ' ' || coalesce(uren::varchar, '-') || ' ' || line from fact_verzuimmelding order by line`)
 			want := []string{tc.id + " GM0392 RELATIEF 2018-10-01 12.50 2", "m2 GM0453 LUXE 2018-10-01 3.00 3"}
@@ -75,8 +77,8 @@ func TestWindows1252(t *testing.T) {
 	if f := sum.Files[0]; f.Status != StatusLoaded || f.New != 1 || f.Quarantined != 1 {
 		t.Fatalf("file = %+v", f)
 	}
-	got := queryStrings(t, db, "select reason from etl_quarantine")
-	want := []string{"verzuimsoort 'RELATIËF' is not one of RELATIEF, LUXE, ABSOLUUT, SIGNAAL"}
+	got := queryStrings(t, db, "select mart.reden_tekst(reason_code, reason_params) from etl_quarantine")
+	want := []string{"verzuimsoort 'RELATIËF' is geen van de codes RELATIEF, LUXE, ABSOLUUT, SIGNAAL"}
 	if !slices.Equal(got, want) {
 		t.Errorf("quarantine = %q, want %q (decoded from Windows-1252)", got, want)
 	}
@@ -122,8 +124,8 @@ func TestXLSXLoads(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("facts = %q, want %q", got, want)
 	}
-	q := queryStrings(t, db, "select sheet || ' row ' || line || ': ' || reason from etl_quarantine")
-	if !slices.Equal(q, []string{"Sheet1 row 4: bsn fails the eleven test"}) {
+	q := queryStrings(t, db, "select sheet || ' row ' || line || ': ' || mart.reden_tekst(reason_code, reason_params) from etl_quarantine")
+	if !slices.Equal(q, []string{"Sheet1 row 4: bsn haalt de elfproef niet"}) {
 		t.Errorf("quarantine = %q", q)
 	}
 }
@@ -149,7 +151,7 @@ func TestParquetLoads(t *testing.T) {
 	if !slices.Equal(got, []string{"v1 5A 2018-10-01 GM0473 1"}) {
 		t.Errorf("facts = %q", got)
 	}
-	if q := queryStrings(t, db, "select line || ': ' || reason from etl_quarantine"); len(q) != 1 || !strings.HasPrefix(q[0], "2: artikel '5X' is not one of") {
+	if q := queryStrings(t, db, "select line || ': ' || mart.reden_tekst(reason_code, reason_params) from etl_quarantine"); len(q) != 1 || !strings.HasPrefix(q[0], "2: artikel '5X' is geen van de artikelen") {
 		t.Errorf("quarantine = %q", q)
 	}
 }
@@ -176,17 +178,19 @@ func TestCSVLineNumbersAndRaggedRows(t *testing.T) {
 		verzuimRow("m6", testBSN(6), nil) + ";\n" // an empty trailing field is fine
 	sum := load(t, db, map[string]string{"verzuimmeldingen_x.csv": body})
 	if f := sum.Files[0]; f.Status != StatusLoaded || f.New != 3 || f.Quarantined != 3 {
-		t.Fatalf("file = %+v; quarantine %q", f, queryStrings(t, db, "select line || ': ' || reason from etl_quarantine"))
+		t.Fatalf("file = %+v; quarantine %q", f, queryStrings(t, db, "select line || ': ' || mart.reden_tekst(reason_code, reason_params) from etl_quarantine"))
 	}
 	got := queryStrings(t, db, "select melding_id || '@' || line from fact_verzuimmelding order by line")
 	if want := []string{"m1@2", "m\n2@4", "m6@9"}; !slices.Equal(got, want) {
 		t.Errorf("lineage = %q, want %q", got, want)
 	}
-	q := queryStrings(t, db, "select line || ' ' || column_name || ': ' || reason from etl_quarantine order by line")
+	// A ragged row's values are not trusted: not its gemeente either.
+	q := queryStrings(t, db, `select line || ' ' || column_name || ' ' || coalesce(gemeentecode, '-') || ': ' ||
+		mart.reden_tekst(reason_code, reason_params) from etl_quarantine order by line`)
 	want := []string{
-		"6 bsn: bsn fails the eleven test",
-		"7 *: line 7 has 4 fields where the header has 10; check the separators and quotes on that line",
-		"8 *: line 8 has 11 fields where the header has 10; check the separators and quotes on that line",
+		"6 bsn GM0392: bsn haalt de elfproef niet",
+		"7 * -: regel 7 heeft 4 velden waar de kop er 10 heeft; controleer de scheidingstekens en aanhalingstekens op die regel",
+		"8 * -: regel 8 heeft 11 velden waar de kop er 10 heeft; controleer de scheidingstekens en aanhalingstekens op die regel",
 	}
 	if !slices.Equal(q, want) {
 		t.Errorf("quarantine = %q, want %q", q, want)
@@ -200,7 +204,8 @@ func TestCSVMostlyRaggedRejected(t *testing.T) {
 		lines = append(lines, strings.ReplaceAll(verzuimRow(fmt.Sprintf("m%d", i), testBSN(i), nil), ";", ","))
 	}
 	sum := load(t, db, map[string]string{"verzuimmeldingen_x.csv": csvLines(lines...)})
-	if f := sum.Files[0]; f.Status != StatusRejected || !strings.Contains(f.Reason, "check the separator") {
+	if f := sum.Files[0]; f.Status != StatusRejected || f.ReasonMsg.Code != tekst.VeldenRegels ||
+		f.Reason != "20 van de 20 regels hebben een ander aantal velden dan de kopregel (10), de eerste is regel 2 met 1 veld; controleer het scheidingsteken en de aanhalingstekens" {
 		t.Fatalf("file = %s %q, want rejected for its separators", f.Status, f.Reason)
 	}
 }

@@ -5,20 +5,16 @@ import (
 	"os"
 	"path/filepath"
 	"time"
-)
 
-// Reasons a file is left in the inbox for the next run (StatusWaiting), for the steward.
-const (
-	reasonChangedSinceListed = "nog niet stabiel: het bestand veranderde terwijl de run bezig was; de volgende run probeert het opnieuw"
-	reasonChanged            = "het bestand veranderde tijdens het laden (wordt het nog geschreven?); er is niets van geladen, het blijft in de inbox voor de volgende run"
-	reasonChangedAfterLoad   = "het bestand veranderde na het laden; het blijft in de inbox en de volgende run leest het opnieuw"
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
 // changed gives up on a file that changed under its load: whatever of it was written
 // is rolled back (the caller's transaction), and the ledger and the log say that it
 // stays in the inbox for the next run.
 func (l *loader) changed(ctx context.Context, res FileResult, p *pinned, start time.Time) (FileResult, error) {
-	res = FileResult{Name: res.Name, Feed: res.Feed, Status: StatusWaiting, Reason: reasonChanged}
+	res = FileResult{Name: res.Name, Feed: res.Feed, Status: StatusWaiting}
+	res.because(tekst.New(tekst.VeranderdTijdensLaden))
 	l.opts.Logger.Warn("file changed during its load; nothing of it loaded, left in the inbox for the next run",
 		"run_id", l.runID, "file", res.Name)
 	err := l.record(ctx, &res, "", p.state.size, start)
@@ -46,7 +42,7 @@ func (l *loader) move(p *pinned, res *FileResult) error {
 		// loaded, and the next run reads the new bytes (their rows replace these).
 		l.opts.Logger.Warn("file changed after its load was committed; left in the inbox for the next run",
 			"run_id", l.runID, "file", res.Name)
-		res.Reason = reasonChangedAfterLoad
+		res.because(tekst.New(tekst.VeranderdNaLaden))
 		return nil
 	}
 	dst, err := moveTo(p.path, dir, l.runID)

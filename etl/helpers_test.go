@@ -3,6 +3,7 @@ package etl
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/hetleerplein/leerplein/warehouse"
+	"github.com/hetleerplein/leerplein/warehouse/bsnmask"
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
 // testKey is a synthetic pseudonym key for tests only.
@@ -102,4 +105,70 @@ func queryInt(t *testing.T, db *warehouse.DB, q string, args ...any) int64 {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return n
+}
+
+// quarantineRecord is one etl_quarantine record as a test reads it.
+type quarantineRecord struct {
+	line     int64
+	column   string
+	value    string // "" for null
+	msg      tekst.Message
+	gemeente string // "" for null
+}
+
+// quarantined reads the quarantine in line and column order.
+func quarantined(t *testing.T, db *warehouse.DB) []quarantineRecord {
+	t.Helper()
+	rows, err := db.Query(`select line, column_name, coalesce(value, ''), reason_code, reason_params, coalesce(gemeentecode, '')
+		from etl_quarantine order by line, column_name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []quarantineRecord
+	for rows.Next() {
+		var r quarantineRecord
+		var code string
+		var params any
+		if err := rows.Scan(&r.line, &r.column, &r.value, &code, &params, &r.gemeente); err != nil {
+			t.Fatal(err)
+		}
+		r.msg.Code = tekst.Code(code)
+		list, _ := params.([]any)
+		for _, p := range list {
+			s, _ := p.(string)
+			r.msg.Params = append(r.msg.Params, s)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// assertNoBSN fails when a text of the quarantine, the file ledger or the steward's
+// quarantine view holds a possible BSN.
+func assertNoBSN(t *testing.T, db *warehouse.DB) {
+	t.Helper()
+	for _, q := range []string{
+		`select concat_ws(' | ', file_name, sheet, column_name, value, reason_code, reason_params::varchar, gemeentecode) from etl_quarantine`,
+		`select concat_ws(' | ', file_name, reason, reason_code, reason_params::varchar) from etl_file`,
+		`select concat_ws(' | ', bestand, blad, kolom, waarde, reden) from mart.quarantaine`,
+	} {
+		for _, s := range queryStrings(t, db, q) {
+			if bsnmask.Contains(s) {
+				t.Errorf("%s holds a possible BSN: %q", q, bsnmask.Mask(s))
+			}
+		}
+	}
+}
+
+// dutch is what the steward reads of an error: a rejection in Dutch, anything else as it is.
+func dutch(err error) string {
+	var rej rejectError
+	if errors.As(err, &rej) {
+		return rej.msg.NL()
+	}
+	return err.Error()
 }

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
 // inboxFile is a candidate file in an inbox.
@@ -22,9 +24,9 @@ type inboxFile struct {
 func splitStable(files []inboxFile, stableAfter time.Duration, now time.Time) (stable []inboxFile, waiting []FileResult) {
 	for _, f := range files {
 		if age := now.Sub(f.mtime); age < stableAfter {
-			waiting = append(waiting, FileResult{Name: f.name, Status: StatusWaiting,
-				Reason: fmt.Sprintf("nog niet stabiel: %s geleden gewijzigd; het wordt geladen zodra het %s ongewijzigd is (volgende run)",
-					age.Round(time.Second), stableAfter)})
+			w := FileResult{Name: f.name, Status: StatusWaiting}
+			w.because(tekst.New(tekst.NogNietStabiel, age.Round(time.Second), stableAfter))
+			waiting = append(waiting, w)
 			continue
 		}
 		stable = append(stable, f)

@@ -122,21 +122,3 @@ func dutchSize(n int64) string {
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
-
-// dutchCount writes a number with a dot every three digits: 32.767, 2.000.000.
-func dutchCount(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/hetleerplein/leerplein/warehouse"
 	"github.com/hetleerplein/leerplein/warehouse/bsnmask"
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
 // Options configures one loader run.
@@ -57,14 +58,20 @@ type FileResult struct {
 	Feed         string
 	Format       string
 	Status       string
-	Reason       string // why rejected or skipped
-	Read         int64  // data rows in the file
-	New          int64  // rows with a key not loaded before
-	Replaced     int64  // rows that replaced an earlier version
-	Unchanged    int64  // vsv_cijfers: VOORLOPIG rows that did not replace DEFINITIEF ones
-	Quarantined  int64  // rows with at least one problem
+	Reason       string        // why rejected, skipped or waiting: ReasonMsg in Dutch
+	ReasonMsg    tekst.Message // the reason as the catalogue holds it (etl_file.reason_code)
+	Read         int64         // data rows in the file
+	New          int64         // rows with a key not loaded before
+	Replaced     int64         // rows that replaced an earlier version
+	Unchanged    int64         // vsv_cijfers: VOORLOPIG rows that did not replace DEFINITIEF ones
+	Quarantined  int64         // rows with at least one problem
 	ExtraColumns []string
 	Duration     time.Duration
+}
+
+// because sets the reason of a file that was not loaded.
+func (r *FileResult) because(m tekst.Message) {
+	r.ReasonMsg, r.Reason = m, m.NL()
 }
 
 // Summary is the outcome of a run.
@@ -146,20 +153,22 @@ func Run(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error) {
 		sum.Files = append(sum.Files, res)
 		opts.Logger.Info("file handled", "run_id", sum.RunID, "file", res.Name, "feed", res.Feed,
 			"status", res.Status, "rows_read", res.Read, "rows_new", res.New, "rows_replaced", res.Replaced,
-			"rows_quarantined", res.Quarantined, "reason", res.Reason, "duration_ms", res.Duration.Milliseconds())
+			"rows_quarantined", res.Quarantined, "reason_code", string(res.ReasonMsg.Code), "reason", res.ReasonMsg.EN(),
+			"duration_ms", res.Duration.Milliseconds())
 	}
-	status, reason := "ok", ""
+	status, reason := "ok", tekst.Message{}
 	switch {
 	case runErr != nil && ctx.Err() != nil:
-		status, reason = "failed", reasonStopped
+		status, reason = "failed", tekst.New(tekst.RunGestopt)
 	case runErr != nil:
-		status, reason = "failed", reasonFailed
+		status, reason = "failed", tekst.New(tekst.RunMislukt)
 	case sum.Rejected() > 0:
 		status = "rejected"
 	}
 	// Record the end even when ctx was cancelled, so the ledger shows the run stopped.
-	if _, err := db.ExecContext(context.WithoutCancel(ctx), `update etl_run set finished_at = now(), status = ?, reason = nullif(?, '')
-		where run_id = ?`, status, reason, sum.RunID); err != nil && runErr == nil {
+	if _, err := db.ExecContext(context.WithoutCancel(ctx), `update etl_run set finished_at = now(), status = ?,
+		reason = nullif(?, ''), reason_code = nullif(?, '') where run_id = ?`,
+		status, reason.NL(), string(reason.Code), sum.RunID); err != nil && runErr == nil {
 		runErr = fmt.Errorf("etl: finish run: %w", err)
 	}
 	return sum, bsnmask.Error(runErr)
@@ -180,7 +189,7 @@ func (l *loader) file(ctx context.Context, in inboxFile) (FileResult, error) {
 	f, ok := recognise(in.name)
 	if !ok {
 		res.Status = StatusUnrecognised
-		res.Reason = "file name does not start with a feed name (" + feedNames() + "); left in the inbox"
+		res.because(tekst.New(tekst.NietHerkend, feedNames()))
 		return res, l.record(ctx, &res, "", in.size, start)
 	}
 	res.Feed = f.name
@@ -192,7 +201,8 @@ func (l *loader) file(ctx context.Context, in inboxFile) (FileResult, error) {
 	}
 	defer p.close()
 	if l.opts.StableAfter > 0 && (p.state.size != in.size || !p.state.mtime.Equal(in.mtime)) {
-		res.Status, res.Reason = StatusWaiting, reasonChangedSinceListed
+		res.Status = StatusWaiting
+		res.because(tekst.New(tekst.VeranderdTijdensRun))
 		return res, nil
 	}
 	// The hash and a CSV file's layout scan each read the whole file: they run side by
@@ -219,7 +229,7 @@ func (l *loader) file(ctx context.Context, in inboxFile) (FileResult, error) {
 	switch {
 	case err == nil:
 		res.Status = StatusSkipped
-		res.Reason = fmt.Sprintf("same bytes as %s, loaded in run %d", earlier, earlierRun)
+		res.because(tekst.New(tekst.ZelfdeBestand, earlier, earlierRun))
 	case errors.Is(err, sql.ErrNoRows):
 		err = l.load(ctx, f, in, p, sum, &res, start, pre)
 		var rej rejectError
@@ -228,7 +238,7 @@ func (l *loader) file(ctx context.Context, in inboxFile) (FileResult, error) {
 			return l.changed(ctx, res, p, start)
 		case errors.As(err, &rej) && ctx.Err() == nil:
 			res.Status = StatusRejected
-			res.Reason = stewardReason(rej.reason, in)
+			res.because(stewardMessage(rej.msg, in))
 			res.Read, res.New, res.Replaced, res.Unchanged, res.Quarantined = 0, 0, 0, 0, 0
 		case err != nil:
 			return res, err
@@ -250,20 +260,18 @@ func (l *loader) file(ctx context.Context, in inboxFile) (FileResult, error) {
 	return res, l.move(p, &res)
 }
 
-// Reasons a run failed (etl_run.reason), for the steward; warehouse.ReasonInterrupted
-// is the one for a run whose process was killed.
-const (
-	reasonStopped     = "gestopt: het proces werd gestopt tijdens de run (bijvoorbeeld de server die stopte); het bestand dat toen laadde is teruggedraaid en ligt nog in de inbox voor de volgende run"
-	reasonFailed      = "mislukt door een fout van het systeem of het warehouse (het log zegt welke); het bestand dat toen laadde is teruggedraaid en ligt nog in de inbox voor de volgende run"
-	reasonFailedEarly = "mislukt voordat er een bestand geladen werd (het log van de server zegt waarom, bijvoorbeeld een andere pseudoniemsleutel)"
-)
-
-// record writes a ledger row for a file that loaded nothing (skipped, rejected, unrecognised).
+// record writes a ledger row for a file that loaded nothing (skipped, rejected,
+// unrecognised, waiting): its reason in Dutch, and as code and parameters.
 func (l *loader) record(ctx context.Context, res *FileResult, sum string, size int64, start time.Time) error {
+	var params any // null without a reason
+	if !res.ReasonMsg.IsZero() {
+		params = append([]string{}, res.ReasonMsg.Params...)
+	}
 	err := l.db.QueryRowContext(ctx, `insert into etl_file (file_id, run_id, feed, file_name, sha256, size_bytes, format,
-		status, reason, started_at, finished_at)
-		values (nextval('etl_file_seq'), ?, nullif(?, ''), ?, nullif(?, ''), ?, nullif(?, ''), ?, ?, ?, now()) returning file_id`,
-		l.runID, res.Feed, res.Name, sum, size, res.Format, res.Status, res.Reason, start).Scan(&res.FileID)
+		status, reason, reason_code, reason_params, started_at, finished_at)
+		values (nextval('etl_file_seq'), ?, nullif(?, ''), ?, nullif(?, ''), ?, nullif(?, ''), ?, nullif(?, ''), nullif(?, ''), ?, ?, now())
+		returning file_id`,
+		l.runID, res.Feed, res.Name, sum, size, res.Format, res.Status, res.Reason, string(res.ReasonMsg.Code), params, start).Scan(&res.FileID)
 	if err != nil {
 		return fmt.Errorf("etl: ledger for %s: %w", res.Name, err)
 	}
@@ -307,7 +315,7 @@ func (l *loader) load(ctx context.Context, f feed, in inboxFile, p *pinned, sum 
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return reject("cannot read the file: %v", err)
+		return reject(tekst.BestandOnleesbaar, err)
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), `drop view if exists checked; drop view if exists numbered; drop table if exists ragged;
 		drop table if exists typed; drop table if exists pmap; drop table if exists ranked; drop table if exists fresh;
@@ -320,7 +328,7 @@ func (l *loader) load(ctx context.Context, f feed, in inboxFile, p *pinned, sum 
 		return fmt.Errorf("etl: count rows: %w", err)
 	}
 	if res.Read == 0 {
-		return reject("the file has a header but no data rows")
+		return reject(tekst.GeenGegevens)
 	}
 	l.progress(in.name, 3, "writing")
 	tx, err := conn.BeginTx(ctx, nil)
@@ -405,19 +413,25 @@ func (l *loader) views(ctx context.Context, conn *sql.Conn, f feed, st *staged) 
 			return fmt.Errorf("etl: count rows: %w", err)
 		}
 		if n != layout.Records {
-			return reject("DuckDB read %d rows where the file has %d records; the file's quoting or line ends are inconsistent — save it again from Excel", n, layout.Records)
+			return reject(tekst.RijenTelling, n, layout.Records)
 		}
 		numbered = "create or replace temp view numbered as select " + layout.lineSQL("(rowid + 1)") + " as _line, * exclude (_line) from typed"
 		if len(layout.Ragged) > 0 {
-			if err := ragged(ctx, conn, layout, st.fields); err != nil {
+			if err := ragged(ctx, conn, layout); err != nil {
 				return err
 			}
-			// A ragged row is quarantined whatever its values say. (An UPDATE of typed
-			// would move the row to a new rowid, and rowid is its position in the file.)
+			// A ragged row is quarantined whatever its values say, and its gemeente is not
+			// trusted either. (An UPDATE of typed would move the row to a new rowid, and
+			// rowid is its position in the file.)
+			gemeente := ""
+			if hasGemeente(f) {
+				gemeente = " replace (case when r.rec is null then t.gemeentecode end as gemeentecode)"
+			}
 			numbered = `create or replace temp view numbered as
-				select ` + layout.lineSQL("(t.rowid + 1)") + ` as _line, t.* exclude (_line, _ok, _problems),
+				select ` + layout.lineSQL("(t.rowid + 1)") + ` as _line, t.* exclude (_line, _ok, _problems)` + gemeente + `,
 					t._ok and r.rec is null as _ok,
-					case when r.rec is null then t._problems else [{'column_name': '*', 'value': null::varchar, 'reason': r.reason}] end as _problems
+					case when r.rec is null then t._problems else [{'column_name': '*', 'value': null::varchar,
+						'reason': ` + msgSQL(tekst.VeldenAantal, "r.line::varchar", "r.fields::varchar", sqlString(fmt.Sprint(st.fields))) + `}] end as _problems
 				from typed t left join ragged r on r.rec = t.rowid + 1`
 		}
 	}
@@ -442,22 +456,26 @@ func (l *loader) views(ctx context.Context, conn *sql.Conn, f feed, st *staged) 
 
 // ragged lists the records whose number of fields differs from the header's: read_csv
 // pads or cuts them silently, so their values cannot be trusted.
-func ragged(ctx context.Context, conn *sql.Conn, layout *csvLayout, headerFields int) error {
-	if _, err := conn.ExecContext(ctx, "create or replace temp table ragged (rec bigint, reason varchar)"); err != nil {
+func ragged(ctx context.Context, conn *sql.Conn, layout *csvLayout) error {
+	if _, err := conn.ExecContext(ctx, "create or replace temp table ragged (rec bigint, line bigint, fields bigint)"); err != nil {
 		return fmt.Errorf("etl: ragged rows: %w", err)
 	}
 	for _, r := range layout.Ragged {
-		reason := fmt.Sprintf("line %d has %d fields where the header has %d; check the separators and quotes on that line", r.Line, r.Fields, headerFields)
-		if _, err := conn.ExecContext(ctx, "insert into ragged values (?, ?)", r.Record, reason); err != nil {
+		if _, err := conn.ExecContext(ctx, "insert into ragged values (?, ?, ?)", r.Record, r.Line, r.Fields); err != nil {
 			return fmt.Errorf("etl: ragged rows: %w", err)
 		}
 	}
 	return nil
 }
 
-func hasBSN(f feed) bool {
+func hasBSN(f feed) bool { return hasKind(f, kBSN) }
+
+// hasGemeente reports whether the feed's rows name a gemeente (typed as gemeentecode).
+func hasGemeente(f feed) bool { return hasKind(f, kGemeente) }
+
+func hasKind(f feed, k kind) bool {
 	for _, c := range f.cols {
-		if c.kind == kBSN {
+		if c.kind == k {
 			return true
 		}
 	}

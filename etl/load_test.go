@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
 const verzuimHeader = "melding_id;bsn;geboortedatum;gemeente;onderwijssoort;verzuimsoort;meldingsdatum;startdatum;uren;brin"
@@ -22,35 +25,68 @@ func verzuimRow(id string, bsn string, override map[int]string) string {
 	return strings.Join(f, ";")
 }
 
+// TestQuarantineReasons loads one bad row per rule through the real loader and checks
+// what the quarantine stores — the line, the column, the masked value, the reason's code
+// and parameters, the row's gemeente — and how the steward reads it (Dutch, from the
+// catalogue); no raw BSN anywhere.
 func TestQuarantineReasons(t *testing.T) {
 	cases := []struct {
-		name   string
-		row    string
-		column string
-		reason string
-		value  string
+		name     string
+		row      string
+		column   string
+		value    string
+		code     tekst.Code
+		params   []string
+		gemeente string // the row's gemeente as stored ("" for none)
+		nl       string
 	}{
-		{"bsn fails eleven test", verzuimRow("m1", badBSN(1), nil), "bsn", "bsn fails the eleven test", ""},
-		{"bsn too short", verzuimRow("m1", "1234567", nil), "bsn", "bsn must have 8 or 9 digits", ""},
-		{"bsn with letters", verzuimRow("m1", "12345678X", nil), "bsn", "bsn must have 8 or 9 digits", ""},
-		{"bsn all zeros", verzuimRow("m1", "000000000", nil), "bsn", "bsn fails the eleven test", ""},
-		{"bsn empty", verzuimRow("m1", "", nil), "bsn", "bsn is empty", ""},
-		{"unknown verzuimsoort", verzuimRow("m1", testBSN(1), map[int]string{5: "RELATIV"}), "verzuimsoort",
-			"verzuimsoort 'RELATIV' is not one of RELATIEF, LUXE, ABSOLUUT, SIGNAAL", "RELATIV"},
-		{"unknown gemeente name", verzuimRow("m1", testBSN(1), map[int]string{3: "Amsterdam"}), "gemeente",
-			"gemeente 'Amsterdam' is not a municipality of the region; use a CBS code (GM0392, 0392) or a name from the region file", "Amsterdam"},
-		{"gemeente code outside region", verzuimRow("m1", testBSN(1), map[int]string{3: "GM0363"}), "gemeente",
-			"gemeente 'GM0363' is not a municipality of the region; use a CBS code (GM0392, 0392) or a name from the region file", "GM0363"},
-		{"impossible date", verzuimRow("m1", testBSN(1), map[int]string{6: "31-02-2019"}), "meldingsdatum",
-			"meldingsdatum '31-02-2019' is not a date; use dd-mm-jjjj, dd/mm/jjjj or jjjj-mm-dd", "31-02-2019"},
-		{"two-digit year", verzuimRow("m1", testBSN(1), map[int]string{6: "01-10-18"}), "meldingsdatum",
-			"meldingsdatum '01-10-18' is not a date; use dd-mm-jjjj, dd/mm/jjjj or jjjj-mm-dd", "01-10-18"},
-		{"year out of range", verzuimRow("m1", testBSN(1), map[int]string{2: "01-01-1850"}), "geboortedatum",
-			"geboortedatum '01-01-1850' is outside 1900-2099", "01-01-1850"},
-		{"thousands separator in hours", verzuimRow("m1", testBSN(1), map[int]string{8: "1.234,5"}), "uren",
-			"uren '1.234,5' is not a number (like 12,5 or 12.5, no thousands separators)", "1.234,5"},
-		{"empty required text", verzuimRow("", testBSN(1), nil), "melding_id", "melding_id is empty", ""},
-		{"empty required date", verzuimRow("m1", testBSN(1), map[int]string{6: " "}), "meldingsdatum", "meldingsdatum is empty", ""},
+		{"bsn fails eleven test", verzuimRow("m1", badBSN(1), nil), "bsn", "", tekst.BSNElfproef, nil, "GM0392",
+			"bsn haalt de elfproef niet"},
+		{"bsn too short", verzuimRow("m1", "1234567", nil), "bsn", "", tekst.BSNLengte, nil, "GM0392",
+			"bsn moet uit 8 of 9 cijfers bestaan"},
+		{"bsn with letters", verzuimRow("m1", "12345678X", nil), "bsn", "", tekst.BSNLengte, nil, "GM0392",
+			"bsn moet uit 8 of 9 cijfers bestaan"},
+		{"bsn all zeros", verzuimRow("m1", "000000000", nil), "bsn", "", tekst.BSNElfproef, nil, "GM0392",
+			"bsn haalt de elfproef niet"},
+		{"bsn empty", verzuimRow("m1", "", nil), "bsn", "", tekst.BSNLeeg, nil, "GM0392",
+			"bsn is leeg; elke rij moet een BSN hebben"},
+		{"unknown verzuimsoort", verzuimRow("m1", testBSN(1), map[int]string{5: "RELATIV"}), "verzuimsoort", "RELATIV",
+			tekst.CodeOnbekend, []string{"verzuimsoort", "RELATIV", "RELATIEF, LUXE, ABSOLUUT, SIGNAAL"}, "GM0392",
+			"verzuimsoort 'RELATIV' is geen van de codes RELATIEF, LUXE, ABSOLUUT, SIGNAAL"},
+		{"unknown gemeente name", verzuimRow("m1", testBSN(1), map[int]string{3: "Amsterdam"}), "gemeente", "Amsterdam",
+			tekst.GemeenteOnbekend, []string{"gemeente", "Amsterdam"}, "",
+			"gemeente 'Amsterdam' is geen gemeente van de regio; gebruik een CBS-code (GM0392, 0392) of een naam uit het regiobestand"},
+		{"gemeente code outside region", verzuimRow("m1", testBSN(1), map[int]string{3: "363"}), "gemeente", "363",
+			tekst.NietInRegio, []string{"gemeente", "363", "GM0363"}, "",
+			"gemeente '363' is CBS-code GM0363, geen gemeente van de regio; controleer de code, de regio bestaat uit de gemeenten van het regiobestand"},
+		{"impossible date", verzuimRow("m1", testBSN(1), map[int]string{6: "31-02-2019"}), "meldingsdatum", "31-02-2019",
+			tekst.DatumOngeldig, []string{"meldingsdatum", "31-02-2019"}, "GM0392",
+			"meldingsdatum '31-02-2019' is geen datum; schrijf dd-mm-jjjj, dd/mm/jjjj of jjjj-mm-dd"},
+		{"two-digit year", verzuimRow("m1", testBSN(1), map[int]string{6: "01-10-18"}), "meldingsdatum", "01-10-18",
+			tekst.DatumOngeldig, []string{"meldingsdatum", "01-10-18"}, "GM0392",
+			"meldingsdatum '01-10-18' is geen datum; schrijf dd-mm-jjjj, dd/mm/jjjj of jjjj-mm-dd"},
+		{"year out of range", verzuimRow("m1", testBSN(1), map[int]string{2: "01-01-1850"}), "geboortedatum", "01-01-1850",
+			tekst.DatumBuitenBereik, []string{"geboortedatum", "01-01-1850"}, "GM0392",
+			"geboortedatum '01-01-1850' ligt buiten 1900-2099"},
+		{"thousands separator in hours", verzuimRow("m1", testBSN(1), map[int]string{8: "1.234,5"}), "uren", "1.234,5",
+			tekst.GetalOngeldig, []string{"uren", "1.234,5"}, "GM0392",
+			"uren '1.234,5' is geen getal (zoals 12,5 of 12.5, zonder scheidingsteken voor duizendtallen)"},
+		{"hours too many", verzuimRow("m1", testBSN(1), map[int]string{8: "12000"}), "uren", "12000",
+			tekst.GetalTeGroot, []string{"uren", "12000", "10000"}, "GM0392",
+			"uren '12000' is 10.000 of meer; zo groot kan het niet zijn: controleer de kolom"},
+		{"bad brin", verzuimRow("m1", testBSN(1), map[int]string{9: "AA00"}), "brin", "AA00",
+			tekst.BRINOngeldig, []string{"brin", "AA00"}, "GM0392",
+			"brin 'AA00' is geen BRIN-code: vier tekens, twee cijfers en dan twee letters of cijfers (zoals 00AA)"},
+		{"a BSN in an id", verzuimRow("VM"+testBSN(3), testBSN(1), nil), "melding_id", "VM[bsn]",
+			tekst.MogelijkBSN, []string{"melding_id"}, "GM0392",
+			"melding_id bevat mogelijk een BSN (8 of 9 cijfers die de elfproef halen); geef de rij een kenmerk zonder BSN"},
+		{"empty required text", verzuimRow("", testBSN(1), nil), "melding_id", "", tekst.VerplichtLeeg, []string{"melding_id"}, "GM0392",
+			"melding_id is leeg; deze kolom is verplicht"},
+		{"empty required date", verzuimRow("m1", testBSN(1), map[int]string{6: " "}), "meldingsdatum", "",
+			tekst.VerplichtLeeg, []string{"meldingsdatum"}, "GM0392", "meldingsdatum is leeg; deze kolom is verplicht"},
+		{"gemeente by name", verzuimRow("m1", testBSN(1), map[int]string{3: "heemstede", 5: "X"}), "verzuimsoort", "X",
+			tekst.CodeOnbekend, []string{"verzuimsoort", "X", "RELATIEF, LUXE, ABSOLUUT, SIGNAAL"}, "GM0397",
+			"verzuimsoort 'X' is geen van de codes RELATIEF, LUXE, ABSOLUUT, SIGNAAL"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -60,25 +96,80 @@ func TestQuarantineReasons(t *testing.T) {
 			if got := sum.Files[0]; got.Status != StatusLoaded || got.Quarantined != 1 || got.New != 1 {
 				t.Fatalf("file result = %+v, want loaded with 1 new and 1 quarantined", got)
 			}
-			var line int64
-			var column, reason string
-			var value *string
-			if err := db.QueryRow(`select line, column_name, value, reason from etl_quarantine`).Scan(&line, &column, &value, &reason); err != nil {
-				t.Fatal(err)
+			q := quarantined(t, db)
+			if len(q) != 1 {
+				t.Fatalf("quarantine = %+v, want one record", q)
 			}
-			if line != 3 || column != tc.column || reason != tc.reason {
-				t.Errorf("quarantine = line %d, %s: %q; want line 3, %s: %q", line, column, reason, tc.column, tc.reason)
+			got := q[0]
+			if got.line != 3 || got.column != tc.column || got.value != tc.value || got.gemeente != tc.gemeente {
+				t.Errorf("quarantine = line %d, %s %q, gemeente %q; want line 3, %s %q, gemeente %q",
+					got.line, got.column, got.value, got.gemeente, tc.column, tc.value, tc.gemeente)
 			}
-			gotValue := ""
-			if value != nil {
-				gotValue = *value
+			if got.msg.Code != tc.code || !slices.Equal(got.msg.Params, tc.params) && len(got.msg.Params)+len(tc.params) > 0 {
+				t.Errorf("reason = %s %q, want %s %q", got.msg.Code, got.msg.Params, tc.code, tc.params)
 			}
-			if gotValue != tc.value {
-				t.Errorf("quarantined value = %q, want %q", gotValue, tc.value)
+			if nl := got.msg.NL(); nl != tc.nl {
+				t.Errorf("in Dutch:\n got %q\nwant %q", nl, tc.nl)
 			}
+			if sql := queryStrings(t, db, "select reden from mart.quarantaine"); len(sql) != 1 || sql[0] != tc.nl {
+				t.Errorf("mart.quarantaine says %q, want %q", sql, tc.nl)
+			}
+			assertNoBSN(t, db)
 		})
 	}
 }
+
+// TestEveryLoaderReasonIsCatalogued checks that every reason code the loader's SQL and Go
+// can produce (every tekst.Code constant named in the etl package's source) has a
+// Dutch and an English text in the catalogue.
+func TestEveryLoaderReasonIsCatalogued(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := map[string]bool{}
+	ref := regexp.MustCompile(`tekst\.([A-Z][A-Za-z0-9]*)`)
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ref.FindAllStringSubmatch(string(b), -1) {
+			used[m[1]] = true
+		}
+	}
+	// The constants by name: what the loader uses must be a catalogued code.
+	codes := map[string]tekst.Code{}
+	for _, e := range tekst.Entries() {
+		codes[goName(string(e.Code))] = e.Code
+	}
+	notCodes := map[string]bool{"Code": true, "Message": true, "New": true}
+	n := 0
+	for name := range used {
+		if notCodes[name] {
+			continue
+		}
+		n++
+		code, ok := codes[strings.ToLower(name)]
+		if !ok {
+			t.Errorf("tekst.%s is used by the loader but is no code of the catalogue", name)
+			continue
+		}
+		e, _ := tekst.Lookup(code)
+		if e.NL == "" || e.EN == "" {
+			t.Errorf("%s: no Dutch or English text", code)
+		}
+	}
+	if n < 50 {
+		t.Errorf("the loader names %d codes; the scan of its source seems broken", n)
+	}
+}
+
+// goName is a code as its Go constant is spelt, lower-cased: bsn_elfproef → bsnelfproef.
+func goName(code string) string { return strings.ReplaceAll(code, "_", "") }
 
 func TestAcceptedSpellings(t *testing.T) {
 	cases := []struct {
@@ -111,7 +202,7 @@ func TestAcceptedSpellings(t *testing.T) {
 			sum := load(t, db, map[string]string{"verzuimmeldingen_x.csv": csvLines(verzuimHeader,
 				verzuimRow("m1", testBSN(1), map[int]string{tc.col: tc.input}))})
 			if f := sum.Files[0]; f.Status != StatusLoaded || f.New != 1 || f.Quarantined != 0 {
-				t.Fatalf("file result = %+v; quarantine: %v", f, queryStrings(t, db, "select reason from etl_quarantine"))
+				t.Fatalf("file result = %+v; quarantine: %v", f, queryStrings(t, db, "select mart.reden_tekst(reason_code, reason_params) from etl_quarantine"))
 			}
 			if got := queryStrings(t, db, tc.query+" from fact_verzuimmelding"); len(got) != 1 || got[0] != tc.want {
 				t.Errorf("%s = %v, want %s", tc.query, got, tc.want)
@@ -187,9 +278,12 @@ func TestRejectedFiles(t *testing.T) {
 	}{
 		{"missing columns named", "verzuimmeldingen_a.csv",
 			csvLines("melding_id;geboortedatum;gemeente;onderwijssoort;meldingsdatum", "m1;01-01-2005;Haarlem;WVO;01-10-2018"),
-			"required columns 'bsn', 'verzuimsoort' are missing; the file has: melding_id, geboortedatum, gemeente, onderwijssoort, meldingsdatum"},
-		{"header only", "verzuimmeldingen_b.csv", csvLines(verzuimHeader), "the file has a header but no data rows"},
-		{"unsupported type", "verzuimmeldingen_c.pdf", "%PDF-1.4", "file type \".pdf\" is not supported; deliver CSV, XLSX or Parquet"},
+			"verplichte kolommen 'bsn', 'verzuimsoort' ontbreken; het bestand heeft: melding_id, geboortedatum, gemeente, onderwijssoort, meldingsdatum"},
+		{"one missing column", "verzuimmeldingen_d.csv",
+			csvLines("melding_id;geboortedatum;gemeente;onderwijssoort;meldingsdatum;verzuimsoort", "m1;01-01-2005;Haarlem;WVO;01-10-2018;LUXE"),
+			"verplichte kolom 'bsn' ontbreekt; het bestand heeft: melding_id, geboortedatum, gemeente, onderwijssoort, meldingsdatum, verzuimsoort"},
+		{"header only", "verzuimmeldingen_b.csv", csvLines(verzuimHeader), "het bestand heeft een kopregel maar geen gegevensregels"},
+		{"unsupported type", "verzuimmeldingen_c.pdf", "%PDF-1.4", "bestandstype '.pdf' wordt niet gelezen; lever CSV, XLSX of Parquet"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -206,6 +300,11 @@ func TestRejectedFiles(t *testing.T) {
 			reason, err := os.ReadFile(filepath.Join(dir, "rejected", tc.file+".reason.txt"))
 			if err != nil || strings.TrimSpace(string(reason)) != tc.reason {
 				t.Errorf("rejected/%s.reason.txt = %q (%v)", tc.file, reason, err)
+			}
+			// The ledger holds the Dutch text, and the code and parameters that make it.
+			ledger := queryStrings(t, db, "select reason || ' | ' || reason_code || ' | ' || mart.reden_tekst(reason_code, reason_params) from etl_file")
+			if want := tc.reason + " | " + string(f.ReasonMsg.Code) + " | " + tc.reason; len(ledger) != 1 || ledger[0] != want {
+				t.Errorf("ledger = %q, want %q", ledger, want)
 			}
 		})
 	}
@@ -265,9 +364,28 @@ func TestDuplicateKeyWithinFile(t *testing.T) {
 	if got := queryStrings(t, db, "select verzuimsoort from fact_verzuimmelding where melding_id = 'm1'"); !slices.Equal(got, []string{"LUXE"}) {
 		t.Errorf("m1 = %v, want the later line (LUXE)", got)
 	}
-	if got := queryStrings(t, db, "select line || ': ' || reason from etl_quarantine"); !slices.Equal(got, []string{"2: melding_id 'm1' appears again on line 4; that later line is loaded"}) {
+	if got := queryStrings(t, db, "select line || ': ' || mart.reden_tekst(reason_code, reason_params) from etl_quarantine"); !slices.Equal(got, []string{"2: melding_id 'm1' komt ook voor op regel 4; die latere regel is geladen"}) {
 		t.Errorf("quarantine = %v", got)
 	}
+}
+
+// TestDuplicateKeyWithBSN quarantines an earlier line with the same peildatum and bsn
+// as a later one: the reason names the rest of the key, never the BSN.
+func TestDuplicateKeyWithBSN(t *testing.T) {
+	db := openTestDB(t)
+	header := "peildatum;bsn;geboortedatum;geslacht;gemeente;onderwijssoort"
+	sum := load(t, db, map[string]string{"leerlingen_x.csv": csvLines(header,
+		"01-10-2018;"+testBSN(1)+";01-01-2010;M;Haarlem;WPO", "01-10-2018;"+testBSN(2)+";01-01-2010;V;Haarlem;WPO",
+		"01-10-2018;"+testBSN(1)+";01-01-2010;M;Velsen;WPO")})
+	if f := sum.Files[0]; f.New != 2 || f.Quarantined != 1 {
+		t.Fatalf("file = %+v, want 2 new and 1 quarantined", f)
+	}
+	q := quarantined(t, db)
+	if len(q) != 1 || q[0].line != 2 || q[0].msg.Code != tekst.DubbelBSN || q[0].gemeente != "GM0392" ||
+		q[0].msg.NL() != "hetzelfde bsn met peildatum '2018-10-01' komt ook voor op regel 4; die latere regel is geladen" {
+		t.Errorf("quarantine = %+v", q)
+	}
+	assertNoBSN(t, db)
 }
 
 func TestSameBytesSkipped(t *testing.T) {
@@ -275,7 +393,7 @@ func TestSameBytesSkipped(t *testing.T) {
 	body := csvLines(verzuimHeader, verzuimRow("m1", testBSN(1), nil))
 	load(t, db, map[string]string{"verzuimmeldingen_1.csv": body})
 	sum := load(t, db, map[string]string{"verzuimmeldingen_1_opnieuw.csv": body})
-	if f := sum.Files[0]; f.Status != StatusSkipped || !strings.Contains(f.Reason, "same bytes as verzuimmeldingen_1.csv") {
+	if f := sum.Files[0]; f.Status != StatusSkipped || f.Reason != "dezelfde bytes als verzuimmeldingen_1.csv, geladen in run 1" {
 		t.Fatalf("second delivery = %s %q, want skipped", f.Status, f.Reason)
 	}
 	if n := queryInt(t, db, "select count(*) from fact_verzuimmelding"); n != 1 {
@@ -306,12 +424,12 @@ func TestVSVBadValues(t *testing.T) {
 	db := openTestDB(t)
 	load(t, db, map[string]string{"vsv_cijfers_1.csv": csvLines(header,
 		"2017-2019;REGIO;VO;1;1", "2017-2018;REGIO;HBO;1;1", "2017-2018;REGIO;VO;12,5;1", "2017-2018;REGIO;MBO;1.23;1")})
-	got := queryStrings(t, db, "select reason from etl_quarantine order by line")
+	got := queryStrings(t, db, "select mart.reden_tekst(reason_code, reason_params) from etl_quarantine order by line")
 	want := []string{
-		"schooljaar '2017-2019' is not a school year like 2017-2018",
-		"sector 'HBO' is not one of VO, MBO, VAVO, TOTAAL",
-		"deelnemers '12,5' is not a whole number (1234 or 1.234)",
-		"deelnemers '1.23' is not a whole number (1234 or 1.234)",
+		"schooljaar '2017-2019' is geen schooljaar zoals 2017-2018",
+		"sector 'HBO' is geen van de codes VO, MBO, VAVO, TOTAAL",
+		"deelnemers '12,5' is geen geheel getal (zoals 1234 of 1.234)",
+		"deelnemers '1.23' is geen geheel getal (zoals 1234 of 1.234)",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("reasons = %q, want %q", got, want)
@@ -327,7 +445,7 @@ func TestMaatregelRules(t *testing.T) {
 	if want := []string{"a1=HALT/LEERSTRAF", "a3=PV/-", "a4=PV/TAAKSTRAF"}; !slices.Equal(got, want) {
 		t.Errorf("measures = %v, want %v (a measure may arrive before its report)", got, want)
 	}
-	if got := queryStrings(t, db, "select reason from etl_quarantine"); !slices.Equal(got, []string{"afdoening 'GELDBOETE' is not possible for HALT: a HALT referral is always a LEERSTRAF"}) {
+	if got := queryStrings(t, db, "select mart.reden_tekst(reason_code, reason_params) from etl_quarantine"); !slices.Equal(got, []string{"afdoening 'GELDBOETE' kan niet bij HALT: een HALT-verwijzing is altijd een LEERSTRAF"}) {
 		t.Errorf("quarantine = %v", got)
 	}
 }
@@ -344,8 +462,8 @@ func TestRMCRules(t *testing.T) {
 	if want := []string{"t1:REGULIER:-:-", "t4:MONITORING:WERK:JIKP"}; !slices.Equal(got, want) {
 		t.Errorf("trajectories = %v, want %v", got, want)
 	}
-	reasons := queryStrings(t, db, "select line || ' ' || column_name || ': ' || reason from etl_quarantine order by line")
-	want := []string{"3 resultaat: resultaat is required when einddatum is set", "4 einddatum: einddatum 01-09-2018 is before startdatum 01-10-2018"}
+	reasons := queryStrings(t, db, "select line || ' ' || column_name || ': ' || mart.reden_tekst(reason_code, reason_params) from etl_quarantine order by line")
+	want := []string{"3 resultaat: resultaat is verplicht als einddatum is ingevuld", "4 einddatum: einddatum 01-09-2018 ligt voor startdatum 01-10-2018"}
 	if !slices.Equal(reasons, want) {
 		t.Errorf("quarantine = %q, want %q", reasons, want)
 	}

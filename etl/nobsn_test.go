@@ -395,7 +395,7 @@ func TestFreeTextRules(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			db := openTestDB(t)
 			sum := load(t, db, map[string]string{"verzuimmeldingen_x.csv": csvLines(verzuimHeader, tc.row)})
-			got := queryStrings(t, db, `select column_name || ' | ' || reason || ' | ' || coalesce(value, '') from etl_quarantine`)
+			got := queryStrings(t, db, `select column_name || ' | ' || mart.reden_tekst(reason_code, reason_params) || ' | ' || coalesce(value, '') from etl_quarantine`)
 			if tc.column == "" {
 				if len(got) > 0 || sum.Files[0].New != 1 {
 					t.Fatalf("quarantine %q, %d new; want the row loaded", got, sum.Files[0].New)
@@ -422,7 +422,7 @@ func TestCountBound(t *testing.T) {
 	if f := sum.Files[0]; f.New != 1 || f.Quarantined != 1 {
 		t.Fatalf("file = %+v", f)
 	}
-	got := queryStrings(t, db, `select reason from etl_quarantine`)
+	got := queryStrings(t, db, `select mart.reden_tekst(reason_code, reason_params) from etl_quarantine`)
 	if want := "deelnemers '10.000.000' is 10.000.000 of meer; zo groot kan het niet zijn: controleer de kolom"; len(got) != 1 || got[0] != want {
 		t.Errorf("quarantine = %q, want %q", got, want)
 	}

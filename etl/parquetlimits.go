@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
 // checkParquetMetadata checks a Parquet file's metadata against lim before DuckDB reads
@@ -36,8 +38,7 @@ func checkParquetMetadata(ctx context.Context, conn *sql.Conn, path string, lim 
 		return nil
 	}
 	if footer := int64(binary.LittleEndian.Uint32(tail)); footer > lim.ParquetFooterBytes {
-		return reject("de metadata van het Parquet-bestand is %s groot (limiet %s); schrijf het met minder kolommen of rijgroepen, of lever CSV",
-			dutchSize(footer), dutchSize(lim.ParquetFooterBytes))
+		return reject(tekst.ParquetMetadata, dutchSize(footer), dutchSize(lim.ParquetFooterBytes))
 	}
 	var columns, groupBytes, group, chunkBytes, chunkGroup sql.NullInt64
 	var chunkColumn sql.NullString
@@ -46,18 +47,15 @@ func checkParquetMetadata(ctx context.Context, conn *sql.Conn, path string, lim 
 			max(total_uncompressed_size), arg_max(row_group_id, total_uncompressed_size), arg_max(path_in_schema, total_uncompressed_size)
 		from parquet_metadata(%s)`, sqlString(path))).Scan(&columns, &groupBytes, &group, &chunkBytes, &chunkGroup, &chunkColumn)
 	if err != nil {
-		return reject("cannot read Parquet: %v", err)
+		return reject(tekst.ParquetOnleesbaar, err)
 	}
 	switch {
 	case columns.Int64 > lim.ParquetColumns:
-		return reject("het Parquet-bestand heeft %s kolommen (limiet %s); lever alleen de kolommen van de feed",
-			dutchCount(columns.Int64), dutchCount(lim.ParquetColumns))
+		return reject(tekst.ParquetKolommen, columns.Int64, lim.ParquetColumns)
 	case groupBytes.Int64 > lim.ParquetRowGroupBytes:
-		return reject("rijgroep %d van het Parquet-bestand is uitgepakt %s (limiet %s); schrijf het met kleinere rijgroepen (row group size) of lever CSV",
-			group.Int64+1, dutchSize(groupBytes.Int64), dutchSize(lim.ParquetRowGroupBytes))
+		return reject(tekst.ParquetRijgroep, group.Int64+1, dutchSize(groupBytes.Int64), dutchSize(lim.ParquetRowGroupBytes))
 	case chunkBytes.Int64 > lim.ParquetColumnChunkBytes:
-		return reject("kolom %q is in rijgroep %d van het Parquet-bestand uitgepakt %s (limiet %s per kolom per rijgroep); schrijf het met kleinere rijgroepen (row group size) of lever CSV",
-			chunkColumn.String, chunkGroup.Int64+1, dutchSize(chunkBytes.Int64), dutchSize(lim.ParquetColumnChunkBytes))
+		return reject(tekst.ParquetKolomRijgroep, chunkColumn.String, chunkGroup.Int64+1, dutchSize(chunkBytes.Int64), dutchSize(lim.ParquetColumnChunkBytes))
 	}
 	return nil
 }
@@ -77,7 +75,7 @@ func checkParquetText(ctx context.Context, conn *sql.Conn, path string, cols []p
 	for _, c := range cols {
 		switch {
 		case strings.Contains(c.typ, "[") || strings.HasPrefix(c.typ, "STRUCT") || strings.HasPrefix(c.typ, "MAP") || strings.HasPrefix(c.typ, "UNION"):
-			return reject("kolom %q van het Parquet-bestand heeft het samengestelde type %s; lever enkelvoudige kolommen (tekst, getal, datum)", c.name, c.typ)
+			return reject(tekst.ParquetSamengesteld, c.name, c.typ)
 		case c.typ == "BLOB":
 			terms = append(terms, fmt.Sprintf("coalesce(octet_length(%s), 0) * 4", ident(c.name))) // \xNN as text
 		case c.typ == "VARCHAR" || c.typ == "JSON" || strings.HasPrefix(c.typ, "ENUM") || c.typ == "BIT":
@@ -95,19 +93,17 @@ func checkParquetText(ctx context.Context, conn *sql.Conn, path string, cols []p
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return reject("cannot read Parquet: %v", err)
+		return reject(tekst.ParquetOnleesbaar, err)
 	}
 	if longest.Int64 > lim.RowBytes {
-		return reject("rij %d van het Parquet-bestand bevat %s tekst (limiet %s per rij); lever lange teksten niet mee",
-			row.Int64, dutchSize(longest.Int64), dutchSize(lim.RowBytes))
+		return reject(tekst.ParquetRijTekst, row.Int64, dutchSize(longest.Int64), dutchSize(lim.RowBytes))
 	}
 	fi, err := os.Stat(path)
 	if err != nil {
 		return fmt.Errorf("etl: read parquet: %w", err)
 	}
 	if total.Int64 >= lim.RatioFromBytes && total.Int64/lim.CompressionRatio > fi.Size() {
-		return reject("de tekst in het Parquet-bestand is uitgepakt %s, meer dan %d keer het bestand zelf (%s); zo'n verhouding heeft een gewone export niet — lever CSV",
-			dutchSize(total.Int64), lim.CompressionRatio, dutchSize(fi.Size()))
+		return reject(tekst.ParquetVerhouding, dutchSize(total.Int64), lim.CompressionRatio, dutchSize(fi.Size()))
 	}
 	return nil
 }

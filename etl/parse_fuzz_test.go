@@ -102,7 +102,7 @@ func newSQLParser(t testing.TB, c column) *sqlParser {
 		q: fmt.Sprintf(`with src as (select $3::varchar as r, $1::blob as i, $2::blob as o),
 			trimmed as (select %s as t from src),
 			parsed as (select t, %s as p from trimmed)
-			select (%s)::varchar, %s from parsed`, trimSQL("r"), s.parsed, s.value, s.reason)}
+			select (%s)::varchar, (%s).code from parsed`, trimSQL("r"), s.parsed, s.value, s.reason)}
 }
 
 func (p *sqlParser) parse(t *testing.T, in string) (value string, ok bool) {

@@ -14,6 +14,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/hetleerplein/leerplein/warehouse"
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
 // DefaultStableAfter is how long a file's size and modification time must stay the same
@@ -295,8 +296,9 @@ func (s *Scheduler) run(j Job, runID int64) {
 		Logger: log, RunID: runID, StableAfter: j.StableAfter, Retention: s.cfg.Retention,
 	})
 	// Run records the end itself, except when it failed before its first file.
+	early := tekst.New(tekst.RunMisluktVooraf)
 	if _, uerr := s.cfg.DB.ExecContext(context.WithoutCancel(s.ctx), `update etl_run set finished_at = now(), status = 'failed',
-		reason = ? where run_id = ? and status = 'running'`, reasonFailedEarly, runID); uerr != nil {
+		reason = ?, reason_code = ? where run_id = ? and status = 'running'`, early.NL(), string(early.Code), runID); uerr != nil {
 		log.Error("finish run", "error", uerr)
 	}
 	loaded, waiting := 0, 0

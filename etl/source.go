@@ -12,14 +12,42 @@ import (
 	"strings"
 
 	"github.com/duckdb/duckdb-go/v2"
+
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
-// rejectError is a reason to refuse a whole file; its text is for the data steward.
-type rejectError struct{ reason string }
+// rejectError is a reason to refuse a whole file: a message of the catalogue, which the
+// ledger stores and the steward reads in Dutch. kind, when set, is a sentinel error the
+// rejection also is (errNotCSV, …), for errors.Is.
+type rejectError struct {
+	msg  tekst.Message
+	kind error
+}
 
-func (r rejectError) Error() string { return r.reason }
+// Error is the reason in English, for logs and developers.
+func (r rejectError) Error() string { return r.msg.EN() }
 
-func reject(format string, args ...any) error { return rejectError{fmt.Sprintf(format, args...)} }
+func (r rejectError) Unwrap() error { return r.kind }
+
+// reject refuses a file for the reason code with params.
+func reject(code tekst.Code, params ...any) error {
+	return rejectError{msg: tekst.New(code, params...)}
+}
+
+// rejectAs is reject for a rejection that is also the sentinel kind.
+func rejectAs(kind error, code tekst.Code, params ...any) error {
+	return rejectError{msg: tekst.New(code, params...), kind: kind}
+}
+
+// asReject returns err when it is a rejection, and otherwise a rejection for code with
+// err's text as its one parameter (an error of DuckDB or the file system, in English).
+func asReject(err error, code tekst.Code) error {
+	var rej rejectError
+	if errors.As(err, &rej) {
+		return err
+	}
+	return reject(code, err)
+}
 
 // staged is a file made readable for the validation query.
 type staged struct {
@@ -43,7 +71,7 @@ func fileFormat(name string) (string, error) {
 	case ".parquet":
 		return "parquet", nil
 	}
-	return "", reject("file type %q is not supported; deliver CSV, XLSX or Parquet", filepath.Ext(name))
+	return "", reject(tekst.Bestandstype, filepath.Ext(name))
 }
 
 // maxRagged is how many rows with a wrong number of fields a file may have before it is
@@ -85,7 +113,7 @@ func mapHeader(f feed, header []string) (canon []string, present map[string]bool
 		n := normalizeColumn(h)
 		switch {
 		case known[n] && present[n]:
-			return nil, nil, nil, reject("column %q appears twice in the header", n)
+			return nil, nil, nil, reject(tekst.KolomDubbel, n)
 		case known[n]:
 			present[n] = true
 			canon[i] = n
@@ -107,11 +135,7 @@ func mapHeader(f feed, header []string) (canon []string, present map[string]bool
 		for _, h := range header {
 			has = append(has, strings.TrimSpace(h))
 		}
-		what := "required column " + quoteJoin(missing) + " is missing"
-		if len(missing) > 1 {
-			what = "required columns " + quoteJoin(missing) + " are missing"
-		}
-		return nil, nil, nil, reject("%s; the file has: %s", what, strings.Join(has, ", "))
+		return nil, nil, nil, reject(tekst.KolommenOntbreken, len(missing), quoteJoin(missing), strings.Join(has, ", "))
 	}
 	return canon, present, extra, nil
 }
@@ -144,11 +168,7 @@ func stage(ctx context.Context, conn *sql.Conn, f feed, path string, lim Limits)
 func stageCSV(f feed, path string, lim Limits) (*staged, error) {
 	d, err := sniffCSV(path)
 	if err != nil {
-		var rej rejectError
-		if errors.As(err, &rej) {
-			return nil, err
-		}
-		return nil, reject("%v", err)
+		return nil, asReject(err, tekst.BestandOnleesbaar)
 	}
 	canon, present, extra, err := mapHeader(f, d.Header)
 	if err != nil {
@@ -158,12 +178,11 @@ func stageCSV(f feed, path string, lim Limits) (*staged, error) {
 	// file it refuses is not converted for nothing.
 	layout, err := scanCSVLayout(path, d, lim.RowBytes)
 	if err != nil {
-		return nil, reject("%v", err)
+		return nil, asReject(err, tekst.BestandOnleesbaar)
 	}
 	if len(layout.Ragged) > maxRagged(layout.Records) {
 		r := layout.Ragged[0]
-		return nil, reject("%d of %d rows have a different number of fields than the header (%d), the first on line %d with %d; check the separator and the quoting",
-			len(layout.Ragged), layout.Records, len(d.Header), r.Line, r.Fields)
+		return nil, reject(tekst.VeldenRegels, len(layout.Ragged), layout.Records, len(d.Header), r.Line, r.Fields)
 	}
 	st := &staged{format: "csv", present: present, extra: extra, cleanup: func() {}}
 	readPath := path
@@ -266,14 +285,10 @@ func stageXLSX(ctx context.Context, conn *sql.Conn, f feed, path string, lim Lim
 		err = cerr
 	}
 	if err != nil {
-		var rej rejectError
-		if errors.As(err, &rej) {
-			return nil, err
-		}
-		return nil, reject("cannot read XLSX: %v", err)
+		return nil, asReject(err, tekst.XLSXOnleesbaar)
 	}
 	if canon == nil {
-		return nil, reject("the first sheet has no header row")
+		return nil, reject(tekst.XLSXGeenKop)
 	}
 	st.sheet = sheet
 	st.source = "stg_xlsx"
@@ -286,7 +301,7 @@ func stageParquet(ctx context.Context, conn *sql.Conn, f feed, path string, lim 
 	}
 	rows, err := conn.QueryContext(ctx, fmt.Sprintf("describe select * from read_parquet(%s)", sqlString(path)))
 	if err != nil {
-		return nil, reject("cannot read Parquet: %v", err)
+		return nil, reject(tekst.ParquetOnleesbaar, err)
 	}
 	var pcols []parquetColumn
 	for rows.Next() {
@@ -300,7 +315,7 @@ func stageParquet(ctx context.Context, conn *sql.Conn, f feed, path string, lim 
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, reject("cannot read Parquet: %v", err)
+		return nil, reject(tekst.ParquetOnleesbaar, err)
 	}
 	header := make([]string, len(pcols))
 	for i, c := range pcols {
@@ -311,8 +326,7 @@ func stageParquet(ctx context.Context, conn *sql.Conn, f feed, path string, lim 
 		return nil, err
 	}
 	if len(pcols) > int(lim.ParquetColumns) {
-		return nil, reject("het Parquet-bestand heeft %s kolommen (limiet %s); lever alleen de kolommen van de feed",
-			dutchCount(int64(len(pcols))), dutchCount(lim.ParquetColumns))
+		return nil, reject(tekst.ParquetKolommen, len(pcols), lim.ParquetColumns)
 	}
 	var used []parquetColumn
 	for i, c := range pcols {

@@ -5,11 +5,13 @@ import (
 	"strings"
 
 	"github.com/hetleerplein/leerplein/warehouse"
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
 // The validation runs in DuckDB: one pass over the source computes, for every column, its
-// typed value and — when the value breaks a rule — a reason (err_<col>) and the offending
-// text (bad_<col>, never for a BSN). Go only writes the SQL.
+// typed value and — when the value breaks a rule — a reason (e_<col>: a code of the
+// message catalogue and its parameters, see msgSQL) and the offending text (b_<col>,
+// never for a BSN). Go only writes the SQL.
 
 // whiteSpace is every character Go's strings.TrimSpace removes (Unicode White_Space),
 // e.g. the non-breaking spaces that spreadsheets leave around values.
@@ -28,6 +30,16 @@ func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") 
 
 func ident(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
+// msgSQL is a reason of the catalogue as a SQL value: the struct {code, params} the
+// quarantine stores, params being SQL expressions (text).
+func msgSQL(code tekst.Code, params ...string) string {
+	list := "[]::varchar[]"
+	if len(params) > 0 {
+		list = "[" + strings.Join(params, ", ") + "]::varchar[]"
+	}
+	return fmt.Sprintf("{'code': %s, 'params': %s}", sqlString(string(code)), list)
+}
+
 // inList is a membership test of x in a closed list of strings. list_contains stays a
 // vectorised function; a long IN list can become a join per projection.
 func inList(x string, vals []string) string {
@@ -44,7 +56,7 @@ func inList(x string, vals []string) string {
 type colSQL struct {
 	parsed string // over t: the parsed candidate, null when it does not parse
 	value  string // over t and p: the typed value, null when it breaks a rule
-	reason string // over t and p: null when fine, else a reason a person can act on
+	reason string // over t and p: null when fine, else a reason a person can act on (msgSQL)
 	bad    string // over t: the offending text, or null (always null for a BSN)
 }
 
@@ -59,9 +71,13 @@ func trimSQL(x string) string {
 // candidate p; region supplies gemeente codes and names.
 func columnSQL(c column, t, p string, region Region) colSQL {
 	name := c.name
+	col := sqlString(name)
 	empty := "null"
-	if c.required {
-		empty = sqlString(name + " is empty")
+	switch {
+	case c.required && c.kind == kBSN:
+		empty = msgSQL(tekst.BSNLeeg)
+	case c.required:
+		empty = msgSQL(tekst.VerplichtLeeg, col)
 	}
 	// unparsed is the reason for text that did not parse.
 	unparsed := func(reason string) string {
@@ -74,7 +90,7 @@ func columnSQL(c column, t, p string, region Region) colSQL {
 		return colSQL{
 			parsed: fmt.Sprintf("case when not %s then %s end", warehouse.HasBSNSQL(t), t),
 			value:  p,
-			reason: unparsed(sqlString(name + " bevat mogelijk een BSN (8 of 9 cijfers die de elfproef halen); geef de rij een kenmerk zonder BSN")),
+			reason: unparsed(msgSQL(tekst.MogelijkBSN, col)),
 			bad:    t,
 		}
 	case kBRIN:
@@ -84,7 +100,7 @@ func columnSQL(c column, t, p string, region Region) colSQL {
 			// A glob without '*' is a cheap, linear match (cheaper than a regular expression).
 			parsed: fmt.Sprintf("case when upper(%[1]s) glob '[0-9][0-9][A-Z0-9][A-Z0-9]' then upper(%[1]s) end", t),
 			value:  p,
-			reason: unparsed(fmt.Sprintf("format('%s ''{}'' is geen BRIN-code: vier tekens, twee cijfers en dan twee letters of cijfers (zoals 00AA)', %s)", name, t)),
+			reason: unparsed(msgSQL(tekst.BRINOngeldig, col, t)),
 			bad:    t,
 		}
 	case kBSN:
@@ -104,9 +120,9 @@ func columnSQL(c column, t, p string, region Region) colSQL {
 			// The number itself, for this load only: the loader pseudonymises each
 			// distinct BSN once (pseudonymSQL) before anything is written.
 			value: fmt.Sprintf("case when %s then %s end", eleven, p),
-			reason: fmt.Sprintf(`case when %s is null then 'bsn is empty'
-				when %s is null then 'bsn must have 8 or 9 digits'
-				when not %s then 'bsn fails the eleven test' end`, t, p, eleven),
+			reason: fmt.Sprintf(`case when %s is null then %s
+				when %s is null then %s
+				when not %s then %s end`, t, empty, p, msgSQL(tekst.BSNLengte), eleven, msgSQL(tekst.BSNElfproef)),
 			bad: "null",
 		}
 	case kDate:
@@ -118,8 +134,8 @@ func columnSQL(c column, t, p string, region Region) colSQL {
 			parsed: parsed,
 			value:  fmt.Sprintf("case when %s then %s end", inRange, p),
 			reason: fmt.Sprintf(`case when %[1]s is null then %[2]s
-				when %[3]s is null or year(%[3]s) < 1000 then format('%[4]s ''{}'' is not a date; use dd-mm-jjjj, dd/mm/jjjj or jjjj-mm-dd', %[1]s)
-				when not %[5]s then format('%[4]s ''{}'' is outside 1900-2099', %[1]s) end`, t, empty, p, name, inRange),
+				when %[3]s is null or year(%[3]s) < 1000 then %[4]s
+				when not %[5]s then %[6]s end`, t, empty, p, msgSQL(tekst.DatumOngeldig, col, t), inRange, msgSQL(tekst.DatumBuitenBereik, col, t)),
 			bad: t,
 		}
 	case kCode:
@@ -132,8 +148,8 @@ func columnSQL(c column, t, p string, region Region) colSQL {
 			parsed: fmt.Sprintf(`case when %s then %s else regexp_replace(upper(%s), '[\s-]+', '_', 'g') end`, inList(t, c.codes), t, t),
 			value:  v,
 			reason: fmt.Sprintf(`case when %[1]s is null then %[2]s
-				when not %[3]s then format('%[4]s ''{}'' is not one of %[5]s', %[1]s) end`,
-				t, empty, inList(p, c.codes), name, strings.Join(c.codes, ", ")),
+				when not %[3]s then %[4]s end`,
+				t, empty, inList(p, c.codes), msgSQL(tekst.CodeOnbekend, col, t, sqlString(strings.Join(c.codes, ", ")))),
 			bad: t,
 		}
 	case kArtikel:
@@ -141,8 +157,8 @@ func columnSQL(c column, t, p string, region Region) colSQL {
 			parsed: fmt.Sprintf(`regexp_replace(upper(%s), '(ARTIKEL|ART|SUB|ONDER|[^0-9A-Z])', '', 'g')`, t),
 			value:  fmt.Sprintf("case when %s then %s end", inList(p, c.codes), p),
 			reason: fmt.Sprintf(`case when %[1]s is null then %[2]s
-				when not %[3]s then format('artikel ''{}'' is not one of 3a, 3b, 5a, 5b, 5c, 11f, 11g, 15 (also written as ''5 sub a'' or ''art. 5a'')', %[1]s) end`,
-				t, empty, inList(p, c.codes)),
+				when not %[3]s then %[4]s end`,
+				t, empty, inList(p, c.codes), msgSQL(tekst.ArtikelOnbekend, col, t)),
 			bad: t,
 		}
 	case kGemeente:
@@ -153,21 +169,24 @@ func columnSQL(c column, t, p string, region Region) colSQL {
 			byName = append(byName, fmt.Sprintf("when %s then %s", sqlString(strings.ToLower(g.Naam)), sqlString(g.Code)))
 		}
 		byName = append(byName, "end")
-		code := fmt.Sprintf(`case when regexp_full_match(upper(%[1]s), '(GM)?[0-9]{1,4}')
-			then 'GM' || lpad(regexp_extract(%[1]s, '[0-9]+'), 4, '0') else %[2]s end`, t, strings.Join(byName, " "))
+		isCode := fmt.Sprintf("regexp_full_match(upper(%s), '(GM)?[0-9]{1,4}')", t)
+		cbs := fmt.Sprintf("'GM' || lpad(regexp_extract(%s, '[0-9]+'), 4, '0')", t)
+		code := fmt.Sprintf("case when %s then %s else %s end", isCode, cbs, strings.Join(byName, " "))
 		return colSQL{
 			// Codes written as listed (GM0392) skip the normalisation.
 			parsed: fmt.Sprintf("case when %s then %s when %s then %s end", inList(t, codes), t, inList(code, codes), code),
 			value:  p,
-			reason: unparsed(fmt.Sprintf("format('gemeente ''{}'' is not a municipality of the region; use a CBS code (GM0392, 0392) or a name from the region file', %s)", t)),
-			bad:    t,
+			// A CBS code of a gemeente outside the region, or a name the region file does not know.
+			reason: unparsed(fmt.Sprintf("case when %s then %s else %s end", isCode,
+				msgSQL(tekst.NietInRegio, col, t, cbs), msgSQL(tekst.GemeenteOnbekend, col, t))),
+			bad: t,
 		}
 	case kDecimal:
 		n := fmt.Sprintf("replace(%s, ',', '.')", t)
 		return colSQL{
 			parsed: fmt.Sprintf("case when regexp_full_match(%[1]s, '[0-9]{1,7}(\\.[0-9]{1,10})?') then round(%[1]s::decimal(18, 10), 2)::decimal(10, 2) end", n),
 			value:  bounded(c, p),
-			reason: tooLarge(c, t, p, unparsed(fmt.Sprintf("format('%s ''{}'' is not a number (like 12,5 or 12.5, no thousands separators)', %s)", name, t))),
+			reason: tooLarge(c, t, p, unparsed(msgSQL(tekst.GetalOngeldig, col, t))),
 			bad:    t,
 		}
 	case kCount:
@@ -176,14 +195,14 @@ func columnSQL(c column, t, p string, region Region) colSQL {
 				when regexp_full_match(%[1]s, '[0-9]{1,3}(\.[0-9]{3})+') then try_cast(replace(%[1]s, '.', '') as bigint)
 				when regexp_full_match(%[1]s, '[0-9]+') then try_cast(%[1]s as bigint) end`, t),
 			value:  bounded(c, p),
-			reason: tooLarge(c, t, p, unparsed(fmt.Sprintf("format('%s ''{}'' is not a whole number (1234 or 1.234)', %s)", name, t))),
+			reason: tooLarge(c, t, p, unparsed(msgSQL(tekst.GeheelGetalOngeldig, col, t))),
 			bad:    t,
 		}
 	case kJN:
 		return colSQL{
 			parsed: fmt.Sprintf("case when upper(%[1]s) in ('J', 'JA') then true when upper(%[1]s) in ('N', 'NEE') then false end", t),
 			value:  p,
-			reason: unparsed(fmt.Sprintf("format('%s ''{}'' is not J or N', %s)", name, t)),
+			reason: unparsed(msgSQL(tekst.JNOngeldig, col, t)),
 			bad:    t,
 		}
 	case kSchooljaar:
@@ -196,7 +215,7 @@ func columnSQL(c column, t, p string, region Region) colSQL {
 		return colSQL{
 			parsed: fmt.Sprintf("case when %s then %s || '-' || (%s + 1) end", ok, first, first),
 			value:  p,
-			reason: unparsed(fmt.Sprintf("format('schooljaar ''{}'' is not a school year like 2017-2018', %s)", t)),
+			reason: unparsed(msgSQL(tekst.SchooljaarOngeldig, col, t)),
 			bad:    t,
 		}
 	}
@@ -217,17 +236,8 @@ func tooLarge(c column, t, p, reason string) string {
 	if c.below == 0 {
 		return reason
 	}
-	return fmt.Sprintf("coalesce(%s, case when %s >= %d then format('%s ''{}'' is %s of meer; zo groot kan het niet zijn: controleer de kolom', %s) end)",
-		reason, p, c.below, c.name, dutchInt(c.below), t)
-}
-
-// dutchInt writes n with Dutch thousands separators: 10.000.
-func dutchInt(n int64) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "." + s[i:]
-	}
-	return s
+	return fmt.Sprintf("coalesce(%s, case when %s >= %d then %s end)",
+		reason, p, c.below, msgSQL(tekst.GetalTeGroot, sqlString(c.name), t, sqlString(fmt.Sprint(c.below))))
 }
 
 // pseudonymSQL is the keyed pseudonym of the BSN number in column col: HMAC-SHA-256 as
@@ -240,19 +250,20 @@ func pseudonymSQL(col string) string {
 // crossRule is a rule over more than one column; the reason is attached to `column`.
 type crossRule struct {
 	column string
-	reason string // SQL expression over typed values (v_<col>), null when fine
+	reason string // SQL expression over typed values (v_<col>), null when fine (msgSQL)
 }
 
 // crossRules are the rules of a feed that look at two columns together.
 func crossRules(f feed) []crossRule {
 	before := func(end, start string) crossRule {
-		return crossRule{end, fmt.Sprintf(`case when v_%[1]s < v_%[2]s
-			then format('%[1]s {} is before %[2]s {}', strftime(v_%[1]s, '%%d-%%m-%%Y'), strftime(v_%[2]s, '%%d-%%m-%%Y')) end`, end, start)}
+		return crossRule{end, fmt.Sprintf(`case when v_%s < v_%s then %s end`, end, start,
+			msgSQL(tekst.DatumVoor, sqlString(end), fmt.Sprintf("strftime(v_%s, '%%d-%%m-%%Y')", end),
+				sqlString(start), fmt.Sprintf("strftime(v_%s, '%%d-%%m-%%Y')", start)))}
 	}
 	switch f.name {
 	case "maatregelen":
 		return []crossRule{{"afdoening", `case when v_maatregel = 'HALT' and v_afdoening <> 'LEERSTRAF'
-			then format('afdoening ''{}'' is not possible for HALT: a HALT referral is always a LEERSTRAF', v_afdoening) end`}}
+			then ` + msgSQL(tekst.HALTAfdoening, "'afdoening'", "v_afdoening") + ` end`}}
 	case "vrijstellingen":
 		return []crossRule{before("einddatum", "ingangsdatum")}
 	case "thuiszitters":
@@ -261,7 +272,7 @@ func crossRules(f feed) []crossRule {
 		return []crossRule{
 			before("einddatum", "startdatum"),
 			{"resultaat", `case when v_einddatum is not null and v_resultaat is null and b_resultaat is null
-				then 'resultaat is required when einddatum is set' end`},
+				then ` + msgSQL(tekst.ResultaatVerplicht, "'resultaat'", "'einddatum'") + ` end`},
 		}
 	}
 	return nil

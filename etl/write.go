@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hetleerplein/leerplein/warehouse"
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
 // writer moves the validated rows of one file (temp table `typed`) into the warehouse,
@@ -51,19 +52,33 @@ func joinOn(a, b string, cols []string) string {
 	return strings.Join(on, " and ")
 }
 
-// keyText describes a duplicate key in words, without a BSN.
-func keyText(f feed) string {
+// duplicateSQL is the reason of a row whose natural key a later line of the file has
+// too: the key's columns and values ("melding_id 'm1'"; no BSN: a key with the bsn says
+// "hetzelfde bsn met …") and the later line, _last.
+func duplicateSQL(f feed) string {
 	var parts []string
+	withBSN := false
 	for _, k := range f.key {
 		if k == "bsn" {
+			withBSN = true
 			continue
 		}
-		parts = append(parts, fmt.Sprintf("%s ''{}''", k))
+		parts = append(parts, fmt.Sprintf("%s || ' ''' || %s::varchar || ''''", sqlString(k), ident(k)))
 	}
-	if len(parts) < len(f.key) {
-		return "this " + strings.Join(append([]string{"bsn"}, parts...), " and ")
+	code := tekst.Dubbel
+	if withBSN {
+		code = tekst.DubbelBSN
 	}
-	return strings.Join(parts, ", ")
+	return msgSQL(code, "("+strings.Join(parts, " || ', ' || ")+")", "_last::varchar")
+}
+
+// gemeenteSQL is the CBS code of a row's gemeente in the relations write reads from;
+// null for a feed without one, and for a row whose gemeente did not parse.
+func gemeenteSQL(f feed) string {
+	if hasGemeente(f) {
+		return "gemeentecode"
+	}
+	return "null::varchar"
 }
 
 // write quarantines bad rows, keeps the last line per natural key, replaces earlier
@@ -82,12 +97,15 @@ func (w writer) write(ctx context.Context, res *FileResult) (int64, error) {
 	for i, k := range keys {
 		keyList[i] = ident(k)
 	}
-	// 1. Every problem of every row, one quarantine record each. A value or reason may
-	// quote a BSN put in the wrong column: it is masked (only these rows pay for that).
-	if err := exec(`insert into etl_quarantine (file_id, feed, file_name, line, sheet, column_name, value, reason)
+	// 1. Every problem of every row, one quarantine record each: the reason's code and
+	// parameters, and the row's gemeente. A value or parameter may quote a BSN put in the
+	// wrong column: it is masked (only these rows pay for that).
+	if err := exec(`insert into etl_quarantine (file_id, feed, file_name, line, sheet, column_name, value,
+			reason_code, reason_params, gemeentecode)
 		select ?, ?, ?, _line, nullif(?, ''), p.column_name,
-			case when p.column_name <> 'bsn' then `+warehouse.MaskSQL("p.value")+` end, `+warehouse.MaskSQL("p.reason")+`
-		from (select _line, unnest(_problems) as p from numbered where not _ok) order by _line`,
+			case when p.column_name <> 'bsn' then `+warehouse.MaskSQL("p.value")+` end,
+			p.reason.code, list_transform(p.reason.params, _param -> `+warehouse.MaskSQL("_param")+`), _gemeente
+		from (select _line, `+gemeenteSQL(w.f)+` as _gemeente, unnest(_problems) as p from numbered where not _ok) order by _line`,
 		w.fileID, w.f.name, w.fileName, w.sheet); err != nil {
 		return 0, err
 	}
@@ -109,22 +127,18 @@ func (w writer) write(ctx context.Context, res *FileResult) (int64, error) {
 	w.log.Debug("duplicate check", "file", w.fileName, "ms", time.Since(t0).Milliseconds())
 	fresh := "checked where _ok"
 	if dups > 0 {
-		var keyArgs []string
-		for _, k := range w.f.key {
-			if k != "bsn" {
-				keyArgs = append(keyArgs, ident(k)+"::varchar")
-			}
-		}
-		reason := fmt.Sprintf("format('%s appears again on line {}; that later line is loaded', %s)",
-			keyText(w.f), strings.Join(append(keyArgs, "_last"), ", "))
+		reason := duplicateSQL(w.f)
 		if err := exec(fmt.Sprintf(`create or replace temp table ranked as
 			select *, row_number() over w as _rn, max(_line) over w as _last from checked where _ok
 			window w as (partition by %s order by _line desc)`, strings.Join(keyList, ", "))); err != nil {
 			return 0, err
 		}
-		if err := exec(fmt.Sprintf(`insert into etl_quarantine (file_id, feed, file_name, line, sheet, column_name, value, reason)
-			select ?, ?, ?, _line, nullif(?, ''), %s, null, %s from ranked where _rn > 1 order by _line`,
-			sqlString(strings.Join(w.f.key, ",")), warehouse.MaskSQL(reason)), w.fileID, w.f.name, w.fileName, w.sheet); err != nil {
+		if err := exec(fmt.Sprintf(`insert into etl_quarantine (file_id, feed, file_name, line, sheet, column_name, value,
+				reason_code, reason_params, gemeentecode)
+			select ?, ?, ?, _line, nullif(?, ''), %s, null, r.code, list_transform(r.params, _param -> %s), _gemeente
+			from (select _line, %s as r, %s as _gemeente from ranked where _rn > 1) order by _line`,
+			sqlString(strings.Join(w.f.key, ",")), warehouse.MaskSQL("_param"), reason, gemeenteSQL(w.f)),
+			w.fileID, w.f.name, w.fileName, w.sheet); err != nil {
 			return 0, err
 		}
 		fresh = "ranked where _rn = 1"

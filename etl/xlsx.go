@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
 // Errors for workbooks that cannot be read at all (see errEmptyFile and errNoHeader too).
@@ -62,13 +64,13 @@ func readXLSX(path string, lim Limits, fn func(sheetRow int, cells []string) err
 	}
 	f, err := excelize.OpenFile(path, xlsxOptions(lim))
 	if err != nil {
-		return "", fmt.Errorf("%w: the workbook cannot be opened (%v); save it again from Excel as .xlsx", errNotXLSX, err)
+		return "", rejectAs(errNotXLSX, tekst.XLSXNietTeOpenen, err)
 	}
 	defer f.Close()
 
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return "", errNoSheets
+		return "", rejectAs(errNoSheets, tekst.XLSXGeenWerkbladen)
 	}
 	sheet = sheets[0]
 	plainCellFormats(f)
@@ -110,7 +112,7 @@ func readXLSX(path string, lim Limits, fn func(sheetRow int, cells []string) err
 		return sheet, fmt.Errorf("read xlsx sheet %q: %w", sheet, err)
 	}
 	if headerLen < 0 {
-		return sheet, fmt.Errorf("%w: sheet %q is empty", errNoHeader, sheet)
+		return sheet, rejectAs(errNoHeader, tekst.WerkbladLeeg, sheet)
 	}
 	return sheet, nil
 }
@@ -156,13 +158,13 @@ func checkXLSX(path string) error {
 	head = head[:n]
 	switch {
 	case n == 0:
-		return errEmptyFile
+		return rejectAs(errEmptyFile, tekst.BestandLeeg)
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
 		return nil
 	case bytes.Equal(head, []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")):
-		return fmt.Errorf("%w: it is an Excel 97-2003 workbook (.xls) or a password-protected workbook; save it as .xlsx without a password", errNotXLSX)
+		return rejectAs(errNotXLSX, tekst.XLSXXLS)
 	default:
-		return fmt.Errorf("%w: it is not an Excel workbook (if it is a CSV export, give it the .csv extension)", errNotXLSX)
+		return rejectAs(errNotXLSX, tekst.XLSXGeenWerkboek)
 	}
 }
 

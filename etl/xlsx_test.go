@@ -449,13 +449,13 @@ func TestReadXLSXErrors(t *testing.T) {
 			name:    "empty file",
 			path:    func(t testing.TB) string { return writeTempFile(t, "x.xlsx", nil) },
 			wantErr: errEmptyFile,
-			wantMsg: "file is empty",
+			wantMsg: "het bestand is leeg",
 		},
 		{
 			name:    "csv with xlsx extension",
 			path:    func(t testing.TB) string { return writeTempFile(t, "x.xlsx", []byte("bsn;naam\n1;2\n")) },
 			wantErr: errNotXLSX,
-			wantMsg: "not an XLSX file: it is not an Excel workbook (if it is a CSV export, give it the .csv extension)",
+			wantMsg: "geen XLSX-bestand: het is geen Excel-werkboek (is het een CSV-export, geef het dan de extensie .csv)",
 		},
 		{
 			name: "old xls",
@@ -473,7 +473,7 @@ func TestReadXLSXErrors(t *testing.T) {
 			name:    "zip without a workbook",
 			path:    plainZip,
 			wantErr: errNotXLSX,
-			wantMsg: "not an XLSX file: the workbook cannot be opened (EOF); save it again from Excel as .xlsx",
+			wantMsg: "geen XLSX-bestand: het werkboek kan niet worden geopend (EOF); sla het opnieuw op vanuit Excel als .xlsx",
 		},
 		{
 			name: "workbook without sheets",
@@ -481,7 +481,7 @@ func TestReadXLSXErrors(t *testing.T) {
 				return (&fixtureWorkbook{}).write(t)
 			},
 			wantErr: errNoSheets,
-			wantMsg: "XLSX has no sheets",
+			wantMsg: "het werkboek heeft geen werkbladen",
 		},
 		{
 			name: "empty first sheet",
@@ -491,7 +491,7 @@ func TestReadXLSXErrors(t *testing.T) {
 				return w.write(t)
 			},
 			wantErr: errNoHeader,
-			wantMsg: `no header row: sheet "Leeg" is empty`,
+			wantMsg: "geen kopregel: werkblad 'Leeg' is leeg",
 		},
 		{
 			name:    "missing file",
@@ -505,8 +505,8 @@ func TestReadXLSXErrors(t *testing.T) {
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("readXLSX() error = %v, want %v", err, tt.wantErr)
 			}
-			if tt.wantMsg != "" && err.Error() != tt.wantMsg {
-				t.Errorf("readXLSX() error = %q, want %q", err, tt.wantMsg)
+			if tt.wantMsg != "" && dutch(err) != tt.wantMsg {
+				t.Errorf("readXLSX() error = %q, want %q", dutch(err), tt.wantMsg)
 			}
 			if len(got) != 0 {
 				t.Errorf("readXLSX() called back %d times, want none", len(got))

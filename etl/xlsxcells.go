@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
 // element handles a tag that just ended: it keeps the nesting and hands the element's
@@ -33,18 +35,17 @@ func (s *xmlScan) element() error {
 	depth := s.depth + 1
 	if depth == 1 {
 		if s.roots++; s.roots > 1 {
-			return reject("het onderdeel %s van het werkboek is geen geldige XML (meer dan één hoofdelement); sla het bestand opnieuw op vanuit Excel", s.name)
+			return reject(tekst.XLSXXMLOngeldig, s.name)
 		}
 	}
 	if s.kind == partOther {
 		if s.w.elements++; s.w.elements > s.lim.XLSXOtherElements {
-			return reject("de opmaak en overige onderdelen van het werkboek bevatten meer dan %s XML-elementen (limiet); zo'n bestand maakt Excel niet — sla het opnieuw op zonder opmaak, of lever CSV",
-				dutchCount(s.lim.XLSXOtherElements))
+			return reject(tekst.XLSXOpmaakElementen, s.lim.XLSXOtherElements)
 		}
 	}
 	if !selfClosing {
 		if s.depth++; s.depth > maxXMLDepth {
-			return reject("het onderdeel %s van het werkboek is dieper dan %d niveaus genest; zo'n bestand maakt Excel niet — sla het opnieuw op vanuit Excel", s.name, maxXMLDepth)
+			return reject(tekst.XLSXTeDiep, s.name, maxXMLDepth)
 		}
 	}
 	if err := s.start(name, t, depth); err != nil {
@@ -67,8 +68,7 @@ func (s *xmlScan) start(name, tag []byte, depth int) error {
 		// would cost memory that no character count sees. A run per character, with
 		// its formatting, takes about eight elements.
 		if s.cellElements++; s.cellElements > 8*s.lim.CellChars {
-			return reject("een cel of gedeelde tekst in het onderdeel %s van het werkboek bestaat uit meer dan %s delen; sla het bestand opnieuw op vanuit Excel",
-				s.name, dutchCount(8*s.lim.CellChars))
+			return reject(tekst.XLSXCelDelen, s.name, 8*s.lim.CellChars)
 		}
 	}
 	if s.kind == partSharedStrings {
@@ -76,10 +76,10 @@ func (s *xmlScan) start(name, tag []byte, depth int) error {
 			return nil
 		}
 		if depth != 2 || s.inSI {
-			return reject("de gedeelde teksten van het werkboek hebben een opbouw die Excel niet schrijft (een tekst op niveau %d); sla het bestand opnieuw op vanuit Excel", depth)
+			return reject(tekst.XLSXGedeeldOpbouw, depth)
 		}
 		if int64(len(s.lengths)) >= s.lim.XLSXSharedStrings {
-			return reject("het werkboek heeft meer dan %s gedeelde teksten (limiet); %s", dutchCount(s.lim.XLSXSharedStrings), tooBig)
+			return reject(tekst.XLSXGedeeldAantal, s.lim.XLSXSharedStrings)
 		}
 		s.inSI, s.cellChars, s.cellBytes, s.cellElements = true, 0, 0, 0
 		return nil
@@ -101,7 +101,7 @@ func (s *xmlScan) start(name, tag []byte, depth int) error {
 			s.cellRef = append(s.cellRef[:0], '?')
 		}
 		if s.rowCells++; s.rowCells > maxRowCells {
-			return reject("rij %d van het werkblad heeft meer dan %s cellen, meer dan Excel toestaat; sla het bestand opnieuw op vanuit Excel", s.row, dutchCount(maxRowCells))
+			return reject(tekst.XLSXRijCellen, s.row, maxRowCells)
 		}
 	case "v":
 		if s.inCell && !s.inV && depth == s.cellDepth+1 {
@@ -134,10 +134,10 @@ func (s *xmlScan) end(name []byte, depth int) error {
 		}
 		s.sheetBytes += size
 		if s.sheetBytes > s.lim.XLSXSheetBytes {
-			return reject("de tekst in het werkblad %s is uitgepakt groter dan %s (limiet); %s", s.name, dutchSize(s.lim.XLSXSheetBytes), tooBig)
+			return reject(tekst.XLSXWerkbladTekst, s.name, dutchSize(s.lim.XLSXSheetBytes))
 		}
 		if s.rowBytes += size; s.rowBytes > s.lim.RowBytes {
-			return reject("rij %d van het werkblad bevat meer dan %s tekst (limiet per rij); %s", s.row, dutchSize(s.lim.RowBytes), tooBig)
+			return reject(tekst.XLSXRijTekst, s.row, dutchSize(s.lim.RowBytes))
 		}
 	}
 	return nil

@@ -10,6 +10,8 @@ import (
 	"math"
 	"os"
 	"strings"
+
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
 // xlsxStreamBytes is excelize's UnzipXMLSizeLimit: a worksheet or shared strings table
@@ -46,9 +48,6 @@ func kindOf(name string) partKind {
 	return partOther
 }
 
-// tooBig is the advice every size rejection of a workbook ends with.
-const tooBig = "splits het bestand of lever het als CSV"
-
 // checkWorkbook opens an XLSX file with archive/zip and checks it against lim before
 // excelize reads a byte of it: first every entry's declared unpacked size and
 // compression ratio, then the XML parts themselves, unpacked as a stream through a
@@ -69,12 +68,11 @@ func checkWorkbook(path string, lim Limits) error {
 	if n, err := zipEntries(f, fi.Size()); err != nil {
 		return fmt.Errorf("read xlsx: %w", err)
 	} else if n > uint64(lim.XLSXParts) {
-		return reject("het werkboek bestaat uit %s onderdelen (limiet %s); sla het opnieuw op vanuit Excel of lever CSV",
-			dutchCount(int64(min(n, math.MaxInt64))), dutchCount(lim.XLSXParts))
+		return reject(tekst.XLSXOnderdelen, min(n, math.MaxInt64), lim.XLSXParts)
 	}
 	zr, err := zip.NewReader(f, fi.Size())
 	if err != nil {
-		return fmt.Errorf("%w: the workbook cannot be opened (%v); save it again from Excel as .xlsx", errNotXLSX, err)
+		return rejectAs(errNotXLSX, tekst.XLSXNietTeOpenen, err)
 	}
 	if err := checkDeclaredSizes(zr.File, lim); err != nil {
 		return err
@@ -102,22 +100,20 @@ func checkDeclaredSizes(files []*zip.File, lim Limits) error {
 		kind := kindOf(zf.Name)
 		switch {
 		case kind == partSheet && size > lim.XLSXSheetBytes:
-			return reject("het werkblad %s is uitgepakt %s, groter dan de limiet van %s; %s", zf.Name, dutchSize(size), dutchSize(lim.XLSXSheetBytes), tooBig)
+			return reject(tekst.XLSXWerkbladGroot, zf.Name, dutchSize(size), dutchSize(lim.XLSXSheetBytes))
 		case kind == partSharedStrings && size > lim.XLSXSharedStringsBytes:
-			return reject("de gedeelde teksten van het werkboek (%s) zijn uitgepakt %s, groter dan de limiet van %s; %s", zf.Name, dutchSize(size), dutchSize(lim.XLSXSharedStringsBytes), tooBig)
+			return reject(tekst.XLSXGedeeldGroot, zf.Name, dutchSize(size), dutchSize(lim.XLSXSharedStringsBytes))
 		case size >= lim.RatioFromBytes && size/lim.CompressionRatio > packed:
-			return reject("het onderdeel %s van het werkboek is %s ingepakt maar %s uitgepakt, meer dan %d keer zo groot (limiet); zo'n bestand maakt Excel niet — %s",
-				zf.Name, dutchSize(packed), dutchSize(size), lim.CompressionRatio, tooBig)
+			return reject(tekst.XLSXCompressie, zf.Name, dutchSize(packed), dutchSize(size), lim.CompressionRatio)
 		}
 		total += size
 		if total > lim.XLSXTotalBytes {
-			return reject("het werkboek is uitgepakt groter dan %s (limiet); %s", dutchSize(lim.XLSXTotalBytes), tooBig)
+			return reject(tekst.XLSXTotaalGroot, dutchSize(lim.XLSXTotalBytes))
 		}
 		if kind == partOther || size <= xlsxStreamBytes {
 			inMemory += size
 			if inMemory > lim.XLSXOtherBytes {
-				return reject("het werkboek bevat naast de werkbladen meer dan %s aan andere onderdelen (opmaak, afbeeldingen, kleine werkbladen; limiet %s); verwijder afbeeldingen en overige werkbladen, of lever CSV",
-					dutchSize(lim.XLSXOtherBytes), dutchSize(lim.XLSXOtherBytes))
+				return reject(tekst.XLSXOverigGroot, dutchSize(lim.XLSXOtherBytes))
 			}
 		}
 	}
@@ -162,7 +158,7 @@ type workbookScan struct {
 func (w *workbookScan) part(zf *zip.File, kind partKind) error {
 	rc, err := zf.Open()
 	if err != nil {
-		return reject("het onderdeel %s van het werkboek kan niet worden uitgepakt (compressiemethode %d); sla het bestand opnieuw op vanuit Excel", zf.Name, zf.Method)
+		return reject(tekst.XLSXCompressiemethode, zf.Name, zf.Method)
 	}
 	defer rc.Close()
 	declared := int64(min(zf.UncompressedSize64, math.MaxInt64-1))
@@ -174,14 +170,14 @@ func (w *workbookScan) part(zf *zip.File, kind partKind) error {
 		n, err := r.Read(buf)
 		read += int64(n)
 		if read > declared {
-			return reject("het onderdeel %s van het werkboek is groter dan de zip-inhoudsopgave zegt; het bestand is beschadigd of gemanipuleerd — sla het opnieuw op vanuit Excel", zf.Name)
+			return reject(tekst.XLSXGroterDanOpgave, zf.Name)
 		}
 		if n > 0 && s == nil {
 			if !looksLikeXML(buf[:n]) {
 				return nil // a picture or other binary part: excelize does not parse it
 			}
 			if utf16Start(buf[:n]) {
-				return reject("het onderdeel %s van het werkboek is in UTF-16 geschreven, wat Excel niet doet; sla het bestand opnieuw op vanuit Excel", zf.Name)
+				return reject(tekst.XLSXUTF16, zf.Name)
 			}
 			s = newXMLScan(zf.Name, kind, w)
 		}
@@ -196,7 +192,7 @@ func (w *workbookScan) part(zf *zip.File, kind partKind) error {
 		if err != nil {
 			// archive/zip stops at the declared size itself (zip.ErrFormat), and checks
 			// the checksum at the end.
-			return reject("het onderdeel %s van het werkboek kan niet worden uitgepakt: het is beschadigd, of groter dan de zip-inhoudsopgave zegt; sla het bestand opnieuw op vanuit Excel", zf.Name)
+			return reject(tekst.XLSXBeschadigd, zf.Name)
 		}
 	}
 	if s != nil && kind == partSharedStrings {

@@ -350,8 +350,8 @@ func TestXLSXLimits(t *testing.T) {
 			if !errors.As(err, &rej) {
 				t.Fatalf("readXLSX() error = %v, want a rejection %q", err, tt.want)
 			}
-			if !strings.HasPrefix(rej.reason, tt.want) {
-				t.Errorf("readXLSX() rejection\n got %q\nwant %q…", rej.reason, tt.want)
+			if !strings.HasPrefix(rej.msg.NL(), tt.want) {
+				t.Errorf("readXLSX() rejection\n got %q\nwant %q…", rej.msg.NL(), tt.want)
 			}
 			if len(rows) != 0 {
 				t.Errorf("readXLSX() called back %d times for a rejected workbook, want none", len(rows))

@@ -3,6 +3,8 @@ package etl
 import (
 	"bytes"
 	"unicode/utf8"
+
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
 // maxIndexBytes is the longest text of a shared-string cell's <v> taken as an index;
@@ -106,7 +108,7 @@ func (s *xmlScan) feed(b []byte) error {
 		case inTag:
 			n, done := s.tagBytes(b)
 			if len(s.tag) > maxXMLMarkupBytes {
-				return reject("het onderdeel %s van het werkboek heeft een XML-tag van meer dan %s; zo'n bestand maakt Excel niet — sla het opnieuw op vanuit Excel", s.name, dutchSize(maxXMLMarkupBytes))
+				return reject(tekst.XLSXTagLang, s.name, dutchSize(maxXMLMarkupBytes))
 			}
 			b = b[n:]
 			if done {
@@ -125,7 +127,7 @@ func (s *xmlScan) feed(b []byte) error {
 			case string(s.tag) == "[CDATA[":
 				s.state = inCDATA
 			case !bytes.HasPrefix([]byte("--"), s.tag) && !bytes.HasPrefix([]byte("[CDATA["), s.tag):
-				return reject("het onderdeel %s van het werkboek bevat een DOCTYPE- of andere declaratie die Excel niet schrijft; sla het bestand opnieuw op vanuit Excel", s.name)
+				return reject(tekst.XLSXDoctype, s.name)
 			}
 		case inComment, inPI, inCDATA:
 			n, done := s.untilEnd(b)
@@ -134,7 +136,7 @@ func (s *xmlScan) feed(b []byte) error {
 					return err
 				}
 			} else if s.markupLen += int64(n); s.markupLen > maxXMLMarkupBytes {
-				return reject("het onderdeel %s van het werkboek heeft een XML-commentaar of -instructie van meer dan %s; sla het bestand opnieuw op vanuit Excel", s.name, dutchSize(maxXMLMarkupBytes))
+				return reject(tekst.XLSXCommentaarLang, s.name, dutchSize(maxXMLMarkupBytes))
 			}
 			b = b[n:]
 			if done {
@@ -211,8 +213,7 @@ func (s *xmlScan) text(b []byte, entities bool) error {
 		s.cellChars += chars
 		s.cellBytes += int64(len(b))
 		if s.cellChars > s.lim.CellChars {
-			return reject("gedeelde tekst nr. %s van het werkboek is langer dan %s tekens, de limiet voor een cel (ook die van Excel); %s",
-				dutchCount(int64(len(s.lengths)+1)), dutchCount(s.lim.CellChars), tooBig)
+			return reject(tekst.XLSXGedeeldeTekstLang, len(s.lengths)+1, s.lim.CellChars)
 		}
 	case s.inCell:
 		s.cellChars += chars
@@ -224,14 +225,12 @@ func (s *xmlScan) text(b []byte, entities bool) error {
 			}
 		}
 		if s.cellChars > s.lim.CellChars {
-			return reject("cel %s op rij %d bevat meer dan %s tekens, de limiet voor een cel (ook die van Excel); %s",
-				s.cellRef, s.row, dutchCount(s.lim.CellChars), tooBig)
+			return reject(tekst.XLSXCelLang, string(s.cellRef), s.row, s.lim.CellChars)
 		}
 	default:
 		s.runChars += chars
 		if s.runChars > s.lim.CellChars {
-			return reject("het onderdeel %s van het werkboek bevat een tekst van meer dan %s tekens; sla het bestand opnieuw op vanuit Excel of lever CSV",
-				s.name, dutchCount(s.lim.CellChars))
+			return reject(tekst.XLSXTekstLang, s.name, s.lim.CellChars)
 		}
 	}
 	return nil

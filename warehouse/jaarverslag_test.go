@@ -113,7 +113,7 @@ func loadCase(t *testing.T, dir string) *warehouse.DB {
 			t.Errorf("input %s: status %s (%s), %d rows quarantined", f.Name, f.Status, f.Reason, f.Quarantined)
 		}
 	}
-	rows, err := db.QueryContext(ctx, `select file_name, line, column_name, reason from etl_quarantine order by file_name, line`)
+	rows, err := db.QueryContext(ctx, `select bestand, regel, kolom, reden from mart.quarantaine order by bestand, regel`)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,8 +13,8 @@ var ErrNotFound = errors.New("not found")
 // ParamError is a filter value the warehouse cannot use (an unknown gemeente, a school
 // year out of range); the API answers 400 and names Param.
 type ParamError struct {
-	Param string // subregio, gemeente, van, tot
-	Msg   string // what is wrong and what to do, in English
+	Param string // subregio, gemeente, van, tot; run, feed, gemeente, reden of the quarantine
+	Msg   string // what is wrong and what to do: English for the KPI API, Dutch for the steward's quarantine
 }
 
 func (e *ParamError) Error() string { return fmt.Sprintf("parameter %s: %s", e.Param, e.Msg) }

@@ -10,8 +10,9 @@ import (
 )
 
 // TestMigrationMasksStoredBSNs fills a warehouse as the loader did before it masked BSNs
-// in wrong columns, runs migration 005 again and checks that every such BSN is masked
-// while other values stay as they were.
+// in wrong columns (the ledger in its shape before migration 007), runs migrations 005
+// and 007 again and checks that every such BSN is masked while other values stay as
+// they were — the quarantine's reason now the parameter of the code 'oud'.
 func TestMigrationMasksStoredBSNs(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.duckdb")
@@ -19,7 +20,7 @@ func TestMigrationMasksStoredBSNs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.ExecContext(ctx, `
+	if _, err := db.ExecContext(ctx, before007+`
 		insert into etl_run (run_id, job, inbox, started_at, finished_at, status) values (1, 'manual', '/inbox', now(), now(), 'ok');
 		insert into etl_file (file_id, run_id, feed, file_name, status, reason, started_at)
 		    values (1, 1, 'leerlingen', 'leerlingen_123456782.csv', 'rejected', 'the file has: kolom 1234.56.782', now());
@@ -43,7 +44,7 @@ func TestMigrationMasksStoredBSNs(t *testing.T) {
 	var got []string
 	rows, err := db.QueryContext(ctx, `
 		select file_name || ' | ' || reason from etl_file
-		union all select file_name || ' | ' || coalesce(sheet, '-') || ' | ' || value || ' | ' || reason from etl_quarantine
+		union all select file_name || ' | ' || coalesce(sheet, '-') || ' | ' || value || ' | ' || reason_params[1] from etl_quarantine
 		union all select brin from fact_leerling
 		union all select maatregel_id || ' ' || melding_id from fact_maatregel
 		order by 1`)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hetleerplein/leerplein/warehouse/bsnmask"
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
 // Run is one loader run of the ledger (etl_run) with totals over its files, for the
@@ -19,8 +20,9 @@ type Run struct {
 	Inbox           string
 	StartedAt       time.Time
 	FinishedAt      *time.Time
-	Status          string // running, ok, rejected, failed, skipped
-	Reason          string // why it failed, in Dutch; "" otherwise
+	Status          string     // running, ok, rejected, failed, skipped (tekst.RunStatusNL says it in Dutch)
+	Reason          string     // why it failed, in Dutch; "" otherwise
+	ReasonCode      tekst.Code // its code in the catalogue; "" when it did not fail
 	Files           int64
 	FilesLoaded     int64
 	FilesRejected   int64
@@ -37,8 +39,9 @@ type RunFile struct {
 	FileName        string
 	Format          string
 	SizeBytes       int64
-	Status          string // loaded, skipped, rejected, unrecognised, waiting (changed during its load)
-	Reason          string
+	Status          string     // loaded, skipped, rejected, unrecognised, waiting (changed during its load)
+	Reason          string     // in Dutch, as the steward read it when it was written
+	ReasonCode      tekst.Code // its code in the catalogue; "" for a loaded file
 	RowsRead        int64
 	RowsNew         int64
 	RowsReplaced    int64
@@ -50,7 +53,7 @@ type RunFile struct {
 
 // runSelect reads runs with their file totals; callers add where/order/limit.
 const runSelect = `
-	select r.run_id, r.job, r.inbox, r.started_at, r.finished_at, r.status, coalesce(r.reason, ''),
+	select r.run_id, r.job, r.inbox, r.started_at, r.finished_at, r.status, coalesce(r.reason, ''), coalesce(r.reason_code, ''),
 	       count(f.file_id),
 	       count(f.file_id) filter (where f.status = 'loaded'),
 	       count(f.file_id) filter (where f.status = 'rejected'),
@@ -62,7 +65,7 @@ const runSelect = `
 
 func scanRun(sc interface{ Scan(...any) error }) (Run, error) {
 	var r Run
-	err := sc.Scan(&r.ID, &r.Job, &r.Inbox, &r.StartedAt, &r.FinishedAt, &r.Status, &r.Reason,
+	err := sc.Scan(&r.ID, &r.Job, &r.Inbox, &r.StartedAt, &r.FinishedAt, &r.Status, &r.Reason, &r.ReasonCode,
 		&r.Files, &r.FilesLoaded, &r.FilesRejected, &r.RowsNew, &r.RowsReplaced, &r.RowsQuarantined)
 	return r, err
 }
@@ -105,7 +108,7 @@ func (db *DB) RunDetail(ctx context.Context, id int64) (Run, []RunFile, error) {
 	}
 	rows, err := db.QueryContext(ctx, `
 		select file_id, coalesce(feed, ''), file_name, coalesce(format, ''), coalesce(size_bytes, 0),
-		       status, coalesce(reason, ''), rows_read, rows_new, rows_replaced, rows_unchanged,
+		       status, coalesce(reason, ''), coalesce(reason_code, ''), rows_read, rows_new, rows_replaced, rows_unchanged,
 		       rows_quarantined, started_at, finished_at
 		from etl_file
 		where run_id = ?
@@ -117,7 +120,7 @@ func (db *DB) RunDetail(ctx context.Context, id int64) (Run, []RunFile, error) {
 	files := []RunFile{}
 	for rows.Next() {
 		var f RunFile
-		if err := rows.Scan(&f.ID, &f.Feed, &f.FileName, &f.Format, &f.SizeBytes, &f.Status, &f.Reason,
+		if err := rows.Scan(&f.ID, &f.Feed, &f.FileName, &f.Format, &f.SizeBytes, &f.Status, &f.Reason, &f.ReasonCode,
 			&f.RowsRead, &f.RowsNew, &f.RowsReplaced, &f.RowsUnchanged, &f.RowsQuarantined,
 			&f.StartedAt, &f.FinishedAt); err != nil {
 			return Run{}, nil, fmt.Errorf("warehouse: run %d files: %w", id, err)
@@ -157,36 +160,23 @@ func (db *DB) LastLoads(ctx context.Context) (map[string]time.Time, error) {
 	return out, nil
 }
 
-// reasonClassSQL turns a quarantine reason into its class: the same text with every
+// reasonClassSQL is the class of a stored reason, which groups the quarantine: its code,
+// and for a sentence stored before the catalogue (tekst.Oud) that sentence with every
 // quoted value and line number blanked, so rows broken the same way group together
-// and a metric label never carries a value.
-const reasonClassSQL = `regexp_replace(regexp_replace(reason, '''[^'']*''', '''…''', 'g'), 'line [0-9]+', 'line …', 'g')`
+// and no value shows.
+const reasonClassSQL = `case when reason_code = 'oud' then
+	regexp_replace(regexp_replace(coalesce(reason_params[1], ''), '''[^'']*''', '''…''', 'g'), 'line [0-9]+', 'line …', 'g')
+	else reason_code end`
 
-// QuarantineFilter narrows the quarantine: a feed, a run, or both ("" and 0: all).
-type QuarantineFilter struct {
-	Feed  string
-	RunID int64
-}
-
-// QuarantineGroup is the quarantined problems of one feed, column and reason class.
+// QuarantineGroup is the quarantined problems of one feed, column and reason.
 type QuarantineGroup struct {
-	Feed     string
-	Column   string
-	Reason   string // the reason class: values blanked as '…'
-	Problems int64  // problem records (a row can break several rules)
-	Rows     int64  // distinct rows (file, line)
-	Examples []QuarantineExample
-}
-
-// QuarantineExample is one quarantined problem, to show what a group looks like. Value
-// is never a BSN: the bsn column's value is withheld and long digit runs are masked.
-type QuarantineExample struct {
-	FileName string
-	Line     int64
-	Sheet    string
-	Column   string
-	Value    *string
-	Reason   string
+	Feed       string
+	Column     string
+	ReasonCode tekst.Code
+	Reason     string // the reason's title in Dutch; for an old sentence, the sentence with its values blanked as '…'
+	Problems   int64  // problem records (a row can break several rules)
+	Rows       int64  // distinct rows (file, line)
+	Examples   []QuarantineRow
 }
 
 // bsnLike masks any run of 8 or 9 digits, the shape of a BSN, in text shown to people:
@@ -198,17 +188,18 @@ var bsnLike = regexp.MustCompile(`\b[0-9]{8,9}\b`)
 // a BSN with a typo is still one — with asterisks.
 func MaskDigits(s string) string { return bsnLike.ReplaceAllString(bsnmask.Mask(s), "*********") }
 
-// Quarantine groups the quarantine by feed, column and reason class, largest group
-// first, with at most examples examples each (the first lines).
+// Quarantine groups the quarantine under f by feed, column and reason class, largest
+// group first, with at most examples examples each (the first lines).
 func (db *DB) Quarantine(ctx context.Context, f QuarantineFilter, examples int) ([]QuarantineGroup, error) {
+	where, args := f.where()
 	rows, err := db.QueryContext(ctx, `
 		with filtered as (
-		    select q.file_id, q.feed, q.file_name, q.line, q.sheet, q.column_name,
+		    select f.run_id, q.file_id, q.feed, q.file_name, q.line, q.sheet, q.column_name,
 		           case when lower(q.column_name) = 'bsn' then null else q.value end as value,
-		           q.reason
+		           q.reason_code, q.reason_params, q.gemeentecode
 		    from etl_quarantine as q
 		    inner join etl_file as f on f.file_id = q.file_id
-		    where (? = '' or q.feed = ?) and (? = 0 or f.run_id = ?)
+		    where `+where+`
 		),
 		classed as (
 		    select *, `+reasonClassSQL+` as reason_class from filtered
@@ -224,12 +215,13 @@ func (db *DB) Quarantine(ctx context.Context, f QuarantineFilter, examples int) 
 		    group by all
 		)
 		select g.feed, g.column_name, g.reason_class, g.problems, g.row_count,
-		       e.file_name, e.line, coalesce(e.sheet, ''), e.value, e.reason
+		       e.run_id, e.file_id, e.file_name, e.line, coalesce(e.sheet, ''), e.value,
+		       e.reason_code, e.reason_params, coalesce(e.gemeentecode, '')
 		from grouped as g
 		inner join numbered as e using (feed, column_name, reason_class)
 		where e.rn <= ?
 		order by g.problems desc, g.feed, g.column_name, g.reason_class, e.rn`,
-		f.Feed, f.Feed, f.RunID, f.RunID, examples)
+		append(args, examples)...)
 	if err != nil {
 		return nil, fmt.Errorf("warehouse: quarantine: %w", err)
 	}
@@ -237,24 +229,31 @@ func (db *DB) Quarantine(ctx context.Context, f QuarantineFilter, examples int) 
 	out := []QuarantineGroup{}
 	for rows.Next() {
 		var g QuarantineGroup
-		var e QuarantineExample
+		var e QuarantineRow
 		var value sql.NullString
-		if err := rows.Scan(&g.Feed, &g.Column, &g.Reason, &g.Problems, &g.Rows,
-			&e.FileName, &e.Line, &e.Sheet, &value, &e.Reason); err != nil {
+		var class, code string
+		var params any
+		if err := rows.Scan(&g.Feed, &g.Column, &class, &g.Problems, &g.Rows,
+			&e.RunID, &e.FileID, &e.FileName, &e.Line, &e.Sheet, &value, &code, &params, &e.Gemeente); err != nil {
 			return nil, fmt.Errorf("warehouse: quarantine: %w", err)
 		}
-		e.Column = g.Column
+		e.Feed, e.Column = g.Feed, g.Column
 		if value.Valid {
 			v := MaskDigits(value.String)
 			e.Value = &v
 		}
-		e.Reason = MaskDigits(e.Reason)
-		g.Reason = MaskDigits(g.Reason)
-		if n := len(out); n > 0 && out[n-1].Feed == g.Feed && out[n-1].Column == g.Column && out[n-1].Reason == g.Reason {
+		e.FileName, e.Sheet = MaskDigits(e.FileName), MaskDigits(e.Sheet)
+		e.Reason = storedMessage(code, params)
+		g.ReasonCode = e.Reason.Code
+		g.Reason = tekst.Titel(g.ReasonCode)
+		if g.ReasonCode == tekst.Oud {
+			g.Reason = MaskDigits(class)
+		}
+		if n := len(out); n > 0 && out[n-1].Feed == g.Feed && out[n-1].Column == g.Column && out[n-1].ReasonCode == g.ReasonCode && out[n-1].Reason == g.Reason {
 			out[n-1].Examples = append(out[n-1].Examples, e)
 			continue
 		}
-		g.Examples = []QuarantineExample{e}
+		g.Examples = []QuarantineRow{e}
 		out = append(out, g)
 	}
 	if err := rows.Err(); err != nil {

@@ -5,12 +5,14 @@ import (
 	"crypto/rand"
 	"fmt"
 	"os"
+
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
 // ReasonInterrupted is the reason a run gets when the process that ran it ended in the
 // middle of it: DuckDB rolled the file in progress back, and it is still in the inbox.
-const ReasonInterrupted = "afgebroken: het proces dat deze run uitvoerde stopte onverwacht (bijvoorbeeld kill -9, " +
-	"een crash of stroomuitval); het bestand dat toen laadde is teruggedraaid en ligt nog in de inbox voor de volgende run"
+// It is the catalogue's text of tekst.RunAfgebroken, the code stored beside it.
+var ReasonInterrupted = tekst.New(tekst.RunAfgebroken).NL()
 
 // runOwner identifies this process in etl_run.owner. DuckDB lets one process hold the
 // warehouse but shares it between the Opens of one process, so a run still 'running'
@@ -34,7 +36,8 @@ func (db *DB) StartRun(ctx context.Context, job, inbox string) (int64, error) {
 // process is gone, or it would still hold the file.
 func (db *DB) closeInterruptedRuns(ctx context.Context) error {
 	_, err := db.ExecContext(ctx, `update etl_run set status = 'failed', finished_at = coalesce(finished_at, now()),
-		reason = ? where status = 'running' and owner is distinct from ?`, ReasonInterrupted, runOwner)
+		reason = ?, reason_code = ? where status = 'running' and owner is distinct from ?`,
+		ReasonInterrupted, string(tekst.RunAfgebroken), runOwner)
 	if err != nil {
 		return fmt.Errorf("warehouse: close interrupted runs: %w", err)
 	}

@@ -13,7 +13,8 @@ type LedgerStats struct {
 	FilesByStatus map[string]int64
 	// RowsByFeed: feed → outcome (new, replaced, unchanged, quarantined) → rows.
 	RowsByFeed map[string]map[string]int64
-	// Quarantined: rows per feed and reason class (values blanked, see Quarantine).
+	// Quarantined: problems per feed, column and reason class (the reason code, or for a
+	// sentence stored before the catalogue its class: values blanked, see Quarantine).
 	Quarantined []QuarantineCount
 	// LoadSeconds: how long each loaded file took, per feed.
 	LoadSeconds map[string][]float64
@@ -21,7 +22,8 @@ type LedgerStats struct {
 	LastLoaded map[string]time.Time
 }
 
-// QuarantineCount is the number of quarantined problems of one feed and reason class.
+// QuarantineCount is the number of quarantined problems of one feed, column and reason
+// class.
 type QuarantineCount struct {
 	Feed, Column, Reason string
 	Count                int64

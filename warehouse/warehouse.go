@@ -18,6 +18,7 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 
 	sqlfiles "github.com/hetleerplein/leerplein/sql"
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
 // DefaultPath is where the warehouse lives when no --db is given.
@@ -201,7 +202,8 @@ func (db *DB) migrate(ctx context.Context) error {
 // createModels (re)creates the model layer, sql/marts/*.sql in name order, in one
 // transaction: views and macros in the schema `mart` (and the analyst views over them),
 // always those of the program that opened the warehouse. They hold no data, so unlike a
-// migration they are simply replaced; the rules live in those files.
+// migration they are simply replaced; the rules live in those files. The message
+// catalogue (mart.reden, mart.reden_tekst) comes first, from warehouse/tekst.
 func (db *DB) createModels(ctx context.Context) error {
 	names, err := fs.Glob(sqlfiles.FS, "marts/*.sql")
 	if err != nil {
@@ -209,6 +211,9 @@ func (db *DB) createModels(ctx context.Context) error {
 	}
 	sort.Strings(names)
 	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, tekst.SQL()); err != nil {
+			return fmt.Errorf("warehouse: message catalogue: %w", err)
+		}
 		for _, name := range names {
 			body, err := sqlfiles.FS.ReadFile(name)
 			if err != nil {
