@@ -353,10 +353,30 @@ func SetUserAs(ctx context.Context, db *warehouse.DB, by Actor, name, roleName, 
 // DeleteUser removes the dashboard login name and its sessions; found is false when
 // there was none.
 func DeleteUser(ctx context.Context, db *warehouse.DB, name string) (found bool, err error) {
-	err = RemoveUser(ctx, db, legacyActor, name, time.Now())
+	return DeleteUserAs(ctx, db, legacyActor, name, time.Now())
+}
+
+// DeleteUserAs is DeleteUser on behalf of by.
+func DeleteUserAs(ctx context.Context, db *warehouse.DB, by Actor, name string, now time.Time) (found bool, err error) {
+	err = RemoveUser(ctx, db, by, name, now)
 	var ae *accessError
 	if errors.As(err, &ae) && ae.status == http.StatusNotFound {
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// Reason is the Dutch reason of a refused change to a user or a token (a rule, a name
+// that is taken or unknown, a value that is not acceptable), without the wrapping meant
+// for logs; ok is false for any other error.
+func Reason(err error) (reason string, ok bool) {
+	var ae *accessError
+	var pe *paramError
+	switch {
+	case errors.As(err, &ae):
+		return ae.msg, true
+	case errors.As(err, &pe):
+		return pe.msg, true
+	}
+	return "", false
 }
