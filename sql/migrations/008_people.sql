@@ -8,14 +8,47 @@
 -- A user can be disabled (disabled_at set): it cannot log in and its sessions end; it can
 -- be enabled again with the same password.
 --
--- The tables are altered, not made again: neither has a column that defaults to
--- nextval() (see 005_audit_cap.sql for why that matters).
+-- The two tables are made again rather than altered: DuckDB cannot replay from its WAL,
+-- after a crash, an ALTER TABLE … ADD COLUMN of a table with a column that defaults to a
+-- function (created_at default now()); see also 005_audit_cap.sql. Change these tables
+-- the same way.
 
-alter table auth_token add column expires_at timestamptz;
-alter table auth_token add column last_used_at timestamptz;
-update auth_token set expires_at = now() + interval 365 days where expires_at is null;
+create table auth_token_before_008 as select * from auth_token;
+drop table auth_token;
 
-alter table auth_user add column disabled_at timestamptz;
+create table auth_token (
+    token_id     bigint primary key,
+    name         varchar not null,               -- who or what holds it: 'grafana', 'analist-jan'
+    role         varchar not null check (role in ('bestuur', 'analist', 'beheer')),
+    token_sha256 varchar not null unique,        -- hex SHA-256 of the token; the token is shown once
+    created_at   timestamptz not null default now(),
+    expires_at   timestamptz,                    -- from then on the token no longer works
+    last_used_at timestamptz,                    -- to the minute; null: never used
+    revoked_at   timestamptz                     -- set: the token no longer works
+);
+
+insert into auth_token (token_id, name, role, token_sha256, created_at, expires_at, last_used_at, revoked_at)
+select token_id, name, role, token_sha256, created_at, now() + interval 365 days, null, revoked_at
+from auth_token_before_008;
+
+drop table auth_token_before_008;
+
+create table auth_user_before_008 as select * from auth_user;
+drop table auth_user;
+
+create table auth_user (
+    name            varchar primary key,
+    role            varchar not null check (role in ('bestuur', 'analist', 'beheer')),
+    password_bcrypt varchar not null,
+    created_at      timestamptz not null default now(),
+    disabled_at     timestamptz                  -- set: no login, and every session has ended
+);
+
+insert into auth_user (name, role, password_bcrypt, created_at)
+select name, role, password_bcrypt, created_at
+from auth_user_before_008;
+
+drop table auth_user_before_008;
 
 -- Access audit: who changed which user or token, when, and how. It never holds a
 -- password or a token: a token is named by its id and name.
@@ -24,7 +57,7 @@ create sequence auth_audit_seq start 1;
 create table auth_audit (
     id          bigint primary key default nextval('auth_audit_seq'),
     "at"        timestamptz not null,
-    actor       varchar not null,              -- user or token name of the caller; 'cli:<os user>' for the CLI
+    actor       varchar not null,              -- user or token name of the caller; 'cli:<account>' for the CLI
     actor_kind  varchar not null check (actor_kind in ('user', 'token', 'cli')),
     actor_role  varchar not null default '',   -- the caller's role; '' for the CLI
     action      varchar not null check (action in ('user_create', 'user_role', 'user_password', 'user_disable',
