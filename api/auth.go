@@ -41,8 +41,9 @@ func RoleNames() []string { return []string{"bestuur", "analist", "beheer"} }
 
 // Gin context keys for the authenticated caller.
 const (
-	ctxRole   = "leerplein.role"
-	ctxCaller = "leerplein.caller" // token name or user name, for logs
+	ctxRole       = "leerplein.role"
+	ctxCaller     = "leerplein.caller"      // token name or user name, for logs
+	ctxCallerKind = "leerplein.caller_kind" // actorToken or actorUser
 )
 
 // callerRole is the role of the authenticated caller, roleNone when there is none.
@@ -65,19 +66,24 @@ func (s *Server) guard(a access) []gin.HandlerFunc {
 		return nil
 	}
 	return []gin.HandlerFunc{func(c *gin.Context) {
-		r, who := s.authenticate(c)
-		if r == roleNone {
+		who := s.authenticate(c)
+		if who.role == roleNone {
 			if a.browser {
 				c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request.URL.RequestURI()))
 				c.Abort()
 				return
 			}
-			writeError(c, http.StatusUnauthorized, errUnauthorized.Error(), "")
+			msg := errUnauthorized.Error()
+			if who.refusal != "" {
+				msg = who.refusal
+			}
+			writeError(c, http.StatusUnauthorized, msg, "")
 			return
 		}
-		c.Set(ctxRole, r)
-		c.Set(ctxCaller, who)
-		if r < a.min {
+		c.Set(ctxRole, who.role)
+		c.Set(ctxCaller, who.name)
+		c.Set(ctxCallerKind, who.kind)
+		if who.role < a.min {
 			writeError(c, http.StatusForbidden, errForbidden.Error()+" (needs "+a.min.String()+")", "")
 			return
 		}
@@ -85,20 +91,20 @@ func (s *Server) guard(a access) []gin.HandlerFunc {
 	}}
 }
 
-// authenticate finds the caller's role from the Authorization header (bearer token)
-// or, failing that, the session cookie.
-func (s *Server) authenticate(c *gin.Context) (role, string) {
+// authenticate finds the caller from the Authorization header (bearer token) or,
+// failing that, the session cookie.
+func (s *Server) authenticate(c *gin.Context) caller {
 	if h := c.GetHeader("Authorization"); h != "" {
 		scheme, token, ok := strings.Cut(h, " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") {
-			return roleNone, ""
+			return caller{}
 		}
-		return s.auth.tokenRole(c.Request.Context(), strings.TrimSpace(token), s.now())
+		return s.auth.tokenCaller(c.Request.Context(), strings.TrimSpace(token), s.now())
 	}
 	if v, err := c.Cookie(sessionCookie); err == nil && v != "" {
-		return s.auth.sessionRole(c.Request.Context(), v, s.now())
+		return s.auth.sessionCaller(c.Request.Context(), v, s.now())
 	}
-	return roleNone, ""
+	return caller{}
 }
 
 // hashSecret is how tokens and session ids are stored: hex SHA-256. They are 32 random

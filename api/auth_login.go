@@ -103,6 +103,11 @@ func (s *Server) login(c *gin.Context) (any, error) {
 		}
 		return renderLogin(c, loginView{Error: "Onbekende gebruiker of onjuist wachtwoord.", Next: next, Name: name}, http.StatusUnauthorized)
 	}
+	if errors.Is(err, errDisabledLogin) {
+		s.throttle.succeeded(try) // the password was right
+		s.log.Info("login refused: user disabled", "user", name, "addr", addr)
+		return renderLogin(c, loginView{Error: "Deze login is uitgeschakeld. Vraag een beheerder om hem weer in te schakelen.", Next: next, Name: name}, http.StatusForbidden)
+	}
 	if err != nil {
 		s.throttle.abandoned(try)
 		return nil, err

@@ -65,35 +65,35 @@ func (a *authStore) loadSessions(ctx context.Context, now time.Time) error {
 	return nil
 }
 
-// sessionRole returns the current role of the user of a session cookie, roleNone when
-// the session is unknown, has been idle too long or is too old, or when its user has
-// since been removed or given a new password.
-func (a *authStore) sessionRole(ctx context.Context, cookie string, now time.Time) (role, string) {
+// sessionCaller returns the user of a session cookie with their current role; no role
+// when the session is unknown, has been idle too long or is too old, or when its user
+// has since been removed, disabled or given a new password.
+func (a *authStore) sessionCaller(ctx context.Context, cookie string, now time.Time) caller {
 	if err := a.ensureLoaded(ctx, now); err != nil {
-		return roleNone, ""
+		return caller{}
 	}
 	h := hashSecret(cookie)
 	a.mu.RLock()
 	s, ok := a.sessions[h]
 	a.mu.RUnlock()
 	if !ok {
-		return roleNone, ""
+		return caller{}
 	}
 	if a.ended(s, now) != "" {
 		a.end(ctx, h)
-		return roleNone, ""
+		return caller{}
 	}
 	users, err := a.currentUsers(ctx, now)
 	if err != nil {
-		return roleNone, ""
+		return caller{}
 	}
 	acct, ok := users[s.user]
 	if !ok || !sameHash(acct.credential, s.credential) {
 		a.end(ctx, h)
-		return roleNone, ""
+		return caller{}
 	}
 	a.touch(ctx, h, now)
-	return acct.role, s.user
+	return caller{role: acct.role, name: s.user, kind: actorUser}
 }
 
 // touch records that session h was used at now, writing it through every
@@ -132,6 +132,10 @@ func (a *authStore) end(ctx context.Context, h string) {
 // errBadLogin is a wrong user name or password; which of the two is not said.
 var errBadLogin = errors.New("unknown user or wrong password")
 
+// errDisabledLogin is the right password of a disabled user. It is said only to whoever
+// knows the password.
+var errDisabledLogin = errors.New("user disabled")
+
 // login checks a user name and password and opens a session; it returns the cookie
 // value (shown to the browser only) and when the session ends at the latest. known
 // says whether the name is a user, for the log (never shown to the client).
@@ -140,7 +144,8 @@ func (a *authStore) login(ctx context.Context, name, password string, now time.T
 		return "", time.Time{}, false, err
 	}
 	var hash, rn string
-	err = a.db.QueryRowContext(ctx, `select password_bcrypt, role from auth_user where name = ?`, name).Scan(&hash, &rn)
+	var disabled bool
+	err = a.db.QueryRowContext(ctx, `select password_bcrypt, role, disabled_at is not null from auth_user where name = ?`, name).Scan(&hash, &rn, &disabled)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Spend the same time as a real check, so response times do not tell which
 		// user names exist.
@@ -154,6 +159,9 @@ func (a *authStore) login(ctx context.Context, name, password string, now time.T
 	// one is wrong; comparing it would test only its first 72 bytes.
 	if len(password) > maxPasswordBytes || bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
 		return "", time.Time{}, true, errBadLogin
+	}
+	if disabled {
+		return "", time.Time{}, true, errDisabledLogin
 	}
 	if _, ok := parseRole(rn); !ok {
 		return "", time.Time{}, true, fmt.Errorf("api: login: user has unknown role %q", rn)

@@ -3,8 +3,8 @@ package api
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -27,34 +27,48 @@ const tokenReloadInterval = time.Second
 // time, whichever process changed the table.
 const userCheckInterval = time.Second
 
+// tokenTouchInterval is how stale auth_token.last_used_at may be: the server keeps the
+// exact time in memory and writes it at most this often per token, so requests do not
+// each write to the warehouse.
+const tokenTouchInterval = time.Minute
+
 // authStore holds the token hashes, the users and the live sessions in memory, so
 // authenticating a request costs a hash and a map lookup, not a query. Sessions are
 // written through to auth_session, so a restart keeps people logged in; the user table
-// is re-read at most once per userCheckInterval.
+// is re-read at most once per userCheckInterval, and at once after this server changed
+// it (usersChanged).
 type authStore struct {
 	db     *warehouse.DB
 	idle   time.Duration // a session unused this long ends
 	maxAge time.Duration // a session this old ends, used or not
 
 	mu           sync.RWMutex
-	tokens       map[string]principal // token hash → holder
-	sessions     map[string]session   // session hash → session (auth_session.go)
-	users        map[string]account   // user name → current role and credential
+	tokens       map[string]tokenEntry // token hash → holder
+	sessions     map[string]session    // session hash → session (auth_session.go)
+	users        map[string]account    // user name → current role and credential (enabled users only)
 	loaded       bool
 	lastReload   time.Time // of the tokens
 	usersChecked time.Time
 
 	usersRefresh sync.Mutex // one read of the user table at a time
 	loadOnce     sync.Mutex // one first load at a time (ensureLoaded)
+	// changes serialises the API's changes to users and tokens: the last-beheer rule
+	// reads, then writes, and two such changes at once could each see the other's
+	// beheer user still there.
+	changes sync.Mutex
 
 	dummyOnce sync.Once
 	dummy     []byte
 }
 
-// principal is who holds a credential.
-type principal struct {
-	name string
-	role role
+// tokenEntry is a live (not revoked) token as the store holds it.
+type tokenEntry struct {
+	id       int64
+	name     string
+	role     role
+	expires  time.Time // zero: no end (only a token the migration could not date)
+	lastUsed time.Time // exact, in memory
+	stored   time.Time // last_used_at as the warehouse holds it
 }
 
 // account is a dashboard user as the user table holds it now.
@@ -63,39 +77,136 @@ type account struct {
 	credential string // hex SHA-256 of the bcrypt hash: changes with every new password
 }
 
+// caller is who sent a request, as authenticate finds them.
+type caller struct {
+	role role   // roleNone: not authenticated
+	name string // token or user name
+	kind string // actorToken or actorUser
+	// refusal says why a credential that was sent is refused, when there is more to say
+	// than errUnauthorized (an expired token); "" otherwise.
+	refusal string
+}
+
 func newAuthStore(db *warehouse.DB, idle, maxAge time.Duration) *authStore {
 	return &authStore{db: db, idle: idle, maxAge: maxAge}
 }
 
-// tokenRole returns the role of a bearer token, roleNone when it is unknown or revoked.
-func (a *authStore) tokenRole(ctx context.Context, token string, now time.Time) (role, string) {
+// tokenCaller returns the holder of a bearer token: no role when it is unknown, revoked
+// or expired (then with the reason).
+func (a *authStore) tokenCaller(ctx context.Context, token string, now time.Time) caller {
 	if !strings.HasPrefix(token, tokenPrefix) {
-		return roleNone, ""
+		return caller{}
 	}
 	if err := a.ensureLoaded(ctx, now); err != nil {
-		return roleNone, ""
+		return caller{}
 	}
 	h := hashSecret(token)
 	a.mu.RLock()
-	p, ok := a.tokens[h]
+	t, ok := a.tokens[h]
 	recent := now.Sub(a.lastReload) < tokenReloadInterval
 	a.mu.RUnlock()
-	if ok {
-		return p.role, p.name
+	if !ok && !recent {
+		if err := a.reloadTokens(ctx, now); err != nil {
+			return caller{}
+		}
+		a.mu.RLock()
+		t, ok = a.tokens[h]
+		a.mu.RUnlock()
 	}
-	if recent {
-		return roleNone, ""
-	}
-	if err := a.reloadTokens(ctx, now); err != nil {
-		return roleNone, ""
-	}
-	a.mu.RLock()
-	p, ok = a.tokens[h]
-	a.mu.RUnlock()
 	if !ok {
-		return roleNone, ""
+		return caller{}
 	}
-	return p.role, p.name
+	if !t.expires.IsZero() && !now.Before(t.expires) {
+		return caller{refusal: expiredTokenMessage(t.expires)}
+	}
+	a.touchToken(ctx, h, now)
+	return caller{role: t.role, name: t.name, kind: actorToken}
+}
+
+// expiredTokenMessage is the 401 answer to an expired token, in Dutch for the steward.
+func expiredTokenMessage(expires time.Time) string {
+	return "dit token is verlopen op " + expires.In(amsterdam()).Format("2006-01-02 15:04") +
+		"; vraag een beheerder om een nieuw token (/beheer, of leerplein token create)"
+}
+
+// touchToken records that token h was used at now, writing it through every
+// tokenTouchInterval.
+func (a *authStore) touchToken(ctx context.Context, h string, now time.Time) {
+	a.mu.Lock()
+	t, ok := a.tokens[h]
+	if !ok {
+		a.mu.Unlock()
+		return
+	}
+	if now.After(t.lastUsed) {
+		t.lastUsed = now
+	}
+	write := t.stored.IsZero() || now.Sub(t.stored) >= tokenTouchInterval
+	if write {
+		t.stored = now
+	}
+	a.tokens[h] = t
+	a.mu.Unlock()
+	if write {
+		// A failed write costs only a last-used time that is too old.
+		_, _ = a.db.ExecContext(context.WithoutCancel(ctx), `update auth_token set last_used_at = ? where token_id = ?`, now, t.id)
+	}
+}
+
+// lastUsed is when the token with id was last used as far as this server knows: more
+// recent than the warehouse's last_used_at by up to tokenTouchInterval.
+func (a *authStore) lastUsed(id int64) time.Time {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	for _, t := range a.tokens {
+		if t.id == id {
+			return t.lastUsed
+		}
+	}
+	return time.Time{}
+}
+
+// addToken makes a token just stored work at once, without waiting for a reload.
+func (a *authStore) addToken(hash string, t Token) {
+	r, ok := parseRole(t.Role)
+	if !ok {
+		return
+	}
+	e := tokenEntry{id: t.ID, name: t.Name, role: r}
+	if t.ExpiresAt != nil {
+		e.expires = *t.ExpiresAt
+	}
+	a.mu.Lock()
+	if a.tokens != nil { // else the first load reads it
+		a.tokens[hash] = e
+	}
+	a.mu.Unlock()
+}
+
+// dropToken makes a token just revoked stop working at once.
+func (a *authStore) dropToken(id int64) {
+	a.mu.Lock()
+	for h, t := range a.tokens {
+		if t.id == id {
+			delete(a.tokens, h)
+		}
+	}
+	a.mu.Unlock()
+}
+
+// usersChanged makes the next request read the user table anew; with endSessions it also
+// forgets the sessions of user name (a new password, disabled or removed).
+func (a *authStore) usersChanged(name string, endSessions bool) {
+	a.mu.Lock()
+	a.users, a.usersChecked = nil, time.Time{}
+	if endSessions {
+		for h, s := range a.sessions {
+			if s.user == name {
+				delete(a.sessions, h)
+			}
+		}
+	}
+	a.mu.Unlock()
 }
 
 // ensureLoaded reads tokens, sessions and users on first use.
@@ -128,27 +239,36 @@ func (a *authStore) ensureLoaded(ctx context.Context, now time.Time) error {
 	return nil
 }
 
-// reloadTokens reads every live token from the warehouse.
+// reloadTokens reads every live token from the warehouse, keeping the last-used times
+// this server holds in memory.
 func (a *authStore) reloadTokens(ctx context.Context, now time.Time) error {
-	tokens := make(map[string]principal)
-	rows, err := a.db.QueryContext(ctx, `select token_sha256, name, role from auth_token where revoked_at is null`)
+	tokens := make(map[string]tokenEntry)
+	rows, err := a.db.QueryContext(ctx, `select token_sha256, token_id, name, role, expires_at, last_used_at from auth_token where revoked_at is null`)
 	if err != nil {
 		return fmt.Errorf("api: read tokens: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var h, name, rn string
-		if err := rows.Scan(&h, &name, &rn); err != nil {
+		var id int64
+		var expires, used sql.NullTime
+		if err := rows.Scan(&h, &id, &name, &rn, &expires, &used); err != nil {
 			return fmt.Errorf("api: read tokens: %w", err)
 		}
 		if r, ok := parseRole(rn); ok {
-			tokens[h] = principal{name: name, role: r}
+			tokens[h] = tokenEntry{id: id, name: name, role: r, expires: expires.Time, lastUsed: used.Time, stored: used.Time}
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("api: read tokens: %w", err)
 	}
 	a.mu.Lock()
+	for h, t := range tokens {
+		if old, ok := a.tokens[h]; ok && old.lastUsed.After(t.lastUsed) {
+			t.lastUsed, t.stored = old.lastUsed, old.stored
+			tokens[h] = t
+		}
+	}
 	a.tokens, a.lastReload = tokens, now
 	a.mu.Unlock()
 	return nil
@@ -172,7 +292,7 @@ func (a *authStore) currentUsers(ctx context.Context, now time.Time) (map[string
 		return users, nil
 	}
 	users := make(map[string]account)
-	rows, err := a.db.QueryContext(ctx, `select name, role, password_bcrypt from auth_user`)
+	rows, err := a.db.QueryContext(ctx, `select name, role, password_bcrypt from auth_user where disabled_at is null`)
 	if err != nil {
 		return nil, fmt.Errorf("api: read users: %w", err)
 	}
@@ -211,39 +331,4 @@ func randomSecret(prefix string) (string, error) {
 		return "", fmt.Errorf("api: random: %w", err)
 	}
 	return prefix + hex.EncodeToString(b), nil
-}
-
-// CreateToken stores a new bearer token for name with roleName and returns it. Only its
-// hash is stored: the caller shows the token once.
-func CreateToken(ctx context.Context, db *warehouse.DB, name, roleName string) (string, error) {
-	if strings.TrimSpace(name) == "" {
-		return "", errors.New("api: token: a name is required (who or what uses the token, e.g. grafana)")
-	}
-	if _, ok := parseRole(roleName); !ok {
-		return "", fmt.Errorf("api: token: unknown role %q; use one of %s", roleName, strings.Join(RoleNames(), ", "))
-	}
-	token, err := randomSecret(tokenPrefix)
-	if err != nil {
-		return "", err
-	}
-	if _, err := db.ExecContext(ctx, `insert into auth_token (token_id, name, role, token_sha256) values (nextval('auth_token_seq'), ?, ?, ?)`,
-		name, roleName, hashSecret(token)); err != nil {
-		return "", fmt.Errorf("api: token: store: %w", err)
-	}
-	return token, nil
-}
-
-// RevokeTokens revokes every live token named name and returns how many it revoked. A
-// server reads the tokens when it starts (it holds the warehouse file, so another
-// process cannot change them while it runs): revoke with the server stopped.
-func RevokeTokens(ctx context.Context, db *warehouse.DB, name string) (int64, error) {
-	res, err := db.ExecContext(ctx, `update auth_token set revoked_at = now() where name = ? and revoked_at is null`, name)
-	if err != nil {
-		return 0, fmt.Errorf("api: revoke tokens %q: %w", name, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("api: revoke tokens %q: %w", name, err)
-	}
-	return n, nil
 }

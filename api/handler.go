@@ -51,7 +51,10 @@ func badParam(param, format string, args ...any) error {
 func errorStatus(err error) (status int, msg, param string) {
 	var pe *paramError
 	var we *warehouse.ParamError
+	var ae *accessError
 	switch {
+	case errors.As(err, &ae):
+		return ae.status, ae.msg, ""
 	case errors.As(err, &pe):
 		return http.StatusBadRequest, pe.Error(), pe.param
 	case errors.As(err, &we):

@@ -48,6 +48,16 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/quarantine", beheerOnly, s.handle(s.listQuarantine)},
 		{"POST", "/api/v1/backup", beheerOnly, s.handle(s.backup)},
 
+		// People and access while the server runs (people_api.go), and their audit (people_audit.go).
+		{"GET", "/api/v1/users", beheerOnly, s.handle(s.listUsers)},
+		{"POST", "/api/v1/users", beheerOnly, s.handle(s.createUser)},
+		{"PATCH", "/api/v1/users/:name", beheerOnly, s.handle(s.patchUser)},
+		{"DELETE", "/api/v1/users/:name", beheerOnly, s.handle(s.deleteUser)},
+		{"GET", "/api/v1/tokens", beheerOnly, s.handle(s.listTokens)},
+		{"POST", "/api/v1/tokens", beheerOnly, s.handle(s.createToken)},
+		{"DELETE", "/api/v1/tokens/:id", beheerOnly, s.handle(s.revokeToken)},
+		{"GET", "/api/v1/audit/access", beheerOnly, s.handle(s.listAccessAudit)},
+
 		// Reports and exports as the CLI writes them (reports.go), for when the server holds the warehouse.
 		{"GET", "/api/v1/reports/jaarverslag", analistUp, s.handle(s.getJaarverslag)},
 		{"GET", "/api/v1/exports/:name", analistUp, s.handle(s.getExport)},

@@ -23,21 +23,24 @@ Start de server: de KPI-API (/api/v1), de Grafana-datasource (/grafana/) en het
 dashboard (/) in één proces. Stopt netjes bij Ctrl-C of SIGTERM.
 
 Toegang: API en Grafana met een token (leerplein token create), het dashboard met een
-login (leerplein user create). --demo-login maakt (of herstelt) de login 'bestuur' met
-rol bestuur en een nieuw wachtwoord, en toont dat bij de start: alleen voor de demo.
+login (leerplein user create); terwijl de server draait beheert een beheerder beide op
+/beheer. --demo-login maakt (of herstelt) de logins 'bestuur' (rol bestuur) en 'beheer'
+(rol beheer) met nieuwe wachtwoorden en toont die bij de start: alleen voor de demo.
 
 Met --config (zie leerplein.example.yaml) komen warehouse, adres en regio uit het
 bestand en draaien de geplande laadtaken (jobs) in dit proces: het enige proces dat
 naar het warehouse schrijft. --db en --addr gaan dan voor op het bestand.
 
-De server houdt het warehouse-bestand open; stop hem voor 'etl run', 'token create',
-'user create' of 'user delete' op hetzelfde bestand.
+De server houdt het warehouse-bestand open. 'etl run', 'token create|revoke', 'user
+create|delete', rapporten, exports en 'backup' gaan dan via de server (met een token in
+$LEERPLEIN_TOKEN; --server of --config zegt waar hij luistert).
 
 flags:
 `
 
-// demoUser is the dashboard login --demo-login creates.
-const demoUser = "bestuur"
+// demoLogins are the dashboard logins --demo-login creates (name and role alike): a
+// board member's view, and the data steward's, who also reaches /beheer.
+var demoLogins = []string{"bestuur", "beheer"}
 
 // cmdServe runs the HTTP server until ctx is done, then shuts it down gracefully.
 func cmdServe(ctx context.Context, e env, args []string) error {
@@ -50,7 +53,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	configPath := fset.String("config", "", "configuration file with the warehouse, listen address and scheduled jobs")
 	dbPath := fset.String("db", warehouse.DefaultPath, "warehouse file")
 	addr := fset.String("addr", "127.0.0.1:8080", "listen address (port 0: any free port)")
-	demoLogin := fset.Bool("demo-login", false, "create or reset the dashboard login 'bestuur' with a new password, printed at start (demo only)")
+	demoLogin := fset.Bool("demo-login", false, "create or reset the dashboard logins 'bestuur' and 'beheer' with new passwords, printed at start (demo only)")
 	small := fset.Int("small-numbers", 5, "for role bestuur, suppress counts from 1 to this number minus 1")
 	secure := fset.Bool("secure-cookie", false, "always mark the session cookie Secure (cookie_secure: true); by default it is when TLS is in front")
 	logLevel := fset.String("log-level", "info", "debug (logs every request), info, warn or error")
@@ -92,13 +95,17 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	var demoPassword string
+	var demoPasswords []string // in the order of demoLogins
 	if *demoLogin {
-		if demoPassword, err = newDemoPassword(); err != nil {
-			return err
-		}
-		if err := api.SetUser(ctx, db, demoUser, "bestuur", demoPassword, true); err != nil {
-			return fmt.Errorf("serve: demo login: %w", err)
+		for _, name := range demoLogins {
+			pass, err := newDemoPassword()
+			if err != nil {
+				return err
+			}
+			if err := api.SetUserAs(ctx, db, api.CLIActor("serve --demo-login"), name, name, pass, true, time.Now()); err != nil {
+				return fmt.Errorf("serve: demo login %s: %w", name, err)
+			}
+			demoPasswords = append(demoPasswords, pass)
 		}
 	}
 	var srv *api.Server
@@ -141,8 +148,11 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	return serveHTTP(ctx, e, srv.Handler(), *addr, logger, func(url string) {
 		fmt.Fprintf(e.stdout, "leerplein: serving %s on %s\n", *dbPath, url)
 		fmt.Fprintf(e.stdout, "  dashboard %s  API %sapi/v1/kpis  Grafana %sgrafana/\n", url, url, url)
-		if demoPassword != "" {
-			fmt.Fprintf(e.stdout, "  demo login: %s / %s\n", demoUser, demoPassword)
+		for i, pass := range demoPasswords {
+			fmt.Fprintf(e.stdout, "  demo login: %s / %s  (rol %s)\n", demoLogins[i], pass, demoLogins[i])
+		}
+		if len(demoPasswords) > 0 {
+			fmt.Fprintf(e.stdout, "  beheer van gebruikers, tokens en laadtaken: %sbeheer\n", url)
 		}
 	})
 }

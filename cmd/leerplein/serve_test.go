@@ -183,6 +183,25 @@ func TestServeEndToEnd(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther || len(res.Cookies()) == 0 {
 		t.Errorf("demo login: status %d, %d cookies; want 303 and the session cookie", res.StatusCode, len(res.Cookies()))
 	}
+	// The second demo login is the data steward's: it may manage people.
+	logins := demoLoginLine.FindAllStringSubmatch(stdout.String(), -1)
+	if len(logins) != 2 || logins[0][1] != "bestuur" || logins[1][1] != "beheer" {
+		t.Fatalf("demo logins %v; want bestuur and beheer", logins)
+	}
+	res, err = client.PostForm(base+"/login", url.Values{"name": {"beheer"}, "password": {logins[1][2]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	req, _ := http.NewRequest(http.MethodGet, base+"/api/v1/users", nil)
+	for _, c := range res.Cookies() {
+		req.AddCookie(c)
+	}
+	if res, err := client.Do(req); err != nil || res.StatusCode != http.StatusOK {
+		t.Errorf("the demo beheer login on /api/v1/users: %v %v; want 200", res, err)
+	} else {
+		res.Body.Close()
+	}
 
 	cancel()
 	select {

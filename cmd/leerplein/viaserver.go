@@ -151,8 +151,9 @@ type serverClient struct {
 func newServerClient(e env, cmd, base, role string) (serverClient, error) {
 	token := e.getenv(TokenEnv)
 	if token == "" {
-		return serverClient{}, fmt.Errorf("%s: a running server holds the warehouse; to go through it at %s, set %s to a token with role %s (leerplein token create --role %s, made while the server was stopped)",
-			cmd, base, TokenEnv, role, role)
+		return serverClient{}, fmt.Errorf("%s: een draaiende server houdt het warehouse vast; zet, om via die server op %s te gaan, in %s een token met rol %s "+
+			"(een beheerder maakt het op %s/beheer, of met leerplein token create --role %s --name NAAM)",
+			cmd, base, TokenEnv, role, strings.TrimRight(base, "/"), role)
 	}
 	return serverClient{base: strings.TrimRight(base, "/"), token: token, cmd: cmd}, nil
 }
@@ -209,16 +210,16 @@ type serverError struct {
 }
 
 func (e *serverError) Error() string {
-	s := fmt.Sprintf("%s: the server at %s answered %s", e.cmd, e.url, e.statusText)
+	s := fmt.Sprintf("%s: de server op %s antwoordde %s", e.cmd, e.url, e.statusText)
 	if e.msg != "" {
 		s += ": " + e.msg
 	}
 	switch e.status {
 	case http.StatusUnauthorized:
-		s += fmt.Sprintf(" (is $%s a valid token of that server's warehouse?)", TokenEnv)
+		s += fmt.Sprintf(" (is $%s een geldig token van het warehouse van die server?)", TokenEnv)
 	case http.StatusNotFound:
 		if e.msg == "not found" {
-			s += " (an older server without this resource?)"
+			s += " (een oudere server zonder deze functie?)"
 		}
 	}
 	return s
