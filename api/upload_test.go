@@ -157,11 +157,24 @@ func TestUploadRefused(t *testing.T) {
 			plant: func(t *testing.T, f *uploadFixture) { f.jobs.deliverBusy.Store(true) }, status: 409, says: "probeer het opnieuw"},
 	}
 	check := openAPIChecker(t)
+	// One server for every case (a warehouse each would take most of the test's time):
+	// each case starts from an empty inbox and a scheduler that is not busy.
+	shared := newUploadFixture(t, Config{UploadMaxBytes: 1024, UploadMaxFiles: 3}, time.Hour)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newUploadFixture(t, Config{UploadMaxBytes: 1024, UploadMaxFiles: 3}, time.Hour)
+			f := *shared
+			f.t = t
+			defer func() {
+				for _, n := range f.dir("") {
+					if n != ".upload" {
+						os.Remove(filepath.Join(f.inbox, n))
+					}
+				}
+				f.jobs.busy.Store(false)
+				f.jobs.deliverBusy.Store(false)
+			}()
 			if tc.plant != nil {
-				tc.plant(t, f)
+				tc.plant(t, &f)
 			}
 			r := tc.req(t)
 			path := "/api/v1/jobs/" + uploadJob + "/files"
