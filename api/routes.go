@@ -43,6 +43,9 @@ func (s *Server) routes() []route {
 		// The data steward's resources (jobs.go, runs.go) and Prometheus (metrics.go).
 		{"GET", "/api/v1/jobs", beheerOnly, s.handle(s.listJobs)},
 		{"POST", "/api/v1/jobs/:name/run", beheerOnly, s.handle(s.runJob)},
+		{"POST", "/api/v1/jobs/:name/files", beheerOnly, s.handle(s.uploadFiles)},    // upload.go
+		{"GET", "/api/v1/jobs/:name/rejected", beheerOnly, s.handle(s.listRejected)}, // rejected.go
+		{"POST", "/api/v1/jobs/:name/rejected/:file/reload", beheerOnly, s.handle(s.reloadFile)},
 		{"GET", "/api/v1/runs", beheerOnly, s.handle(s.listRuns)},
 		{"GET", "/api/v1/runs/:id", beheerOnly, s.handle(s.getRun)},
 		{"GET", "/api/v1/quarantine", beheerOnly, s.handle(s.listQuarantine)},

@@ -52,6 +52,11 @@ type Config struct {
 	// Jobs is the scheduler, adapted by cmd (the api does not import etl). Nil: no
 	// jobs; /api/v1/jobs lists none and nothing is ever stale.
 	Jobs Jobs
+	// UploadMaxBytes bounds one uploaded file (POST /api/v1/jobs/{name}/files); a larger
+	// one is refused with 413. Default DefaultUploadMaxBytes (1 GiB).
+	UploadMaxBytes int64
+	// UploadMaxFiles bounds the files of one upload. Default DefaultUploadMaxFiles (20).
+	UploadMaxFiles int
 	// BackupDir is the only directory (with those below it) POST /api/v1/backup writes
 	// into. Default: backups beside the warehouse file.
 	BackupDir string
@@ -121,6 +126,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.SQLPerUser <= 0 {
 		c.SQLPerUser = 2
+	}
+	if c.UploadMaxBytes <= 0 {
+		c.UploadMaxBytes = DefaultUploadMaxBytes
+	}
+	if c.UploadMaxFiles <= 0 {
+		c.UploadMaxFiles = DefaultUploadMaxFiles
 	}
 	if c.SQLRefreshDelay <= 0 {
 		c.SQLRefreshDelay = 2 * time.Second

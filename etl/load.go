@@ -40,6 +40,9 @@ type Options struct {
 	// Limits bounds what one file may make the loader unpack and hold; a file beyond
 	// them is rejected. Zero fields take DefaultLimits.
 	Limits Limits
+	// Placed are files put into the inbox whole (an upload, a file loaded again): they
+	// skip the StableAfter wait while their size and modification time are unchanged.
+	Placed []Placed
 }
 
 // Status values of a file in the ledger.
@@ -121,7 +124,7 @@ func Run(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error) {
 	removed := CleanInbox(opts.Inbox, opts.Retention, time.Now(), opts.Logger)
 	var waiting []FileResult
 	if opts.StableAfter > 0 {
-		files, waiting = splitStable(files, opts.StableAfter, time.Now())
+		files, waiting = splitReady(files, opts.Placed, opts.StableAfter, time.Now())
 		for i := range waiting {
 			waiting[i].Name = bsnmask.Mask(waiting[i].Name)
 		}

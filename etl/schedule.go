@@ -174,6 +174,7 @@ func (s *Scheduler) Start() {
 func (s *Scheduler) clean() {
 	for _, j := range s.cfg.Jobs {
 		CleanInbox(j.Inbox, s.cfg.Retention, time.Now(), s.cfg.Logger.With("job", j.Name))
+		cleanStaging(j.Inbox, time.Now(), s.cfg.Logger.With("job", j.Name))
 	}
 }
 
@@ -229,12 +230,12 @@ func (s *Scheduler) Loading() bool { return s.loading.Load() }
 // RunNow starts a run of the named job at once and returns its run id; the run goes on
 // in the background. It fails with ErrJobRunning when the job is running already.
 func (s *Scheduler) RunNow(name string) (int64, error) {
-	return s.start(name)
+	return s.start(name, nil)
 }
 
 // scheduled is what cron calls: a run, or a recorded skip when the job is still busy.
 func (s *Scheduler) scheduled(name string) {
-	_, err := s.start(name)
+	_, err := s.start(name, nil)
 	switch {
 	case errors.Is(err, ErrJobRunning):
 		s.cfg.Logger.Warn("job still running; scheduled run skipped", "job", name)
@@ -247,8 +248,11 @@ func (s *Scheduler) scheduled(name string) {
 	}
 }
 
-// start records a new run of the job and runs it in the background.
-func (s *Scheduler) start(name string) (int64, error) {
+// start records a new run of the job and runs it in the background. place, when set,
+// is called once the job is reserved (no other run of it can start) and before the run
+// is recorded: it puts complete files into the inbox (deliver.go), which the run then
+// takes without the stability wait; an error of place starts no run.
+func (s *Scheduler) start(name string, place func(Job) ([]Placed, error)) (int64, error) {
 	j, ok := s.jobs[name]
 	if !ok {
 		return 0, fmt.Errorf("%w: %q", ErrUnknownJob, name)
@@ -271,6 +275,14 @@ func (s *Scheduler) start(name string) (int64, error) {
 		s.mu.Unlock()
 		s.wg.Done()
 	}
+	var placed []Placed
+	if place != nil {
+		var err error
+		if placed, err = place(j); err != nil {
+			done()
+			return 0, err
+		}
+	}
 	runID, err := s.cfg.DB.StartRun(s.ctx, j.Name, j.Inbox)
 	if err != nil {
 		done()
@@ -278,13 +290,14 @@ func (s *Scheduler) start(name string) (int64, error) {
 	}
 	go func() {
 		defer done()
-		s.run(j, runID)
+		s.run(j, runID, placed)
 	}()
 	return runID, nil
 }
 
-// run loads the job's inbox under the one-writer lock.
-func (s *Scheduler) run(j Job, runID int64) {
+// run loads the job's inbox under the one-writer lock; placed are the files a delivery
+// put there whole.
+func (s *Scheduler) run(j Job, runID int64, placed []Placed) {
 	s.loadMu.Lock()
 	defer s.loadMu.Unlock()
 	s.loading.Store(true)
@@ -293,7 +306,7 @@ func (s *Scheduler) run(j Job, runID int64) {
 	t0 := time.Now()
 	sum, err := Run(s.ctx, s.cfg.DB, Options{
 		Inbox: j.Inbox, Key: s.cfg.Key, Region: s.cfg.Region, Job: j.Name, Move: true,
-		Logger: log, RunID: runID, StableAfter: j.StableAfter, Retention: s.cfg.Retention,
+		Logger: log, RunID: runID, StableAfter: j.StableAfter, Retention: s.cfg.Retention, Placed: placed,
 	})
 	// Run records the end itself, except when it failed before its first file.
 	early := tekst.New(tekst.RunMisluktVooraf)

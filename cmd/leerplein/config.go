@@ -26,6 +26,8 @@ type fileConfig struct {
 	PseudoKeyFile string    `yaml:"pseudo_key_file"`
 	BackupDir     string    `yaml:"backup_dir"`
 	SQL           sqlConfig `yaml:"sql"`
+	// Upload: limits of the steward's upload through the API (config_upload.go).
+	Upload uploadConfig `yaml:"upload"`
 	// LoadRequestRate: API requests per second admitted while a load runs (0: the
 	// server's default, 400; negative: no pacing).
 	LoadRequestRate float64     `yaml:"load_request_rate"`
@@ -82,6 +84,8 @@ type config struct {
 	sqlMaxResult    int64
 	sqlWorkerCmd    []string
 	loadRequestRate float64 // 0: the server's default
+	uploadMaxBytes  int64   // one uploaded file at most
+	uploadMaxFiles  int     // files of one upload at most
 	http            httpConfig
 	jobs            []etl.Job
 }
@@ -141,6 +145,9 @@ func parseConfig(b []byte, base string) (config, error) {
 		c.sqlWorkerCmd[0] = abs(c.sqlWorkerCmd[0]) // workers start in /
 	}
 	c.loadRequestRate = fc.LoadRequestRate
+	if err := parseUploadConfig(fc.Upload, &c); err != nil {
+		return config{}, err
+	}
 	if fc.RetentionDays < 0 {
 		return config{}, fmt.Errorf("retention_days must be at least 1 (default 30)")
 	}

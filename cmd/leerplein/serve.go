@@ -131,6 +131,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	apiCfg.SQLWorkers, apiCfg.SQLPerUser, apiCfg.SQLQueueWait = cfg.sqlWorkers, cfg.sqlPerUser, cfg.sqlQueueWait
 	apiCfg.SQLMaxResultBytes, apiCfg.SQLWorkerCommand = cfg.sqlMaxResult, cfg.sqlWorkerCmd
 	apiCfg.LoadRequestRate = cfg.loadRequestRate
+	apiCfg.UploadMaxBytes, apiCfg.UploadMaxFiles = cfg.uploadMaxBytes, cfg.uploadMaxFiles
 	srv = api.New(db, apiCfg, logger)
 	// The SQL sandbox (analist.duckdb beside the warehouse) is built in the background;
 	// stopSandbox runs before db.Close (deferred earlier), after HTTP has drained.
