@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"strconv"
 	"time"
 )
@@ -54,4 +56,26 @@ func dutchDuration(d time.Duration) string {
 		}
 		return fmt.Sprintf("%d u %d min", m/60, m%60)
 	}
+}
+
+// dutchError is an error told in Dutch to the person at the terminal; it keeps the
+// error it explains for errors.Is and errors.As.
+type dutchError struct {
+	msg string
+	err error
+}
+
+func (d dutchError) Error() string { return d.msg }
+func (d dutchError) Unwrap() error { return d.err }
+
+// fileError says in Dutch why a file the user named cannot be used: "het sleutelbestand
+// /x bestaat niet".
+func fileError(what, path string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return dutchError{fmt.Sprintf("%s %s bestaat niet", what, path), err}
+	case errors.Is(err, fs.ErrPermission):
+		return dutchError{fmt.Sprintf("%s %s: geen toegang (controleer de rechten)", what, path), err}
+	}
+	return fmt.Errorf("%s %s: %w", what, path, err)
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -90,7 +91,8 @@ func cmdETLRun(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if n := sum.Rejected(); n > 0 {
-		return exitError{1, fmt.Errorf("%d file(s) rejected; see %s", n, *inbox+"/rejected")}
+		return exitError{1, fmt.Errorf("%s geweigerd; de reden staat hierboven en in %s, naast elk bestand (.reason.txt)",
+			count(int64(n), "bestand", "bestanden"), filepath.Join(*inbox, "rejected"))}
 	}
 	return nil
 }
@@ -122,7 +124,7 @@ func loadKey(e env, keyFile string) ([]byte, error) {
 	if keyFile != "" {
 		info, err := os.Stat(keyFile)
 		if err != nil {
-			return nil, fmt.Errorf("pseudonym key file: %w", err)
+			return nil, fileError("het sleutelbestand", keyFile, err)
 		}
 		if perm := info.Mode().Perm(); perm&0o077 != 0 {
 			return nil, fmt.Errorf("het sleutelbestand %s is ook toegankelijk voor anderen dan de eigenaar (rechten %04o); "+
@@ -131,11 +133,24 @@ func loadKey(e env, keyFile string) ([]byte, error) {
 		}
 		b, err := os.ReadFile(keyFile)
 		if err != nil {
-			return nil, fmt.Errorf("pseudonym key file: %w", err)
+			return nil, fileError("het sleutelbestand", keyFile, err)
 		}
-		return etl.ParseKey(string(b))
+		return parseKey(string(b))
 	}
-	return etl.ParseKey(e.getenv(etl.KeyEnv))
+	return parseKey(e.getenv(etl.KeyEnv))
+}
+
+// parseKey is etl.ParseKey with the missing key explained in Dutch: it is the first
+// thing a new steward meets.
+func parseKey(raw string) ([]byte, error) {
+	key, err := etl.ParseKey(raw)
+	if errors.Is(err, etl.ErrNoKey) {
+		return nil, dutchError{err: err, msg: "de pseudoniemsleutel ontbreekt: zet " + etl.KeyEnv + " of geef --key-file BESTAND " +
+			"(met --config: pseudo_key_file). De lader vervangt elk BSN door een pseudoniem met die geheime sleutel. " +
+			"Maak hem één keer, bijvoorbeeld met `openssl rand -hex 32`, bewaar hem buiten het warehouse " +
+			"(een wachtwoordkluis of een bestand dat alleen de lader mag lezen) en gebruik bij elke lading dezelfde"}
+	}
+	return key, err
 }
 
 func loadRegion(path string) (etl.Region, error) {
@@ -145,11 +160,14 @@ func loadRegion(path string) (etl.Region, error) {
 	return etl.LoadRegion(path)
 }
 
-// printSummary writes one line per file removed past its retention, one per file
-// looked at, and a closing total.
+// printSummary writes, in Dutch, one line per file removed past its retention, one per
+// file looked at, and a closing total. A run that an error stopped before it started
+// (no run id: a missing key, an unreadable inbox) gets no total: there is no run to sum
+// up, and the error says why.
 func printSummary(w io.Writer, sum etl.Summary) {
+	days := int64(sum.Retention / (24 * time.Hour))
 	for _, name := range sum.Removed {
-		fmt.Fprintf(w, "%-12s %s: ouder dan de bewaartermijn van %d dagen\n", "removed", name, int(sum.Retention/(24*time.Hour)))
+		writeFileLine(w, "removed", bsnmask.Mask(name), "ouder dan de bewaartermijn van "+count(days, "dag", "dagen"))
 	}
 	var loaded, rows, quarantined int64
 	for _, f := range sum.Files {
@@ -159,12 +177,9 @@ func printSummary(w io.Writer, sum etl.Summary) {
 			loaded++
 			rows += f.New + f.Replaced
 			quarantined += f.Quarantined
-			what = fmt.Sprintf("%d rows: %d new, %d replaced, %d quarantined", f.Read, f.New, f.Replaced, f.Quarantined)
-			if f.Unchanged > 0 {
-				what += fmt.Sprintf(", %d provisional kept out (final figures loaded)", f.Unchanged)
-			}
+			what = loadedCounts(f.Read, f.New, f.Replaced, f.Unchanged, f.Quarantined)
 			if len(f.ExtraColumns) > 0 {
-				what += "; ignored columns: " + strings.Join(f.ExtraColumns, ", ")
+				what += "; genegeerde kolommen: " + strings.Join(f.ExtraColumns, ", ")
 			}
 			if f.Reason != "" { // loaded, but left in the inbox
 				what += "; " + f.Reason
@@ -172,10 +187,51 @@ func printSummary(w io.Writer, sum etl.Summary) {
 		default:
 			what = f.Reason
 		}
-		fmt.Fprintf(w, "%-12s %s: %s\n", f.Status, f.Name, what)
+		writeFileLine(w, f.Status, f.Name, what)
 	}
-	fmt.Fprintf(w, "run %d: %d file(s), %d loaded, %d rejected; %d rows written, %d quarantined\n",
-		sum.RunID, len(sum.Files), loaded, sum.Rejected(), rows, quarantined)
+	if sum.RunID != 0 {
+		writeRunTotal(w, sum.RunID, len(sum.Files), loaded, int64(sum.Rejected()), rows, quarantined)
+	}
+}
+
+// statusWords are the Dutch words for a file's status in etl run's summary, each at most
+// twelve characters so the names line up.
+var statusWords = map[string]string{
+	etl.StatusLoaded:       "geladen",
+	etl.StatusSkipped:      "overgeslagen",
+	etl.StatusRejected:     "geweigerd",
+	etl.StatusUnrecognised: "niet herkend",
+	etl.StatusWaiting:      "wacht",
+	"removed":              "verwijderd",
+}
+
+// writeFileLine writes one file's line of a run summary: its status in Dutch, its name
+// and what happened. The summary of a run through the server uses it too.
+func writeFileLine(w io.Writer, status, name, what string) {
+	word, ok := statusWords[status]
+	if !ok {
+		word = status
+	}
+	fmt.Fprintf(w, "%-12s %s: %s\n", word, name, what)
+}
+
+// loadedCounts says what a loaded file's rows became: "16 regels: 8 nieuw, 8 vervangen,
+// 0 in quarantaine".
+func loadedCounts(read, fresh, replaced, unchanged, quarantined int64) string {
+	s := fmt.Sprintf("%s: %s nieuw, %s vervangen, %s in quarantaine",
+		count(read, "regel", "regels"), dutchNumber(fresh), dutchNumber(replaced), dutchNumber(quarantined))
+	if unchanged > 0 {
+		s += ", " + count(unchanged, "voorlopige regel", "voorlopige regels") + " niet geladen (de definitieve cijfers staan er al)"
+	}
+	return s
+}
+
+// writeRunTotal writes a run summary's closing line: "run 1: 71 bestanden, 70 geladen,
+// 0 geweigerd; 586.158 regels geschreven, 6 in quarantaine".
+func writeRunTotal(w io.Writer, runID int64, files int, loaded, rejected, rows, quarantined int64) {
+	fmt.Fprintf(w, "run %d: %s, %s geladen, %s geweigerd; %s geschreven, %s in quarantaine\n",
+		runID, count(int64(files), "bestand", "bestanden"), dutchNumber(loaded), dutchNumber(rejected),
+		count(rows, "regel", "regels"), dutchNumber(quarantined))
 }
 
 // newProgress returns a stage bar for files that take over a second, drawn only when w
