@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -19,31 +18,54 @@ import (
 	"github.com/hetleerplein/leerplein/warehouse/bsnmask"
 )
 
+var etlRunHelp = commandHelp{
+	usage: "--inbox MAP [opties]",
+	text: `Elk bestand laadt in één transactie, helemaal of niet. Een geladen bestand gaat naar
+processed/, een geweigerd naar rejected/ met de reden ernaast (.reason.txt); regels die
+een controle niet doorstaan komen in de quarantaine. Per bestand volgt een regel met
+wat er gebeurde, aan het eind het totaal van de run. Een bestand dat nog geschreven
+wordt (korter dan --stable-after geleden veranderd) blijft liggen voor een volgende run.
+
+De pseudoniemsleutel komt uit $` + etl.KeyEnv + ` of --key-file. Houdt een
+draaiende server het warehouse vast, dan laadt die de inbox, als de job met deze inbox
+(token met rol beheer in $LEERPLEIN_TOKEN).
+
+Afsluitstatus: 0 als alles geladen of overgeslagen is, 1 als een bestand geweigerd is
+of een fout de run stopte, 2 bij een verkeerde aanroep.`,
+	examples: []string{
+		"leerplein etl run --inbox ./inbox",
+		"leerplein etl run --config /etc/leerplein.yaml --inbox /srv/leerplein/inbox",
+	},
+}
+
 // cmdETLRun loads an inbox by hand: `leerplein etl run --db PATH --inbox DIR`.
 func cmdETLRun(ctx context.Context, e env, args []string) error {
-	fs := flag.NewFlagSet("etl run", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	dbPath := fs.String("db", warehouse.DefaultPath, "warehouse file")
-	inbox := fs.String("inbox", "", "directory with the exports to load (required)")
-	regio := fs.String("regio", "", "region file (gemeentecode;gemeente;subregio;…); default: the built-in region 25")
-	keyFile := fs.String("key-file", "", "file with the pseudonym key (default: $"+etl.KeyEnv+")")
-	verbose := fs.Bool("verbose", false, "log every step (with timings) to stderr")
+	fs := newFlagSet("etl run")
+	dbPath := fs.String("db", warehouse.DefaultPath, "`PAD` het warehouse-bestand")
+	inbox := fs.String("inbox", "", "`MAP` de map met de exports die geladen worden (verplicht)")
+	regio := fs.String("regio", "", "`BESTAND` het regiobestand (gemeentecode;gemeente;subregio;…); standaard: de ingebouwde regio 25")
+	keyFile := fs.String("key-file", "", "`BESTAND` het bestand met de pseudoniemsleutel; standaard: $"+etl.KeyEnv)
+	verbose := fs.Bool("verbose", false, "log elke stap, met tijden, naar standaardfout (het log is Engels)")
 	stableAfter := fs.Duration("stable-after", etl.DefaultStableAfter,
-		"leave a file modified within this time in the inbox for a later run: it may still be being written (0s: no wait; through a server its job's stable_after applies)")
+		"`DUUR` laat een bestand dat korter dan DUUR geleden veranderde liggen voor een volgende run: het wordt misschien nog geschreven (0s: niet wachten; via een server geldt stable_after van de job)")
 	retentionDays := fs.Int("retention-days", int(etl.DefaultRetention/(24*time.Hour)),
-		"first remove files older than this many days from processed/ and rejected/ (they hold raw BSNs); default: retention_days of --config, else 30")
+		"`N` verwijder eerst de bestanden ouder dan N dagen uit processed/ en rejected/ (ze bevatten BSN's); standaard: retention_days uit --config, anders 30")
 	via := addServerFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	describeServerFlags(fs, "`BESTAND` het configuratiebestand: warehouse (tenzij --db), regio, sleutelbestand, bewaartermijn, stable_after van de job met deze inbox en het adres van de server")
+	if err := parseFlags(e, fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("etl run: onverwacht argument %q (de inbox geef je met --inbox)", fs.Arg(0))}
 	}
 	if *inbox == "" {
-		return usageError{"etl run: --inbox is required"}
+		return usageError{"etl run: --inbox ontbreekt: de map met de exports die geladen worden"}
 	}
 	if *stableAfter < 0 {
-		return usageError{"etl run: --stable-after must not be negative"}
+		return usageError{"etl run: --stable-after mag niet negatief zijn"}
 	}
 	if *retentionDays < 1 {
-		return usageError{"etl run: --retention-days must be at least 1"}
+		return usageError{"etl run: --retention-days moet minstens 1 zijn"}
 	}
 	retention := time.Duration(*retentionDays) * 24 * time.Hour
 	if err := via.resolve(fs, dbPath); err != nil {
@@ -80,6 +102,11 @@ func cmdETLRun(ctx context.Context, e env, args []string) error {
 	defer db.Close()
 	if setupErr != nil {
 		return setupErr
+	}
+	if info, err := os.Stat(*inbox); err != nil {
+		return fileError("de inbox", *inbox, err)
+	} else if !info.IsDir() {
+		return dutchError{msg: fmt.Sprintf("de inbox %s is geen map", *inbox)}
 	}
 	sum, err := etl.Run(ctx, db, etl.Options{
 		Inbox: *inbox, Key: key, Region: region, Job: "manual", Move: true, StableAfter: *stableAfter, Retention: retention,

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"strings"
 
@@ -11,32 +9,29 @@ import (
 	"github.com/hetleerplein/leerplein/warehouse"
 )
 
-const tokenCreateUsage = `usage: leerplein token create --name NAAM --role bestuur|analist|beheer [--db PATH]
+var tokenCreateHelp = commandHelp{
+	usage: "--name NAAM --role bestuur|analist|beheer [--db PAD]",
+	text: `Het token is voor de API of Grafana ('Authorization: Bearer <token>'). Het wordt één
+keer getoond, alleen op de laatste regel; het warehouse bewaart alleen een hash.
+Rollen: bestuur (KPI's, kleine aantallen afgeschermd), analist (exacte cijfers),
+beheer (ook de laadgeschiedenis).`,
+	examples: []string{"leerplein token create --name grafana --role analist"},
+}
 
-Maakt een token voor de API of Grafana ('Authorization: Bearer <token>'). Het token
-wordt één keer getoond, alleen op de laatste regel; het warehouse bewaart alleen een
-hash. Rollen: bestuur (KPI's, kleine aantallen afgeschermd), analist (exacte cijfers),
-beheer (ook de laadgeschiedenis).
-
-flags:
-`
+var tokenRevokeHelp = commandHelp{
+	usage:    "--name NAAM [--db PAD]",
+	text:     "Elk token dat met deze naam is gemaakt, werkt daarna niet meer. Stop eerst de server:\nhij houdt het warehouse-bestand open.",
+	examples: []string{"leerplein token revoke --name grafana"},
+}
 
 // cmdTokenCreate creates a bearer token and prints it once, alone on its last line.
 func cmdTokenCreate(ctx context.Context, e env, args []string) error {
-	fset := flag.NewFlagSet("token create", flag.ContinueOnError)
-	fset.SetOutput(e.stderr)
-	fset.Usage = func() {
-		fmt.Fprint(fset.Output(), tokenCreateUsage)
-		fset.PrintDefaults()
-	}
-	dbPath := fset.String("db", warehouse.DefaultPath, "warehouse file")
-	name := fset.String("name", "", "who or what uses the token, e.g. grafana (required)")
-	role := fset.String("role", "", "bestuur, analist or beheer (required)")
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError{err.Error()}
+	fset := newFlagSet("token create")
+	dbPath := fset.String("db", warehouse.DefaultPath, "`PAD` het warehouse-bestand")
+	name := fset.String("name", "", "`NAAM` wie of wat het token gebruikt, bijvoorbeeld grafana (verplicht)")
+	role := fset.String("role", "", "`ROL` bestuur, analist of beheer (verplicht)")
+	if err := parseFlags(e, fset, args); err != nil {
+		return err
 	}
 	switch {
 	case fset.NArg() > 0:
@@ -71,15 +66,11 @@ func validRole(r string) bool {
 
 // cmdTokenRevoke revokes every token of a name (stop the server first: it holds the file).
 func cmdTokenRevoke(ctx context.Context, e env, args []string) error {
-	fset := flag.NewFlagSet("token revoke", flag.ContinueOnError)
-	fset.SetOutput(e.stderr)
-	dbPath := fset.String("db", warehouse.DefaultPath, "warehouse file")
-	name := fset.String("name", "", "the name the token(s) were created with (required)")
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError{err.Error()}
+	fset := newFlagSet("token revoke")
+	dbPath := fset.String("db", warehouse.DefaultPath, "`PAD` het warehouse-bestand")
+	name := fset.String("name", "", "`NAAM` de naam waarmee de tokens gemaakt zijn (verplicht)")
+	if err := parseFlags(e, fset, args); err != nil {
+		return err
 	}
 	if fset.NArg() > 0 || strings.TrimSpace(*name) == "" {
 		return usageError{"usage: leerplein token revoke --name NAAM [--db PATH]"}

@@ -3,50 +3,41 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/hetleerplein/leerplein/api"
 	"github.com/hetleerplein/leerplein/warehouse"
 )
 
-const userCreateUsage = `usage: leerplein user create --name NAAM --role bestuur|analist|beheer [--db PATH] [--replace] < wachtwoord
+var userCreateHelp = commandHelp{
+	usage: "--name NAAM --role bestuur|analist|beheer [--db PAD] [--replace] < wachtwoord",
+	text: `Het wachtwoord komt van standaardinvoer (de eerste regel; --password-stdin zegt dat
+expliciet), nooit als argument, zodat het niet in de shellgeschiedenis of de proceslijst
+staat. Het warehouse bewaart alleen een bcrypt-hash. Een wachtwoord heeft minstens 12
+tekens (spaties aan begin en eind tellen niet mee) en hoogstens 72 bytes; een naam
+hoogstens 64 bytes. --replace geeft een bestaande login een nieuw wachtwoord en deze
+rol; lopende sessies van die login eindigen dan.`,
+	examples: []string{`printf '%s\n' "$WACHTWOORD" | leerplein user create --name wethouder --role bestuur`},
+}
 
-Maakt een login voor het dashboard. Het wachtwoord komt van standaardinvoer (de eerste
-regel; --password-stdin zegt dat expliciet), nooit als argument, zodat het niet in de
-shellgeschiedenis of de proceslijst staat. Het warehouse bewaart alleen een bcrypt-hash.
-Een wachtwoord heeft minstens 12 tekens (spaties aan begin en eind tellen niet mee) en
-hoogstens 72 bytes; een naam hoogstens 64 bytes.
---replace geeft een bestaande login een nieuw wachtwoord en deze rol; lopende sessies
-van die login eindigen dan.
-
-Voorbeeld: printf '%s\n' "$WACHTWOORD" | leerplein user create --name wethouder --role bestuur
-
-flags:
-`
+var userDeleteHelp = commandHelp{
+	usage:    "--name NAAM [--db PAD]",
+	text:     "Stop eerst de server: hij houdt het warehouse-bestand open.",
+	examples: []string{"leerplein user delete --name wethouder"},
+}
 
 // cmdUserCreate creates (or with --replace resets) a dashboard login, reading the
 // password from standard input.
 func cmdUserCreate(ctx context.Context, e env, args []string) error {
-	fset := flag.NewFlagSet("user create", flag.ContinueOnError)
-	fset.SetOutput(e.stderr)
-	fset.Usage = func() {
-		_, _ = io.WriteString(fset.Output(), userCreateUsage)
-		fset.PrintDefaults()
-	}
-	dbPath := fset.String("db", warehouse.DefaultPath, "warehouse file")
-	name := fset.String("name", "", "login name (required)")
-	role := fset.String("role", "", "bestuur, analist or beheer (required)")
-	replace := fset.Bool("replace", false, "reset the password and role of an existing login")
-	fset.Bool("password-stdin", true, "read the password from standard input (the only way; accepted for clarity)")
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError{err.Error()}
+	fset := newFlagSet("user create")
+	dbPath := fset.String("db", warehouse.DefaultPath, "`PAD` het warehouse-bestand")
+	name := fset.String("name", "", "`NAAM` de loginnaam (verplicht)")
+	role := fset.String("role", "", "`ROL` bestuur, analist of beheer (verplicht)")
+	replace := fset.Bool("replace", false, "geef een bestaande login een nieuw wachtwoord en deze rol")
+	fset.Bool("password-stdin", true, "lees het wachtwoord van standaardinvoer (de enige manier; voor de duidelijkheid toegestaan)")
+	if err := parseFlags(e, fset, args); err != nil {
+		return err
 	}
 	switch {
 	case fset.NArg() > 0:
@@ -80,15 +71,11 @@ func cmdUserCreate(ctx context.Context, e env, args []string) error {
 
 // cmdUserDelete removes a dashboard login; its sessions end with it.
 func cmdUserDelete(ctx context.Context, e env, args []string) error {
-	fset := flag.NewFlagSet("user delete", flag.ContinueOnError)
-	fset.SetOutput(e.stderr)
-	dbPath := fset.String("db", warehouse.DefaultPath, "warehouse file")
-	name := fset.String("name", "", "the login to remove (required)")
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError{err.Error()}
+	fset := newFlagSet("user delete")
+	dbPath := fset.String("db", warehouse.DefaultPath, "`PAD` het warehouse-bestand")
+	name := fset.String("name", "", "`NAAM` de login die verwijderd wordt (verplicht)")
+	if err := parseFlags(e, fset, args); err != nil {
+		return err
 	}
 	if fset.NArg() > 0 || strings.TrimSpace(*name) == "" {
 		return usageError{"usage: leerplein user delete --name NAAM [--db PATH]"}
