@@ -36,6 +36,10 @@ type Options struct {
 	Retention time.Duration
 	// Progress, when set, is told the stage of a file being loaded (for a terminal bar).
 	Progress func(file string, stage int, stages int, label string)
+	// Rows, when set, is told how far a file has been read and how long it should take,
+	// and when it is done (for a terminal's progress line). It is called from the
+	// goroutine that reads, so it must be safe for concurrent use.
+	Rows func(FileProgress)
 	// Limits bounds what one file may make the loader unpack and hold; a file beyond
 	// them is rejected. Zero fields take DefaultLimits.
 	Limits Limits
@@ -139,6 +143,9 @@ func Run(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error) {
 			break
 		}
 		res, err := l.file(ctx, file)
+		if opts.Rows != nil {
+			opts.Rows(FileProgress{File: bsnmask.Mask(file.name), Rows: res.Read, Bytes: file.size, Size: file.size, Done: true})
+		}
 		if err != nil {
 			runErr = err
 			break
@@ -195,6 +202,7 @@ func (l *loader) file(ctx context.Context, in inboxFile) (FileResult, error) {
 		res.Status, res.Reason = StatusWaiting, reasonChangedSinceListed
 		return res, nil
 	}
+	rep := l.reporter(ctx, in, f.name)
 	// The hash and a CSV file's layout scan each read the whole file: they run side by
 	// side, and the scan is thrown away when the hash says the file was loaded before.
 	var pre *prestaged
@@ -202,7 +210,7 @@ func (l *loader) file(ctx context.Context, in inboxFile) (FileResult, error) {
 		pre = &prestaged{done: make(chan struct{})}
 		go func() {
 			defer close(pre.done)
-			pre.st, pre.err = stageCSV(f, in.path, l.opts.Limits.orDefault())
+			pre.st, pre.err = stageCSV(f, in.path, l.opts.Limits.orDefault(), rep.reportFunc())
 		}()
 		defer pre.discard()
 	}
@@ -221,7 +229,7 @@ func (l *loader) file(ctx context.Context, in inboxFile) (FileResult, error) {
 		res.Status = StatusSkipped
 		res.Reason = fmt.Sprintf("same bytes as %s, loaded in run %d", earlier, earlierRun)
 	case errors.Is(err, sql.ErrNoRows):
-		err = l.load(ctx, f, in, p, sum, &res, start, pre)
+		err = l.load(ctx, f, in, p, sum, &res, start, pre, rep)
 		var rej rejectError
 		switch {
 		case errors.Is(err, errChanged):
@@ -277,7 +285,7 @@ func (l *loader) progress(file string, stage int, label string) {
 }
 
 // load stages, validates and writes one file in one transaction.
-func (l *loader) load(ctx context.Context, f feed, in inboxFile, p *pinned, sum string, res *FileResult, start time.Time, pre *prestaged) error {
+func (l *loader) load(ctx context.Context, f feed, in inboxFile, p *pinned, sum string, res *FileResult, start time.Time, pre *prestaged, rep *fileReporter) error {
 	conn, err := l.db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("etl: connection: %w", err)
@@ -288,7 +296,7 @@ func (l *loader) load(ctx context.Context, f feed, in inboxFile, p *pinned, sum 
 	if pre != nil {
 		st, err = pre.take()
 	} else {
-		st, err = stage(ctx, conn, f, in.path, l.opts.Limits)
+		st, err = stage(ctx, conn, f, in.path, l.opts.Limits, rep.reportFunc())
 	}
 	if err != nil {
 		return err
@@ -322,6 +330,7 @@ func (l *loader) load(ctx context.Context, f feed, in inboxFile, p *pinned, sum 
 	if res.Read == 0 {
 		return reject("the file has a header but no data rows")
 	}
+	rep.report(res.Read, p.state.size)
 	l.progress(in.name, 3, "writing")
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
