@@ -347,9 +347,12 @@ func (l *loader) load(ctx context.Context, f feed, in inboxFile, p *pinned, sum 
 	if err != nil {
 		return err
 	}
+	// finished_at is the clock's time, not now(): DuckDB's now() is when the transaction
+	// began, before the rows were written, and the ledger's durations (the metrics, the
+	// time a terminal expects a load to take) would leave out the writing.
 	if _, err := tx.ExecContext(ctx, `update etl_file set rows_read = ?, rows_new = ?, rows_replaced = ?, rows_unchanged = ?,
-		rows_quarantined = ?, finished_at = now() where file_id = ?`,
-		res.Read, res.New, res.Replaced, res.Unchanged, res.Quarantined, res.FileID); err != nil {
+		rows_quarantined = ?, finished_at = ? where file_id = ?`,
+		res.Read, res.New, res.Replaced, res.Unchanged, res.Quarantined, time.Now(), res.FileID); err != nil {
 		return fmt.Errorf("etl: ledger: %w", err)
 	}
 	l.progress(in.name, 4, "committing")

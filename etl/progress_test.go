@@ -3,9 +3,11 @@ package etl
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hetleerplein/leerplein/warehouse/bsnmask"
 )
@@ -96,5 +98,47 @@ func TestRowsProgressOtherOutcomes(t *testing.T) {
 	}
 	if want := "foto.jpg verzuimmeldingen_b.csv verzuimmeldingen_c.csv"; strings.Join(done, " ") != want {
 		t.Errorf("done reports for %v, want %s", done, want)
+	}
+}
+
+// insertClock notes when the loader logged that it had inserted a file's rows.
+type insertClock struct {
+	mu sync.Mutex
+	at time.Time
+}
+
+func (c *insertClock) Enabled(context.Context, slog.Level) bool { return true }
+func (c *insertClock) WithAttrs([]slog.Attr) slog.Handler       { return c }
+func (c *insertClock) WithGroup(string) slog.Handler            { return c }
+func (c *insertClock) Handle(_ context.Context, r slog.Record) error {
+	if r.Message == "insert" {
+		c.mu.Lock()
+		c.at = time.Now()
+		c.mu.Unlock()
+	}
+	return nil
+}
+
+// TestLedgerFinishedAfterWriting: a loaded file's finished_at in the ledger is after
+// its rows were written, so finished_at - started_at is how long the load took (the
+// expected time of the next load, the metrics). DuckDB's now() would give the moment
+// its transaction began, before the writing.
+func TestLedgerFinishedAfterWriting(t *testing.T) {
+	db := openTestDB(t)
+	clock := &insertClock{}
+	_, err := Run(context.Background(), db, Options{Inbox: writeInbox(t, map[string]string{"verzuimmeldingen.csv": bigVerzuimCSV(0, 500)}),
+		Key: testKey, Move: true, Logger: slog.New(clock)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var finished time.Time
+	if err := db.QueryRow("select finished_at from etl_file where status = 'loaded'").Scan(&finished); err != nil {
+		t.Fatal(err)
+	}
+	if clock.at.IsZero() {
+		t.Fatal("the loader logged no insert")
+	}
+	if inserted := clock.at.Truncate(time.Microsecond); finished.Before(inserted) {
+		t.Errorf("finished_at %s is before the rows were inserted (%s)", finished.Format(time.RFC3339Nano), inserted.Format(time.RFC3339Nano))
 	}
 }
