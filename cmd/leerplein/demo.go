@@ -54,8 +54,10 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	progress, stopProgress := startProgress(e.stderr)
 	sum, err := etl.Run(ctx, db, etl.Options{Inbox: inbox, Key: key, Job: "demo", Move: true,
-		Logger: slog.New(slog.DiscardHandler), Progress: newProgress(e.stderr)})
+		Logger: slog.New(slog.DiscardHandler), Progress: progress.stageFunc(), Rows: progress.rowsFunc()})
+	stopProgress()
 	printSummary(e.stdout, sum)
 	if err != nil {
 		return err

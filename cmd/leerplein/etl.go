@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hetleerplein/leerplein/etl"
@@ -108,11 +107,18 @@ func cmdETLRun(ctx context.Context, e env, args []string) error {
 	} else if !info.IsDir() {
 		return dutchError{msg: fmt.Sprintf("de inbox %s is geen map", *inbox)}
 	}
+	var progress *progressLine
+	stopProgress := func() {}
+	if !*verbose { // log lines and a line redrawn in place do not mix
+		progress, stopProgress = startProgress(e.stderr)
+	}
 	sum, err := etl.Run(ctx, db, etl.Options{
 		Inbox: *inbox, Key: key, Region: region, Job: "manual", Move: true, StableAfter: *stableAfter, Retention: retention,
 		Logger:   cliLogger(e, *verbose),
-		Progress: newProgress(e.stderr),
+		Progress: progress.stageFunc(),
+		Rows:     progress.rowsFunc(),
 	})
+	stopProgress()
 	printSummary(e.stdout, sum)
 	if err != nil {
 		return err
@@ -259,38 +265,4 @@ func writeRunTotal(w io.Writer, runID int64, files int, loaded, rejected, rows, 
 	fmt.Fprintf(w, "run %d: %s, %s geladen, %s geweigerd; %s geschreven, %s in quarantaine\n",
 		runID, count(int64(files), "bestand", "bestanden"), dutchNumber(loaded), dutchNumber(rejected),
 		count(rows, "regel", "regels"), dutchNumber(quarantined))
-}
-
-// newProgress returns a stage bar for files that take over a second, drawn only when w
-// is a terminal.
-func newProgress(w io.Writer) func(file string, stage, stages int, label string) {
-	if !isTerminal(w) {
-		return nil
-	}
-	var mu sync.Mutex
-	var cur string
-	var started time.Time
-	var drawn bool
-	return func(file string, stage, stages int, label string) {
-		mu.Lock()
-		defer mu.Unlock()
-		if file != cur {
-			if drawn {
-				fmt.Fprint(w, "\r\033[K")
-			}
-			cur, started, drawn = file, time.Now(), false
-		}
-		if time.Since(started) < time.Second && stage < stages {
-			return
-		}
-		if stage == stages {
-			if drawn {
-				fmt.Fprint(w, "\r\033[K")
-			}
-			return
-		}
-		bar := strings.Repeat("█", stage*20/stages) + strings.Repeat("░", 20-stage*20/stages)
-		fmt.Fprintf(w, "\r\033[K%s %s %d/%d %s (%.0fs)", file, bar, stage, stages, label, time.Since(started).Seconds())
-		drawn = true
-	}
 }
