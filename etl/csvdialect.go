@@ -363,6 +363,12 @@ type raggedRecord struct{ Record, Line, Fields int }
 // not 0), as soon as it is seen: DuckDB would give its own message, or the memory of a
 // vector of such rows.
 func scanCSVLayout(path string, d csvDialect, maxRecord int64) (csvLayout, error) {
+	return scanCSVLayoutReport(path, d, maxRecord, nil)
+}
+
+// scanCSVLayoutReport is scanCSVLayout telling report, when set, the records and bytes
+// read so far: every progressBytes, and once at the end.
+func scanCSVLayoutReport(path string, d csvDialect, maxRecord int64, report func(rows, bytes int64)) (csvLayout, error) {
 	var layout csvLayout
 	f, err := os.Open(path)
 	if err != nil {
@@ -377,9 +383,17 @@ func scanCSVLayout(path string, d csvDialect, maxRecord int64) (csvLayout, error
 	}
 	s := newLayoutScanner(d.Delimiter, len(d.Header))
 	s.maxRecord = maxRecord
+	var read, next int64 = 0, progressBytes
+	if d.BOM {
+		read = int64(len(utf8BOM))
+	}
 	for {
 		chunk, err := r.ReadSlice('\n')
 		s.feed(chunk)
+		if read += int64(len(chunk)); report != nil && read >= next {
+			report(int64(max(s.record, 0)), read)
+			next = read + progressBytes
+		}
 		if s.longLine > 0 {
 			return layout, reject(tekst.RegelTeLang, s.longLine, dutchSize(maxRecord))
 		}
@@ -398,6 +412,9 @@ func scanCSVLayout(path string, d csvDialect, maxRecord int64) (csvLayout, error
 		return layout, rejectAs(errStrayCR, tekst.LosseCR, s.strayCRLine)
 	}
 	s.layout.Records = max(s.record, 0)
+	if report != nil {
+		report(int64(s.layout.Records), read)
+	}
 	return s.layout, nil
 }
 

@@ -37,6 +37,10 @@ type Options struct {
 	Retention time.Duration
 	// Progress, when set, is told the stage of a file being loaded (for a terminal bar).
 	Progress func(file string, stage int, stages int, label string)
+	// Rows, when set, is told how far a file has been read and how long it should take,
+	// and when it is done (for a terminal's progress line). It is called from the
+	// goroutine that reads, so it must be safe for concurrent use.
+	Rows func(FileProgress)
 	// Limits bounds what one file may make the loader unpack and hold; a file beyond
 	// them is rejected. Zero fields take DefaultLimits.
 	Limits Limits
@@ -149,6 +153,9 @@ func Run(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error) {
 			break
 		}
 		res, err := l.file(ctx, file)
+		if opts.Rows != nil {
+			opts.Rows(FileProgress{File: bsnmask.Mask(file.name), Rows: res.Read, Bytes: file.size, Size: file.size, Done: true})
+		}
 		if err != nil {
 			runErr = err
 			break
@@ -208,6 +215,7 @@ func (l *loader) file(ctx context.Context, in inboxFile) (FileResult, error) {
 		res.because(tekst.New(tekst.VeranderdTijdensRun))
 		return res, nil
 	}
+	rep := l.reporter(ctx, in, f.name)
 	// The hash and a CSV file's layout scan each read the whole file: they run side by
 	// side, and the scan is thrown away when the hash says the file was loaded before.
 	var pre *prestaged
@@ -215,7 +223,7 @@ func (l *loader) file(ctx context.Context, in inboxFile) (FileResult, error) {
 		pre = &prestaged{done: make(chan struct{})}
 		go func() {
 			defer close(pre.done)
-			pre.st, pre.err = stageCSV(f, in.path, l.opts.Limits.orDefault())
+			pre.st, pre.err = stageCSV(f, in.path, l.opts.Limits.orDefault(), rep.reportFunc())
 		}()
 		defer pre.discard()
 	}
@@ -234,7 +242,7 @@ func (l *loader) file(ctx context.Context, in inboxFile) (FileResult, error) {
 		res.Status = StatusSkipped
 		res.because(tekst.New(tekst.ZelfdeBestand, earlier, earlierRun))
 	case errors.Is(err, sql.ErrNoRows):
-		err = l.load(ctx, f, in, p, sum, &res, start, pre)
+		err = l.load(ctx, f, in, p, sum, &res, start, pre, rep)
 		var rej rejectError
 		switch {
 		case errors.Is(err, errChanged):
@@ -288,7 +296,7 @@ func (l *loader) progress(file string, stage int, label string) {
 }
 
 // load stages, validates and writes one file in one transaction.
-func (l *loader) load(ctx context.Context, f feed, in inboxFile, p *pinned, sum string, res *FileResult, start time.Time, pre *prestaged) error {
+func (l *loader) load(ctx context.Context, f feed, in inboxFile, p *pinned, sum string, res *FileResult, start time.Time, pre *prestaged, rep *fileReporter) error {
 	conn, err := l.db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("etl: connection: %w", err)
@@ -299,7 +307,7 @@ func (l *loader) load(ctx context.Context, f feed, in inboxFile, p *pinned, sum 
 	if pre != nil {
 		st, err = pre.take()
 	} else {
-		st, err = stage(ctx, conn, f, in.path, l.opts.Limits)
+		st, err = stage(ctx, conn, f, in.path, l.opts.Limits, rep.reportFunc())
 	}
 	if err != nil {
 		return err
@@ -333,6 +341,7 @@ func (l *loader) load(ctx context.Context, f feed, in inboxFile, p *pinned, sum 
 	if res.Read == 0 {
 		return reject(tekst.GeenGegevens)
 	}
+	rep.report(res.Read, p.state.size)
 	l.progress(in.name, 3, "writing")
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
@@ -349,9 +358,12 @@ func (l *loader) load(ctx context.Context, f feed, in inboxFile, p *pinned, sum 
 	if err != nil {
 		return err
 	}
+	// finished_at is the clock's time, not now(): DuckDB's now() is when the transaction
+	// began, before the rows were written, and the ledger's durations (the metrics, the
+	// time a terminal expects a load to take) would leave out the writing.
 	if _, err := tx.ExecContext(ctx, `update etl_file set rows_read = ?, rows_new = ?, rows_replaced = ?, rows_unchanged = ?,
-		rows_quarantined = ?, finished_at = now() where file_id = ?`,
-		res.Read, res.New, res.Replaced, res.Unchanged, res.Quarantined, res.FileID); err != nil {
+		rows_quarantined = ?, finished_at = ? where file_id = ?`,
+		res.Read, res.New, res.Replaced, res.Unchanged, res.Quarantined, time.Now(), res.FileID); err != nil {
 		return fmt.Errorf("etl: ledger: %w", err)
 	}
 	l.progress(in.name, 4, "committing")

@@ -148,8 +148,9 @@ func quoteJoin(names []string) string {
 	return strings.Join(q, ", ")
 }
 
-// stage makes a file readable as a SQL relation on conn, within lim.
-func stage(ctx context.Context, conn *sql.Conn, f feed, path string, lim Limits) (*staged, error) {
+// stage makes a file readable as a SQL relation on conn, within lim. The readers in Go
+// (CSV, XLSX) tell report, when set, the rows and bytes read so far.
+func stage(ctx context.Context, conn *sql.Conn, f feed, path string, lim Limits, report func(rows, bytes int64)) (*staged, error) {
 	format, err := fileFormat(path)
 	if err != nil {
 		return nil, err
@@ -157,15 +158,15 @@ func stage(ctx context.Context, conn *sql.Conn, f feed, path string, lim Limits)
 	lim = lim.orDefault()
 	switch format {
 	case "csv":
-		return stageCSV(f, path, lim)
+		return stageCSV(f, path, lim, report)
 	case "xlsx":
-		return stageXLSX(ctx, conn, f, path, lim)
+		return stageXLSX(ctx, conn, f, path, lim, report)
 	default:
 		return stageParquet(ctx, conn, f, path, lim)
 	}
 }
 
-func stageCSV(f feed, path string, lim Limits) (*staged, error) {
+func stageCSV(f feed, path string, lim Limits, report func(rows, bytes int64)) (*staged, error) {
 	d, err := sniffCSV(path)
 	if err != nil {
 		return nil, asReject(err, tekst.BestandOnleesbaar)
@@ -176,7 +177,7 @@ func stageCSV(f feed, path string, lim Limits) (*staged, error) {
 	}
 	// The layout scan reads the original file (see scanCSVLayout): it runs first, so a
 	// file it refuses is not converted for nothing.
-	layout, err := scanCSVLayout(path, d, lim.RowBytes)
+	layout, err := scanCSVLayoutReport(path, d, lim.RowBytes, report)
 	if err != nil {
 		return nil, asReject(err, tekst.BestandOnleesbaar)
 	}
@@ -228,7 +229,7 @@ func stageCSV(f feed, path string, lim Limits) (*staged, error) {
 // which for long rows within Limits.RowBytes would be gigabytes.
 const xlsxFlushBytes = 32 << 20
 
-func stageXLSX(ctx context.Context, conn *sql.Conn, f feed, path string, lim Limits) (*staged, error) {
+func stageXLSX(ctx context.Context, conn *sql.Conn, f feed, path string, lim Limits, report func(rows, bytes int64)) (*staged, error) {
 	st := &staged{format: "xlsx", cleanup: func() {}}
 	var canon []string
 	var app *duckdb.Appender
@@ -242,6 +243,7 @@ func stageXLSX(ctx context.Context, conn *sql.Conn, f feed, path string, lim Lim
 	}
 	defer closeApp()
 	var pending int
+	var rows int64 // data rows appended
 	sheet, err := readXLSX(path, lim, func(row int, cells []string) error {
 		if canon == nil {
 			c, present, extra, err := mapHeader(f, cells)
@@ -274,6 +276,9 @@ func stageXLSX(ctx context.Context, conn *sql.Conn, f feed, path string, lim Lim
 		}
 		if err := app.AppendRow(vals...); err != nil {
 			return err
+		}
+		if rows++; report != nil && rows%progressRows == 0 {
+			report(rows, 0)
 		}
 		if pending >= xlsxFlushBytes {
 			pending = 0

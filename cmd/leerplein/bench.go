@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -24,6 +25,9 @@ func cmdBench(ctx context.Context, e env, args []string) error {
 	dir := fs.String("dir", "./data/bench", "work directory (the generated file is kept for the next run)")
 	rows := fs.Int("rows", 5_000_000, "rows in the generated verzuimmeldingen file")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
 		return usageError{err.Error()}
 	}
 	self, err := os.Executable()

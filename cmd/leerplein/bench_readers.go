@@ -29,6 +29,9 @@ func cmdBenchReaders(ctx context.Context, e env, args []string) error {
 	rows := fs.Int("rows", 5_000_000, "rows of the bench file")
 	clients := fs.Int("clients", 20, "concurrent readers during the load")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
 		return usageError{err.Error()}
 	}
 	src, err := filepath.Abs(filepath.Join(*dir, fmt.Sprintf("verzuimmeldingen_bench_%d.csv", *rows)))

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"flag"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -17,14 +16,24 @@ import (
 	"github.com/hetleerplein/leerplein/warehouse"
 )
 
+var demoHelp = commandHelp{
+	text: `Maakt tien schooljaren aan synthetische exports (verzonnen leerlingen, geen echte
+BSN's) in MAP/demo-inbox en laadt ze met de echte lader in MAP/leerplein.duckdb, met een
+eigen pseudoniemsleutel in MAP/demo.key. Daarna laat 'leerplein serve' het dashboard
+zien. Alleen voor een demo: gebruik nooit het warehouse van de bureau-gegevens.`,
+	examples: []string{"leerplein demo", "leerplein demo --data /tmp/leerplein-demo && leerplein serve --db /tmp/leerplein-demo/leerplein.duckdb --demo-login"},
+}
+
 // cmdDemo generates the synthetic exports and loads them through the real loader, so
 // `make run` shows a warehouse with ten school years in it.
 func cmdDemo(ctx context.Context, e env, args []string) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	data := fs.String("data", "./data", "data directory: warehouse, demo key and demo inbox")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	fs := newFlagSet("demo")
+	data := fs.String("data", "./data", "`MAP` de map voor het warehouse, de demosleutel en de demo-inbox")
+	if err := parseFlags(e, fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("demo: onverwacht argument %q", fs.Arg(0))}
 	}
 	dbPath := filepath.Join(*data, "leerplein.duckdb")
 	key, err := demoKey(*data, dbPath)
@@ -37,21 +46,24 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 	}
 	names, err := demo.Generate(inbox)
 	if err != nil {
-		return fmt.Errorf("demo: generate: %w", err)
+		return fmt.Errorf("demo: exports maken: %w", err)
 	}
-	fmt.Fprintf(e.stdout, "demo: %d synthetic export files in %s\n", len(names), inbox)
+	fmt.Fprintf(e.stdout, "demo: %s met synthetische exports in %s\n", count(int64(len(names)), "bestand", "bestanden"), inbox)
 	db, err := warehouse.Open(ctx, dbPath)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	progress, stopProgress := startProgress(e.stderr)
 	sum, err := etl.Run(ctx, db, etl.Options{Inbox: inbox, Key: key, Job: "demo", Move: true,
-		Logger: slog.New(slog.DiscardHandler), Progress: newProgress(e.stderr)})
+		Logger: slog.New(slog.DiscardHandler), Progress: progress.stageFunc(), Rows: progress.rowsFunc()})
+	stopProgress()
 	printSummary(e.stdout, sum)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "demo: warehouse %s (pseudonym key in %s)\n", dbPath, filepath.Join(*data, "demo.key"))
+	fmt.Fprintf(e.stdout, "demo: warehouse %s (pseudoniemsleutel in %s); bekijk het met: leerplein serve --db %s --demo-login\n",
+		dbPath, filepath.Join(*data, "demo.key"), shellQuote(dbPath))
 	return nil
 }
 
@@ -70,12 +82,12 @@ func demoKey(data, dbPath string) ([]byte, error) {
 		}
 		b = []byte(hex.EncodeToString(raw))
 		if err := os.WriteFile(path, b, 0o600); err != nil {
-			return nil, fmt.Errorf("demo: write key: %w", err)
+			return nil, fmt.Errorf("demo: sleutel schrijven: %w", err)
 		}
 		os.Remove(dbPath)
 		os.Remove(dbPath + ".wal")
 	} else if err != nil {
-		return nil, fmt.Errorf("demo: read key: %w", err)
+		return nil, fmt.Errorf("demo: sleutel lezen: %w", err)
 	}
 	return etl.ParseKey(string(b))
 }

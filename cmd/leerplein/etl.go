@@ -4,13 +4,12 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hetleerplein/leerplein/etl"
@@ -18,31 +17,54 @@ import (
 	"github.com/hetleerplein/leerplein/warehouse/bsnmask"
 )
 
+var etlRunHelp = commandHelp{
+	usage: "--inbox MAP [opties]",
+	text: `Elk bestand laadt in één transactie, helemaal of niet. Een geladen bestand gaat naar
+processed/, een afgekeurd naar rejected/ met de reden ernaast (.reason.txt); regels die
+een controle niet doorstaan komen in de quarantaine. Per bestand volgt een regel met
+wat er gebeurde, aan het eind het totaal van de run. Een bestand dat nog geschreven
+wordt (korter dan --stable-after geleden veranderd) blijft liggen voor een volgende run.
+
+De pseudoniemsleutel komt uit $` + etl.KeyEnv + ` of --key-file. Houdt een
+draaiende server het warehouse vast, dan laadt die de inbox, als de job met deze inbox
+(token met rol beheer in $LEERPLEIN_TOKEN).
+
+Afsluitstatus: 0 als alles geladen of overgeslagen is, 1 als een bestand afgekeurd is
+of een fout de run stopte, 2 bij een verkeerde aanroep.`,
+	examples: []string{
+		"leerplein etl run --inbox ./inbox",
+		"leerplein etl run --config /etc/leerplein.yaml --inbox /srv/leerplein/inbox",
+	},
+}
+
 // cmdETLRun loads an inbox by hand: `leerplein etl run --db PATH --inbox DIR`.
 func cmdETLRun(ctx context.Context, e env, args []string) error {
-	fs := flag.NewFlagSet("etl run", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	dbPath := fs.String("db", warehouse.DefaultPath, "warehouse file")
-	inbox := fs.String("inbox", "", "directory with the exports to load (required)")
-	regio := fs.String("regio", "", "region file (gemeentecode;gemeente;subregio;…); default: the built-in region 25")
-	keyFile := fs.String("key-file", "", "file with the pseudonym key (default: $"+etl.KeyEnv+")")
-	verbose := fs.Bool("verbose", false, "log every step (with timings) to stderr")
+	fs := newFlagSet("etl run")
+	dbPath := fs.String("db", warehouse.DefaultPath, "`PAD` het warehouse-bestand")
+	inbox := fs.String("inbox", "", "`MAP` de map met de exports die geladen worden (verplicht)")
+	regio := fs.String("regio", "", "`BESTAND` het regiobestand (gemeentecode;gemeente;subregio;…); standaard: de ingebouwde regio 25")
+	keyFile := fs.String("key-file", "", "`BESTAND` het bestand met de pseudoniemsleutel; standaard: $"+etl.KeyEnv)
+	verbose := fs.Bool("verbose", false, "log elke stap, met tijden, naar standaardfout (het log is Engels)")
 	stableAfter := fs.Duration("stable-after", etl.DefaultStableAfter,
-		"leave a file modified within this time in the inbox for a later run: it may still be being written (0s: no wait; through a server its job's stable_after applies)")
+		"`DUUR` laat een bestand dat korter dan DUUR geleden veranderde liggen voor een volgende run: het wordt misschien nog geschreven (0s: niet wachten; via een server geldt stable_after van de job)")
 	retentionDays := fs.Int("retention-days", int(etl.DefaultRetention/(24*time.Hour)),
-		"first remove files older than this many days from processed/ and rejected/ (they hold raw BSNs); default: retention_days of --config, else 30")
+		"`N` verwijder eerst de bestanden ouder dan N dagen uit processed/ en rejected/ (ze bevatten BSN's); standaard: retention_days uit --config, anders 30")
 	via := addServerFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	describeServerFlags(fs, "`BESTAND` het configuratiebestand: warehouse (tenzij --db), regio, sleutelbestand, bewaartermijn, stable_after van de job met deze inbox en het adres van de server")
+	if err := parseFlags(e, fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("etl run: onverwacht argument %q (de inbox geef je met --inbox)", fs.Arg(0))}
 	}
 	if *inbox == "" {
-		return usageError{"etl run: --inbox is required"}
+		return usageError{"etl run: --inbox ontbreekt: de map met de exports die geladen worden"}
 	}
 	if *stableAfter < 0 {
-		return usageError{"etl run: --stable-after must not be negative"}
+		return usageError{"etl run: --stable-after mag niet negatief zijn"}
 	}
 	if *retentionDays < 1 {
-		return usageError{"etl run: --retention-days must be at least 1"}
+		return usageError{"etl run: --retention-days moet minstens 1 zijn"}
 	}
 	retention := time.Duration(*retentionDays) * 24 * time.Hour
 	if err := via.resolve(fs, dbPath); err != nil {
@@ -80,17 +102,30 @@ func cmdETLRun(ctx context.Context, e env, args []string) error {
 	if setupErr != nil {
 		return setupErr
 	}
+	if info, err := os.Stat(*inbox); err != nil {
+		return fileError("de inbox", *inbox, err)
+	} else if !info.IsDir() {
+		return dutchError{msg: fmt.Sprintf("de inbox %s is geen map", *inbox)}
+	}
+	var progress *progressLine
+	stopProgress := func() {}
+	if !*verbose { // log lines and a line redrawn in place do not mix
+		progress, stopProgress = startProgress(e.stderr)
+	}
 	sum, err := etl.Run(ctx, db, etl.Options{
 		Inbox: *inbox, Key: key, Region: region, Job: "manual", Move: true, StableAfter: *stableAfter, Retention: retention,
 		Logger:   cliLogger(e, *verbose),
-		Progress: newProgress(e.stderr),
+		Progress: progress.stageFunc(),
+		Rows:     progress.rowsFunc(),
 	})
+	stopProgress()
 	printSummary(e.stdout, sum)
 	if err != nil {
 		return err
 	}
 	if n := sum.Rejected(); n > 0 {
-		return exitError{1, fmt.Errorf("%d file(s) rejected; see %s", n, *inbox+"/rejected")}
+		return exitError{1, fmt.Errorf("%s afgekeurd; de reden staat hierboven en in %s, naast elk bestand (.reason.txt)",
+			count(int64(n), "bestand", "bestanden"), filepath.Join(*inbox, "rejected"))}
 	}
 	return nil
 }
@@ -122,7 +157,7 @@ func loadKey(e env, keyFile string) ([]byte, error) {
 	if keyFile != "" {
 		info, err := os.Stat(keyFile)
 		if err != nil {
-			return nil, fmt.Errorf("pseudonym key file: %w", err)
+			return nil, fileError("het sleutelbestand", keyFile, err)
 		}
 		if perm := info.Mode().Perm(); perm&0o077 != 0 {
 			return nil, fmt.Errorf("het sleutelbestand %s is ook toegankelijk voor anderen dan de eigenaar (rechten %04o); "+
@@ -131,11 +166,24 @@ func loadKey(e env, keyFile string) ([]byte, error) {
 		}
 		b, err := os.ReadFile(keyFile)
 		if err != nil {
-			return nil, fmt.Errorf("pseudonym key file: %w", err)
+			return nil, fileError("het sleutelbestand", keyFile, err)
 		}
-		return etl.ParseKey(string(b))
+		return parseKey(string(b))
 	}
-	return etl.ParseKey(e.getenv(etl.KeyEnv))
+	return parseKey(e.getenv(etl.KeyEnv))
+}
+
+// parseKey is etl.ParseKey with the missing key explained in Dutch: it is the first
+// thing a new steward meets.
+func parseKey(raw string) ([]byte, error) {
+	key, err := etl.ParseKey(raw)
+	if errors.Is(err, etl.ErrNoKey) {
+		return nil, dutchError{err: err, msg: "de pseudoniemsleutel ontbreekt: zet " + etl.KeyEnv + " of geef --key-file BESTAND " +
+			"(met --config: pseudo_key_file). De lader vervangt elk BSN door een pseudoniem met die geheime sleutel. " +
+			"Maak hem één keer, bijvoorbeeld met `openssl rand -hex 32`, bewaar hem buiten het warehouse " +
+			"(een wachtwoordkluis of een bestand dat alleen de lader mag lezen) en gebruik bij elke lading dezelfde"}
+	}
+	return key, err
 }
 
 func loadRegion(path string) (etl.Region, error) {
@@ -145,11 +193,14 @@ func loadRegion(path string) (etl.Region, error) {
 	return etl.LoadRegion(path)
 }
 
-// printSummary writes one line per file removed past its retention, one per file
-// looked at, and a closing total.
+// printSummary writes, in Dutch, one line per file removed past its retention, one per
+// file looked at, and a closing total. A run that an error stopped before it started
+// (no run id: a missing key, an unreadable inbox) gets no total: there is no run to sum
+// up, and the error says why.
 func printSummary(w io.Writer, sum etl.Summary) {
+	days := int64(sum.Retention / (24 * time.Hour))
 	for _, name := range sum.Removed {
-		fmt.Fprintf(w, "%-12s %s: ouder dan de bewaartermijn van %d dagen\n", "removed", name, int(sum.Retention/(24*time.Hour)))
+		writeFileLine(w, "removed", bsnmask.Mask(name), "ouder dan de bewaartermijn van "+count(days, "dag", "dagen"))
 	}
 	var loaded, rows, quarantined int64
 	for _, f := range sum.Files {
@@ -159,12 +210,9 @@ func printSummary(w io.Writer, sum etl.Summary) {
 			loaded++
 			rows += f.New + f.Replaced
 			quarantined += f.Quarantined
-			what = fmt.Sprintf("%d rows: %d new, %d replaced, %d quarantined", f.Read, f.New, f.Replaced, f.Quarantined)
-			if f.Unchanged > 0 {
-				what += fmt.Sprintf(", %d provisional kept out (final figures loaded)", f.Unchanged)
-			}
+			what = loadedCounts(f.Read, f.New, f.Replaced, f.Unchanged, f.Quarantined)
 			if len(f.ExtraColumns) > 0 {
-				what += "; ignored columns: " + strings.Join(f.ExtraColumns, ", ")
+				what += "; genegeerde kolommen: " + strings.Join(f.ExtraColumns, ", ")
 			}
 			if f.Reason != "" { // loaded, but left in the inbox
 				what += "; " + f.Reason
@@ -172,42 +220,49 @@ func printSummary(w io.Writer, sum etl.Summary) {
 		default:
 			what = f.Reason
 		}
-		fmt.Fprintf(w, "%-12s %s: %s\n", f.Status, f.Name, what)
+		writeFileLine(w, f.Status, f.Name, what)
 	}
-	fmt.Fprintf(w, "run %d: %d file(s), %d loaded, %d rejected; %d rows written, %d quarantined\n",
-		sum.RunID, len(sum.Files), loaded, sum.Rejected(), rows, quarantined)
+	if sum.RunID != 0 {
+		writeRunTotal(w, sum.RunID, len(sum.Files), loaded, int64(sum.Rejected()), rows, quarantined)
+	}
 }
 
-// newProgress returns a stage bar for files that take over a second, drawn only when w
-// is a terminal.
-func newProgress(w io.Writer) func(file string, stage, stages int, label string) {
-	if !isTerminal(w) {
-		return nil
+// statusWords are the Dutch words for a file's status in etl run's summary, each at most
+// twelve characters so the names line up.
+var statusWords = map[string]string{
+	etl.StatusLoaded:       "geladen",
+	etl.StatusSkipped:      "overgeslagen",
+	etl.StatusRejected:     "afgekeurd",
+	etl.StatusUnrecognised: "niet herkend",
+	etl.StatusWaiting:      "wacht",
+	"removed":              "verwijderd",
+}
+
+// writeFileLine writes one file's line of a run summary: its status in Dutch, its name
+// and what happened. The summary of a run through the server uses it too.
+func writeFileLine(w io.Writer, status, name, what string) {
+	word, ok := statusWords[status]
+	if !ok {
+		word = status
 	}
-	var mu sync.Mutex
-	var cur string
-	var started time.Time
-	var drawn bool
-	return func(file string, stage, stages int, label string) {
-		mu.Lock()
-		defer mu.Unlock()
-		if file != cur {
-			if drawn {
-				fmt.Fprint(w, "\r\033[K")
-			}
-			cur, started, drawn = file, time.Now(), false
-		}
-		if time.Since(started) < time.Second && stage < stages {
-			return
-		}
-		if stage == stages {
-			if drawn {
-				fmt.Fprint(w, "\r\033[K")
-			}
-			return
-		}
-		bar := strings.Repeat("█", stage*20/stages) + strings.Repeat("░", 20-stage*20/stages)
-		fmt.Fprintf(w, "\r\033[K%s %s %d/%d %s (%.0fs)", file, bar, stage, stages, label, time.Since(started).Seconds())
-		drawn = true
+	fmt.Fprintf(w, "%-12s %s: %s\n", word, name, what)
+}
+
+// loadedCounts says what a loaded file's rows became: "16 regels: 8 nieuw, 8 vervangen,
+// 0 in quarantaine".
+func loadedCounts(read, fresh, replaced, unchanged, quarantined int64) string {
+	s := fmt.Sprintf("%s: %s nieuw, %s vervangen, %s in quarantaine",
+		count(read, "regel", "regels"), dutchNumber(fresh), dutchNumber(replaced), dutchNumber(quarantined))
+	if unchanged > 0 {
+		s += ", " + count(unchanged, "voorlopige regel", "voorlopige regels") + " niet geladen (de definitieve cijfers staan er al)"
 	}
+	return s
+}
+
+// writeRunTotal writes a run summary's closing line: "run 1: 71 bestanden, 70 geladen,
+// 0 afgekeurd; 586.158 regels geschreven, 6 in quarantaine".
+func writeRunTotal(w io.Writer, runID int64, files int, loaded, rejected, rows, quarantined int64) {
+	fmt.Fprintf(w, "run %d: %s, %s geladen, %s afgekeurd; %s geschreven, %s in quarantaine\n",
+		runID, count(int64(files), "bestand", "bestanden"), dutchNumber(loaded), dutchNumber(rejected),
+		count(rows, "regel", "regels"), dutchNumber(quarantined))
 }

@@ -107,7 +107,7 @@ func TestETLRunLeavesAFreshFile(t *testing.T) {
 	if err != nil {
 		t.Fatalf("etl run: %v (stderr %s)", err, stderr)
 	}
-	if !strings.Contains(stdout, "waiting      verzuimmeldingen_groot.csv: nog niet stabiel") {
+	if !strings.Contains(stdout, "wacht        verzuimmeldingen_groot.csv: nog niet stabiel") {
 		t.Errorf("summary %q does not report the file as not yet stable", stdout)
 	}
 	if _, err := os.Stat(file); err != nil {
@@ -117,7 +117,7 @@ func TestETLRunLeavesAFreshFile(t *testing.T) {
 		t.Errorf("%d rows loaded from a file younger than --stable-after, want 0", rows)
 	}
 	stdout, _, err = runWithKey("etl", "run", "--db", dbPath, "--inbox", inbox, "--stable-after", "0s")
-	if err != nil || !strings.Contains(stdout, "loaded       verzuimmeldingen_groot.csv: 20 rows: 20 new") {
+	if err != nil || !strings.Contains(stdout, "geladen      verzuimmeldingen_groot.csv: 20 regels: 20 nieuw") {
 		t.Errorf("with --stable-after 0s: %v, summary %q; want the file loaded", err, stdout)
 	}
 }
@@ -168,7 +168,7 @@ func TestETLRunWhileAChildProcessAppends(t *testing.T) {
 			break // the writer may have finished during the run: then a load is right
 		}
 		runs++
-		if !strings.Contains(stdout, "waiting      verzuimmeldingen_groeit.csv: ") {
+		if !strings.Contains(stdout, "wacht        verzuimmeldingen_groeit.csv: ") {
 			t.Errorf("--stable-after %s while the file grows: summary %q, want it waiting", stable, stdout)
 		}
 		if rows, loaded := warehouseCounts(t, dbPath); rows != 0 || loaded != 0 {
@@ -188,7 +188,7 @@ func TestETLRunWhileAChildProcessAppends(t *testing.T) {
 	rows := strings.Count(string(readFile(t, file)), "\n") - 1
 	time.Sleep(1100 * time.Millisecond)
 	stdout, _, err := runWithKey("etl", "run", "--db", dbPath, "--inbox", inbox, "--stable-after", "1s")
-	if err != nil || !strings.Contains(stdout, fmt.Sprintf("loaded       verzuimmeldingen_groeit.csv: %d rows: %d new", rows, rows)) {
+	if err != nil || !strings.Contains(stdout, "geladen      verzuimmeldingen_groeit.csv: "+count(int64(rows), "regel", "regels")+": "+dutchNumber(int64(rows))+" nieuw") {
 		t.Fatalf("after the writer finished: %v, summary %q; want all %d rows loaded", err, stdout, rows)
 	}
 	if got := fileSHA256(t, filepath.Join(inbox, "processed", "verzuimmeldingen_groeit.csv")); got != want {
@@ -288,7 +288,7 @@ func TestETLRunRetention(t *testing.T) {
 	if err != nil {
 		t.Fatalf("etl run: %v (stderr %s)", err, stderr)
 	}
-	if !strings.Contains(stdout, "removed      processed/verzuimmeldingen_oud.csv: ouder dan de bewaartermijn van 7 dagen") ||
+	if !strings.Contains(stdout, "verwijderd   processed/verzuimmeldingen_oud.csv: ouder dan de bewaartermijn van 7 dagen") ||
 		strings.Contains(stdout, "leerlingen_nieuw") {
 		t.Errorf("summary %q does not list exactly the file past 7 days", stdout)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -13,72 +12,78 @@ import (
 	"github.com/hetleerplein/leerplein/warehouse"
 )
 
-const exportFiguresUsage = `usage: leerplein export %s --schooljaar JJJJ-JJJJ [--db PATH | --config FILE] [--format csv|xlsx] [--out FILE] [--openbaar [--drempel 5]] [--server URL]
+// exportFiguresText is the help of a figure export after its own first paragraph: the
+// formats, --openbaar and the way through a server. %s is the CSV's header.
+const exportFiguresText = `
 
-%s
+In een van twee vormen (--format):
 
-  --format csv   de machinevorm (%s), naar --out of anders naar
-                 standaarduitvoer
-  --format xlsx  een werkmap met één blad per tabel en een blad Toelichting; naar --out,
-                 of naar standaarduitvoer als die is omgeleid, nooit naar een terminal
-  --openbaar     voor publicatie: aantallen onder de drempel worden weggelaten ("<5"),
-                 met aanvullende onderdrukking zodat ze niet uit de totalen terug te
-                 rekenen zijn. In de CSV is de waarde dan leeg met status onderdrukt;
-                 de CSV vraagt --out: de toelichting op de methode komt ernaast (FILE
-                 zonder .csv + .toelichting.txt). Zonder --openbaar: exacte aantallen
-                 (voor DUO/OCW). Een cel zonder gegevens heeft status geen_gegevens.
-  --server URL   houdt een draaiende server het warehouse vast, dan maakt die de uitvoer
-                 (token met rol analist in $LEERPLEIN_TOKEN); standaard het adres uit
-                 --config
+  csv   de machinevorm, met de kolommen
+        %s.
+        Een cel zonder gegevens heeft status geen_gegevens, met de waarde leeg.
+  xlsx  een werkmap met één blad per tabel en een blad Toelichting; nooit naar
+        een terminal.
 
-flags:
-`
+Met --openbaar, voor publicatie, worden aantallen onder de drempel weggelaten ("<5"),
+met aanvullende onderdrukking zodat ze niet uit de totalen terug te rekenen zijn. In de
+CSV is de waarde dan leeg met status onderdrukt, en de CSV vraagt --out: de toelichting
+op de methode komt ernaast (BESTAND zonder .csv + .toelichting.txt). Zonder --openbaar:
+exacte aantallen (voor DUO/OCW).
 
-const exportSnapshotUsage = `usage: leerplein export snapshot --out FILE.duckdb [--db PATH]
+Houdt een draaiende server het warehouse vast, dan maakt die de uitvoer (token met rol
+analist in $LEERPLEIN_TOKEN).`
 
-Schrijft een los DuckDB-bestand met de analistenviews als tabellen (gepseudonimiseerd;
+var exportLeerplichttellingHelp = commandHelp{
+	usage: "--schooljaar JJJJ-JJJJ [opties]",
+	text: `De telling van artikel 25 Leerplichtwet: per gemeente waarvan het bureau de
+leerplicht uitvoert en per onderwijssoort elke indicator, met nullen; de werkmap ook
+met een regiototaal. De andere gemeenten staan in de toelichting.` +
+		fmt.Sprintf(exportFiguresText, warehouse.LeerplichtCSVHeader),
+	examples: []string{
+		"leerplein export leerplichttelling --schooljaar 2023-2024 --format xlsx --out telling.xlsx",
+		"leerplein export leerplichttelling --schooljaar 2023-2024 --openbaar --out telling.csv",
+	},
+}
+
+var exportVSVHelp = commandHelp{
+	usage: "--schooljaar JJJJ-JJJJ [opties]",
+	text: `De vsv-cijfers van de regio naast de landelijke (tabel 7) en de resultaten van het
+Doorstroompunt (tabel 9), per gemeente en voor de regio.` +
+		fmt.Sprintf(exportFiguresText, warehouse.VSVCSVHeader),
+	examples: []string{
+		"leerplein export vsv --schooljaar 2023-2024 > vsv.csv",
+		"leerplein export vsv --schooljaar 2023-2024 --format xlsx --out vsv.xlsx",
+	},
+}
+
+var exportSnapshotHelp = commandHelp{
+	usage: "--out BESTAND.duckdb [--db PAD]",
+	text: `Een los DuckDB-bestand met de analistenviews als tabellen (gepseudonimiseerd;
 geen laadadministratie, tokens, gebruikers of audit), te openen in DuckDB, DBeaver, R of
 Python: select * from verzuimmeldingen. Een bestaand bestand wordt vervangen.
-Zie docs/schema.md voor de tabellen en kolommen.
-
-flags:
-`
-
-// exportKind is one of the figure exports: how to build it from the warehouse.
-type exportKind struct {
-	name      string
-	about     string
-	csvHeader string
+Zie docs/schema.md voor de tabellen en kolommen.`,
+	examples: []string{"leerplein export snapshot --out analist.duckdb"},
 }
 
 // cmdExportLeerplichttelling writes the yearly count for DUO/OCW:
 // `leerplein export leerplichttelling --schooljaar 2018-2019 --format xlsx|csv`.
 func cmdExportLeerplichttelling(ctx context.Context, e env, args []string) error {
-	return exportFigures(ctx, e, args, exportKind{
-		name:      "leerplichttelling",
-		about:     "Schrijft de leerplichttelling (artikel 25 Leerplichtwet) voor DUO/OCW: per gemeente waarvan\nhet bureau de leerplicht uitvoert en per onderwijssoort elke indicator, met nullen; de werkmap\nook met een regiototaal. De andere gemeenten staan in de toelichting.",
-		csvHeader: warehouse.LeerplichtCSVHeader,
-	})
+	return exportFigures(ctx, e, args, "leerplichttelling")
 }
 
 // cmdExportVSV writes the early-school-leaving figures and the Doorstroompunt results
 // per gemeente: `leerplein export vsv --schooljaar 2018-2019 --format xlsx|csv`.
 func cmdExportVSV(ctx context.Context, e env, args []string) error {
-	return exportFigures(ctx, e, args, exportKind{
-		name:      "vsv",
-		about:     "Schrijft de vsv-cijfers van de regio naast de landelijke (tabel 7) en de resultaten van\nhet Doorstroompunt (tabel 9) per gemeente en voor de regio.",
-		csvHeader: warehouse.VSVCSVHeader,
-	})
+	return exportFigures(ctx, e, args, "vsv")
 }
 
 // exportFigures runs `leerplein export NAME` for a figure export.
-func exportFigures(ctx context.Context, e env, args []string, kind exportKind) error {
+func exportFigures(ctx context.Context, e env, args []string, name string) error {
 	return figureCommand{
-		cmd:   "export " + kind.name,
-		usage: fmt.Sprintf(exportFiguresUsage, kind.name, kind.about, kind.csvHeader),
-		path:  "/api/v1/exports/" + kind.name,
+		cmd:  "export " + name,
+		path: "/api/v1/exports/" + name,
 		build: func(ctx context.Context, db *warehouse.DB, schooljaar string, drempel int) (figureDoc, error) {
-			export, err := db.FigureExport(ctx, kind.name, schooljaar)
+			export, err := db.FigureExport(ctx, name, schooljaar)
 			if err != nil {
 				return nil, err
 			}
@@ -102,25 +107,17 @@ func toelichtingPath(csvPath string) string {
 // `leerplein export snapshot --out FILE.duckdb`.
 func cmdExportSnapshot(ctx context.Context, e env, args []string) error {
 	const cmd = "export snapshot"
-	fset := flag.NewFlagSet(cmd, flag.ContinueOnError)
-	fset.SetOutput(e.stderr)
-	fset.Usage = func() {
-		fmt.Fprint(fset.Output(), exportSnapshotUsage)
-		fset.PrintDefaults()
-	}
-	dbPath := fset.String("db", warehouse.DefaultPath, "warehouse file")
-	out := fset.String("out", "", "the DuckDB file to write (required)")
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError{err.Error()}
+	fset := newFlagSet(cmd)
+	dbPath := fset.String("db", warehouse.DefaultPath, "`PAD` het warehouse-bestand")
+	out := fset.String("out", "", "`BESTAND` het DuckDB-bestand dat geschreven wordt (verplicht)")
+	if err := parseFlags(e, fset, args); err != nil {
+		return err
 	}
 	switch {
 	case fset.NArg() > 0:
-		return usageError{fmt.Sprintf("%s: unexpected argument %q", cmd, fset.Arg(0))}
+		return usageError{fmt.Sprintf("%s: onverwacht argument %q", cmd, fset.Arg(0))}
 	case *out == "":
-		return usageError{cmd + ": --out FILE.duckdb is required"}
+		return usageError{cmd + ": --out BESTAND.duckdb ontbreekt"}
 	}
 	db, err := openExisting(ctx, cmd, *dbPath)
 	if err != nil {
@@ -130,7 +127,7 @@ func cmdExportSnapshot(ctx context.Context, e env, args []string) error {
 	if err := db.Snapshot(ctx, *out); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "snapshot: %s (%d tables; see docs/schema.md)\n", *out, len(warehouse.AnalistSchema()))
+	fmt.Fprintf(e.stderr, "snapshot: %s geschreven (%s; zie docs/schema.md)\n", *out, count(int64(len(warehouse.AnalistSchema())), "tabel", "tabellen"))
 	return nil
 }
 
@@ -138,7 +135,7 @@ func cmdExportSnapshot(ctx context.Context, e env, args []string) error {
 // file, and an export must not make an empty warehouse.
 func openExisting(ctx context.Context, cmd, path string) (*warehouse.DB, error) {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%s: warehouse %s does not exist; load the feeds first with `leerplein etl run` or give --db", cmd, path)
+		return nil, dutchError{msg: fmt.Sprintf("%s: het warehouse %s bestaat niet; laad eerst de bronnen met 'leerplein etl run', of geef --db", cmd, path)}
 	}
 	return warehouse.Open(ctx, path)
 }

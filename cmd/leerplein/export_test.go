@@ -55,14 +55,14 @@ func TestExportUsage(t *testing.T) {
 		args []string
 		want string // in stderr
 	}{
-		{"school year missing", []string{"leerplichttelling", "--db", db}, "--schooljaar is required"},
+		{"school year missing", []string{"leerplichttelling", "--db", db}, "--schooljaar ontbreekt"},
 		{"school year malformed", []string{"vsv", "--db", db, "--schooljaar", "2018/2019"}, "2018-2019"},
-		{"unknown format", []string{"leerplichttelling", "--db", db, "--schooljaar", "2018-2019", "--format", "pdf"}, "use csv or xlsx"},
-		{"threshold without openbaar", []string{"leerplichttelling", "--db", db, "--schooljaar", "2018-2019", "--drempel", "10"}, "--drempel applies to --openbaar only"},
-		{"threshold 1", []string{"vsv", "--db", db, "--schooljaar", "2018-2019", "--openbaar", "--drempel", "1", "--out", out}, "use 2 or more"},
-		{"public csv to standard output", []string{"leerplichttelling", "--db", db, "--schooljaar", "2018-2019", "--openbaar"}, "needs --out FILE"},
-		{"stray argument", []string{"vsv", "--db", db, "--schooljaar", "2018-2019", "extra"}, `unexpected argument "extra"`},
-		{"snapshot without out", []string{"snapshot", "--db", db}, "--out FILE.duckdb is required"},
+		{"unknown format", []string{"leerplichttelling", "--db", db, "--schooljaar", "2018-2019", "--format", "pdf"}, "kies csv of xlsx"},
+		{"threshold without openbaar", []string{"leerplichttelling", "--db", db, "--schooljaar", "2018-2019", "--drempel", "10"}, "--drempel hoort bij --openbaar"},
+		{"threshold 1", []string{"vsv", "--db", db, "--schooljaar", "2018-2019", "--openbaar", "--drempel", "1", "--out", out}, "kies 2 of meer"},
+		{"public csv to standard output", []string{"leerplichttelling", "--db", db, "--schooljaar", "2018-2019", "--openbaar"}, "vraagt --out BESTAND"},
+		{"stray argument", []string{"vsv", "--db", db, "--schooljaar", "2018-2019", "extra"}, `onverwacht argument "extra"`},
+		{"snapshot without out", []string{"snapshot", "--db", db}, "--out BESTAND.duckdb ontbreekt"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			stdout, stderr, code := runExport(tc.args...)
@@ -86,8 +86,8 @@ func TestExportMissingWarehouse(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "none.duckdb")
 	for _, kind := range []string{"leerplichttelling", "vsv"} {
 		_, stderr, code := runExport(kind, "--db", path, "--schooljaar", "2018-2019")
-		if code != 1 || !strings.Contains(stderr, "does not exist") {
-			t.Errorf("%s: code %d, stderr %q; want 1 and 'does not exist'", kind, code, stderr)
+		if code != 1 || !strings.Contains(stderr, "bestaat niet") {
+			t.Errorf("%s: code %d, stderr %q; want 1 and 'bestaat niet'", kind, code, stderr)
 		}
 	}
 	if _, err := os.Stat(path); err == nil {

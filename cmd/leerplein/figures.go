@@ -22,9 +22,8 @@ type figureDoc interface {
 // `report jaarverslag` and `export leerplichttelling|vsv`. They share their flags, their
 // checks, the way through a running server and the files they write.
 type figureCommand struct {
-	cmd   string // "report jaarverslag", "export vsv"
-	usage string // printed before the flags
-	path  string // the server's resource, when a running server holds the warehouse
+	cmd  string // "report jaarverslag", "export vsv"; its help is in commands()
+	path string // the server's resource, when a running server holds the warehouse
 	// build computes the figures; drempel 0: exact, else counts below it are hidden.
 	build func(ctx context.Context, db *warehouse.DB, schooljaar string, drempel int) (figureDoc, error)
 }
@@ -33,42 +32,35 @@ type figureCommand struct {
 // output, and with --openbaar and csv the note beside it.
 func (fc figureCommand) run(ctx context.Context, e env, args []string) error {
 	cmd := fc.cmd
-	fset := flag.NewFlagSet(cmd, flag.ContinueOnError)
-	fset.SetOutput(e.stderr)
-	fset.Usage = func() {
-		fmt.Fprint(fset.Output(), fc.usage)
-		fset.PrintDefaults()
-	}
-	dbPath := fset.String("db", warehouse.DefaultPath, "warehouse file")
-	schooljaar := fset.String("schooljaar", "", "school year, e.g. 2018-2019 (required)")
-	format := fset.String("format", "csv", "csv or xlsx")
-	out := fset.String("out", "", "output file (csv: default standard output; xlsx: required unless standard output is redirected)")
-	openbaar := fset.Bool("openbaar", false, "protect small numbers for publication")
-	drempel := fset.Int("drempel", 5, "with --openbaar: counts from 1 to drempel-1 are hidden")
+	fset := newFlagSet(cmd)
+	dbPath := fset.String("db", warehouse.DefaultPath, "`PAD` het warehouse-bestand")
+	schooljaar := fset.String("schooljaar", "", "`JJJJ-JJJJ` het schooljaar, bijvoorbeeld 2018-2019 (verplicht)")
+	format := fset.String("format", "csv", "`VORM` csv of xlsx")
+	out := fset.String("out", "", "`BESTAND` het bestand dat geschreven wordt; zonder --out: standaarduitvoer (xlsx alleen als die is omgeleid)")
+	openbaar := fset.Bool("openbaar", false, "voor publicatie: kleine aantallen weggelaten (zie boven)")
+	drempel := fset.Int("drempel", 5, "`N` met --openbaar: aantallen van 1 tot N worden weggelaten")
 	via := addServerFlags(fset) // viaserver.go: when a running server holds the warehouse
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError{err.Error()}
+	describeServerFlags(fset, "`BESTAND` het configuratiebestand: het warehouse (tenzij --db) en het adres van de server")
+	if err := parseFlags(e, fset, args); err != nil {
+		return err
 	}
 	drempelSet := false
 	fset.Visit(func(f *flag.Flag) { drempelSet = drempelSet || f.Name == "drempel" })
 	switch {
 	case fset.NArg() > 0:
-		return usageError{fmt.Sprintf("%s: unexpected argument %q", cmd, fset.Arg(0))}
+		return usageError{fmt.Sprintf("%s: onverwacht argument %q", cmd, fset.Arg(0))}
 	case *schooljaar == "":
-		return usageError{cmd + ": --schooljaar is required, e.g. --schooljaar 2018-2019"}
+		return usageError{cmd + ": --schooljaar ontbreekt, bijvoorbeeld --schooljaar 2018-2019"}
 	case *format != "csv" && *format != "xlsx":
-		return usageError{fmt.Sprintf("%s: --format %q: use csv or xlsx", cmd, *format)}
+		return usageError{fmt.Sprintf("%s: --format %q: kies csv of xlsx", cmd, *format)}
 	case drempelSet && !*openbaar:
-		return usageError{cmd + ": --drempel applies to --openbaar only; without it the figures are exact"}
+		return usageError{cmd + ": --drempel hoort bij --openbaar; zonder --openbaar zijn de cijfers exact"}
 	case *openbaar && *drempel < 2:
-		return usageError{fmt.Sprintf("%s: --drempel %d: use 2 or more", cmd, *drempel)}
+		return usageError{fmt.Sprintf("%s: --drempel %d: kies 2 of meer", cmd, *drempel)}
 	case *format == "xlsx" && *out == "" && isTerminal(e.stdout):
-		return usageError{cmd + ": --format xlsx writes a binary workbook: give --out FILE or redirect standard output"}
+		return usageError{cmd + ": --format xlsx schrijft een werkmap, geen tekst: geef --out BESTAND of leid standaarduitvoer om (> bestand.xlsx)"}
 	case *format == "csv" && *openbaar && *out == "":
-		return usageError{cmd + ": --openbaar with --format csv needs --out FILE: the note on the method is written beside it"}
+		return usageError{cmd + ": --openbaar met --format csv vraagt --out BESTAND: de toelichting op de methode komt ernaast"}
 	}
 	if err := warehouse.ValidateSchooljaar(*schooljaar); err != nil {
 		return usageError{cmd + ": --schooljaar: " + err.Error()}

@@ -20,11 +20,11 @@ func TestReportJaarverslagOpenbaarUsage(t *testing.T) {
 		args []string
 		want string // in stderr
 	}{
-		{"threshold without openbaar", []string{"--db", db, "--schooljaar", "2018-2019", "--drempel", "10"}, "--drempel applies to --openbaar only"},
-		{"threshold without openbaar, default value", []string{"--db", db, "--schooljaar", "2018-2019", "--drempel", "5", "--out", out}, "--drempel applies to --openbaar only"},
-		{"threshold 1", []string{"--db", db, "--schooljaar", "2018-2019", "--openbaar", "--drempel", "1", "--out", out}, "use 2 or more"},
+		{"threshold without openbaar", []string{"--db", db, "--schooljaar", "2018-2019", "--drempel", "10"}, "--drempel hoort bij --openbaar"},
+		{"threshold without openbaar, default value", []string{"--db", db, "--schooljaar", "2018-2019", "--drempel", "5", "--out", out}, "--drempel hoort bij --openbaar"},
+		{"threshold 1", []string{"--db", db, "--schooljaar", "2018-2019", "--openbaar", "--drempel", "1", "--out", out}, "kies 2 of meer"},
 		{"threshold not a number", []string{"--db", db, "--schooljaar", "2018-2019", "--openbaar", "--drempel", "vijf", "--out", out}, "drempel"},
-		{"public csv to standard output", []string{"--db", db, "--schooljaar", "2018-2019", "--openbaar"}, "needs --out FILE"},
+		{"public csv to standard output", []string{"--db", db, "--schooljaar", "2018-2019", "--openbaar"}, "vraagt --out BESTAND"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

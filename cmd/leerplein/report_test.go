@@ -61,12 +61,12 @@ func TestReportJaarverslagUsage(t *testing.T) {
 		args []string
 		want string // in stderr
 	}{
-		{"school year missing", []string{"--db", db}, "--schooljaar is required"},
+		{"school year missing", []string{"--db", db}, "--schooljaar ontbreekt"},
 		{"school year malformed", []string{"--db", db, "--schooljaar", "2018/2019"}, "2018-2019"},
 		{"school years not consecutive", []string{"--db", db, "--schooljaar", "2018-2020"}, "second year must follow"},
-		{"unknown format", []string{"--db", db, "--schooljaar", "2018-2019", "--format", "pdf"}, "use csv or xlsx"},
+		{"unknown format", []string{"--db", db, "--schooljaar", "2018-2019", "--format", "pdf"}, "kies csv of xlsx"},
 		{"unknown flag", []string{"--db", db, "--jaar", "2018-2019"}, "jaar"},
-		{"stray argument", []string{"--db", db, "--schooljaar", "2018-2019", "extra"}, `unexpected argument "extra"`},
+		{"stray argument", []string{"--db", db, "--schooljaar", "2018-2019", "extra"}, `onverwacht argument "extra"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -87,7 +87,7 @@ func TestReportJaarverslagUsage(t *testing.T) {
 func TestReportJaarverslagMissingWarehouse(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "nergens.duckdb")
 	_, stderr, code := runReport("--db", path, "--schooljaar", "2018-2019")
-	if code != 1 || !strings.Contains(stderr, "does not exist") {
+	if code != 1 || !strings.Contains(stderr, "bestaat niet") {
 		t.Errorf("exit %d, stderr %q; want 1 and a message that the warehouse does not exist", code, stderr)
 	}
 	if _, err := os.Stat(path); err == nil {

@@ -17,9 +17,9 @@ import (
 	"github.com/hetleerplein/leerplein/warehouse"
 )
 
-const serveUsage = `usage: leerplein serve [--config FILE] [--db PATH] [--addr HOST:PORT] [--demo-login]
-
-Start de server: de KPI-API (/api/v1), de Grafana-datasource (/grafana/) en het
+var serveHelp = commandHelp{
+	usage: "[--config BESTAND] [--db PAD] [--addr HOST:POORT] [--demo-login]",
+	text: `Start de server: de KPI-API (/api/v1), de Grafana-datasource (/grafana/) en het
 dashboard (/) in één proces. Stopt netjes bij Ctrl-C of SIGTERM.
 
 Toegang: API en Grafana met een token (leerplein token create), het dashboard met een
@@ -33,10 +33,12 @@ naar het warehouse schrijft. --db en --addr gaan dan voor op het bestand.
 
 De server houdt het warehouse-bestand open. 'etl run', 'token create|revoke', 'user
 create|delete', rapporten, exports en 'backup' gaan dan via de server (met een token in
-$LEERPLEIN_TOKEN; --server of --config zegt waar hij luistert).
-
-flags:
-`
+$LEERPLEIN_TOKEN; --server of --config zegt waar hij luistert).`,
+	examples: []string{
+		"leerplein serve --config /etc/leerplein.yaml",
+		"leerplein serve --db ./data/leerplein.duckdb --demo-login",
+	},
+}
 
 // demoLogins are the dashboard logins --demo-login creates (name and role alike): a
 // board member's view, and the data steward's, who also reaches /beheer.
@@ -44,24 +46,16 @@ var demoLogins = []string{"bestuur", "beheer"}
 
 // cmdServe runs the HTTP server until ctx is done, then shuts it down gracefully.
 func cmdServe(ctx context.Context, e env, args []string) error {
-	fset := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fset.SetOutput(e.stderr)
-	fset.Usage = func() {
-		fmt.Fprint(fset.Output(), serveUsage)
-		fset.PrintDefaults()
-	}
-	configPath := fset.String("config", "", "configuration file with the warehouse, listen address and scheduled jobs")
-	dbPath := fset.String("db", warehouse.DefaultPath, "warehouse file")
-	addr := fset.String("addr", "127.0.0.1:8080", "listen address (port 0: any free port)")
-	demoLogin := fset.Bool("demo-login", false, "create or reset the dashboard logins 'bestuur' and 'beheer' with new passwords, printed at start (demo only)")
-	small := fset.Int("small-numbers", 5, "for role bestuur, suppress counts from 1 to this number minus 1")
-	secure := fset.Bool("secure-cookie", false, "always mark the session cookie Secure (cookie_secure: true); by default it is when TLS is in front")
-	logLevel := fset.String("log-level", "info", "debug (logs every request), info, warn or error")
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError{err.Error()}
+	fset := newFlagSet("serve")
+	configPath := fset.String("config", "", "`BESTAND` het configuratiebestand met warehouse, luisteradres en geplande laadtaken")
+	dbPath := fset.String("db", warehouse.DefaultPath, "`PAD` het warehouse-bestand")
+	addr := fset.String("addr", "127.0.0.1:8080", "`HOST:POORT` het luisteradres (poort 0: een vrije poort)")
+	demoLogin := fset.Bool("demo-login", false, "maak of herstel de dashboardlogins 'bestuur' en 'beheer' met nieuwe wachtwoorden, getoond bij de start (alleen voor de demo)")
+	small := fset.Int("small-numbers", 5, "`N` voor rol bestuur: aantallen van 1 tot N afschermen")
+	secure := fset.Bool("secure-cookie", false, "markeer de sessiecookie altijd Secure (cookie_secure: true); standaard alleen als er TLS voor de server zit")
+	logLevel := fset.String("log-level", "info", "`NIVEAU` debug (logt elk verzoek), info, warn of error")
+	if err := parseFlags(e, fset, args); err != nil {
+		return err
 	}
 	if fset.NArg() > 0 {
 		return usageError{fmt.Sprintf("serve: unexpected argument %q", fset.Arg(0))}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -18,11 +17,10 @@ import (
 	"github.com/hetleerplein/leerplein/api"
 )
 
-const sqlUsage = `usage: leerplein sql [--server URL | --config FILE] [--max-rows N] [--mode table|csv] [--no-history]
-
-Een SQL-shell voor analisten op de zandbak van de server (POST /api/v1/sql): alleen
-lezen, over de views van het schema analist. Het token (rol analist of beheer) staat
-in $LEERPLEIN_TOKEN.
+var sqlHelp = commandHelp{
+	usage: "[--server URL | --config BESTAND] [--max-rows N] [--mode table|csv] [--no-history]",
+	text: `Alleen lezen, over de views van het schema analist (POST /api/v1/sql). Het token
+(rol analist of beheer) staat in $LEERPLEIN_TOKEN.
 
 Een statement eindigt op ';' en mag over meer regels lopen. Commando's (zonder ';'):
 ` + sqlCommandHelp + `
@@ -32,16 +30,18 @@ van precies negen cijfers (mogelijk een BSN) wordt nooit bewaard. Ctrl-D sluit a
 Ctrl-C breekt een lopende query af en sluit de shell.
 
 Niet interactief (invoer uit een bestand of pipe): leest de statements van stdin en
-schrijft de resultaten naar stdout; eindigt met status 1 als een statement faalde.
+schrijft de resultaten naar stdout; eindigt met status 1 als een statement faalde.`,
+	examples: []string{
+		"leerplein sql --config /etc/leerplein.yaml",
+		"echo 'select count(*) from verzuimmeldingen;' | leerplein sql --mode csv",
+	},
+}
 
-flags:
-`
-
-const sqlCommandHelp = `  .tables              de views met hun omschrijving
-  .schema VIEW         de kolommen van een view, met omschrijving (zonder VIEW: alle)
-  .mode table|csv      uitvoer als uitgelijnde tabel of als CSV (';', met kopregel)
-  .help                deze hulp
-  .quit                afsluiten (ook .exit of Ctrl-D)
+const sqlCommandHelp = `  .tables          de views met hun omschrijving
+  .schema VIEW     de kolommen van een view met omschrijving (zonder VIEW: alle)
+  .mode table|csv  uitvoer als uitgelijnde tabel of als CSV (';', met kopregel)
+  .help            deze hulp
+  .quit            afsluiten (ook .exit of Ctrl-D)
 `
 
 // tableMaxRows is how many rows table mode asks for unless --max-rows says otherwise:
@@ -62,30 +62,22 @@ type sqlShell struct {
 
 // cmdSQL runs the analyst SQL shell against a running server.
 func cmdSQL(ctx context.Context, e env, args []string) error {
-	fset := flag.NewFlagSet("sql", flag.ContinueOnError)
-	fset.SetOutput(e.stderr)
-	fset.Usage = func() {
-		fmt.Fprint(fset.Output(), sqlUsage)
-		fset.PrintDefaults()
-	}
-	server := fset.String("server", "", "URL of the server (default http://127.0.0.1:8080, or the listen address of --config)")
-	configPath := fset.String("config", "", "configuration file whose listen address is the server")
-	maxRows := fset.Int("max-rows", 0, "ask for at most this many rows per statement (0: 10000 in table mode, the server's cap in csv mode)")
-	mode := fset.String("mode", "table", "output: table or csv")
-	noHistory := fset.Bool("no-history", false, "keep no history file")
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError{err.Error()}
+	fset := newFlagSet("sql")
+	server := fset.String("server", "", "`URL` de server; standaard: http://127.0.0.1:8080, of het luisteradres uit --config")
+	configPath := fset.String("config", "", "`BESTAND` het configuratiebestand waarvan het luisteradres de server is")
+	maxRows := fset.Int("max-rows", 0, "`N` vraag hoogstens N rijen per statement (0: 10.000 als tabel, het maximum van de server als csv)")
+	mode := fset.String("mode", "table", "`VORM` de vorm van de uitvoer: table of csv")
+	noHistory := fset.Bool("no-history", false, "bewaar geen geschiedenis")
+	if err := parseFlags(e, fset, args); err != nil {
+		return err
 	}
 	switch {
 	case fset.NArg() > 0:
-		return usageError{fmt.Sprintf("sql: unexpected argument %q (statements come from stdin or the prompt)", fset.Arg(0))}
+		return usageError{fmt.Sprintf("sql: onverwacht argument %q (de statements komen van standaardinvoer of de prompt)", fset.Arg(0))}
 	case *mode != "table" && *mode != "csv":
-		return usageError{fmt.Sprintf("sql: --mode %q: use table or csv", *mode)}
+		return usageError{fmt.Sprintf("sql: --mode %q: kies table of csv", *mode)}
 	case *maxRows < 0:
-		return usageError{"sql: --max-rows must be 0 or more"}
+		return usageError{"sql: --max-rows moet 0 of meer zijn"}
 	}
 	base, err := sqlServerURL(*server, *configPath)
 	if err != nil {
@@ -93,7 +85,7 @@ func cmdSQL(ctx context.Context, e env, args []string) error {
 	}
 	token := strings.TrimSpace(e.getenv(TokenEnv))
 	if token == "" {
-		return usageError{fmt.Sprintf("sql: set %s to a token with role analist (leerplein token create --role analist --name NAAM)", TokenEnv)}
+		return usageError{fmt.Sprintf("sql: zet %s op een token met rol analist (leerplein token create --role analist --name NAAM)", TokenEnv)}
 	}
 	sh := &sqlShell{
 		client:  sqlClient{base: base, token: token, http: &http.Client{}},
@@ -114,7 +106,7 @@ func cmdSQL(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if sh.failed {
-		return exitError{code: 1, err: errors.New("sql: a statement failed (see above)")}
+		return exitError{code: 1, err: errors.New("sql: een statement is mislukt (zie boven)")}
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"strings"
 	"time"
@@ -12,41 +11,44 @@ import (
 	"github.com/hetleerplein/leerplein/warehouse"
 )
 
-const tokenCreateUsage = `usage: leerplein token create --name NAAM --role bestuur|analist|beheer [--expires DATUM] [--db PATH | --config FILE] [--server URL]
-
-Maakt een token voor de API of Grafana ('Authorization: Bearer <token>'). Het token
-wordt één keer getoond, alleen op de laatste regel; het warehouse bewaart alleen een
-hash. Rollen: bestuur (KPI's, kleine aantallen afgeschermd), analist (exacte cijfers),
-beheer (ook laden, back-ups, gebruikers en tokens).
-Een token werkt tot en met --expires (een datum, 2027-03-01, of een tijdstip in RFC 3339);
-zonder --expires een jaar, hoogstens twee jaar.
+var tokenCreateHelp = commandHelp{
+	usage: "--name NAAM --role bestuur|analist|beheer [--expires DATUM] [--db PAD | --config BESTAND] [--server URL]",
+	text: `Het token is voor de API of Grafana ('Authorization: Bearer <token>'). Het wordt één
+keer getoond, alleen op de laatste regel; het warehouse bewaart alleen een hash.
+Rollen: bestuur (KPI's, kleine aantallen afgeschermd), analist (exacte cijfers),
+beheer (ook laden, back-ups, gebruikers en tokens). Een token werkt tot en met
+--expires (een datum, 2027-03-01, of een tijdstip in RFC 3339); zonder --expires een
+jaar, hoogstens twee jaar.
 
 Houdt een draaiende server het warehouse vast, dan maakt die het token (met een token
 met rol beheer in $LEERPLEIN_TOKEN; --server of --config zegt waar de server luistert).
-Het nieuwe token werkt meteen. Elke wijziging komt in het toegangslogboek.
+Het nieuwe token werkt meteen. Elke wijziging komt in het toegangslogboek.`,
+	examples: []string{
+		"leerplein token create --name grafana --role analist",
+		"leerplein token create --name stagiair --role analist --expires 2027-03-01 --config /etc/leerplein.yaml",
+	},
+}
 
-flags:
-`
+var tokenRevokeHelp = commandHelp{
+	usage: "(--name NAAM | --id NUMMER) [--db PAD | --config BESTAND] [--server URL]",
+	text: `Met --name elk geldig token met die naam, met --id één token (GET /api/v1/tokens en
+/beheer tonen de nummers). Een ingetrokken token werkt niet meer, ook niet bij een
+draaiende server: houdt die het warehouse vast, dan trekt hij het in (met een token met
+rol beheer in $LEERPLEIN_TOKEN), en het wordt meteen geweigerd.`,
+	examples: []string{"leerplein token revoke --name grafana", "leerplein token revoke --id 7 --config /etc/leerplein.yaml"},
+}
 
 // cmdTokenCreate creates a bearer token and prints it once, alone on its last line;
 // through the running server when it holds the warehouse.
 func cmdTokenCreate(ctx context.Context, e env, args []string) error {
-	fset := flag.NewFlagSet("token create", flag.ContinueOnError)
-	fset.SetOutput(e.stderr)
-	fset.Usage = func() {
-		fmt.Fprint(fset.Output(), tokenCreateUsage)
-		fset.PrintDefaults()
-	}
-	dbPath := fset.String("db", warehouse.DefaultPath, "warehouse file")
-	name := fset.String("name", "", "who or what uses the token, e.g. grafana (required)")
-	role := fset.String("role", "", "bestuur, analist or beheer (required)")
-	expires := fset.String("expires", "", "last day the token works (2027-03-01) or an RFC 3339 time; default a year from now, at most two")
+	fset := newFlagSet("token create")
+	dbPath := fset.String("db", warehouse.DefaultPath, "`PAD` het warehouse-bestand")
+	name := fset.String("name", "", "`NAAM` wie of wat het token gebruikt, bijvoorbeeld grafana (verplicht)")
+	role := fset.String("role", "", "`ROL` bestuur, analist of beheer (verplicht)")
+	expires := fset.String("expires", "", "`DATUM` de laatste dag dat het token werkt (2027-03-01) of een tijdstip in RFC 3339; standaard een jaar, hoogstens twee")
 	via := addServerFlags(fset)
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError{err.Error()}
+	if err := parseFlags(e, fset, args); err != nil {
+		return err
 	}
 	switch {
 	case fset.NArg() > 0:
@@ -112,37 +114,19 @@ func validRole(r string) bool {
 	return false
 }
 
-const tokenRevokeUsage = `usage: leerplein token revoke (--name NAAM | --id NUMMER) [--db PATH | --config FILE] [--server URL]
-
-Trekt tokens in: met --name elk geldig token met die naam, met --id één token (GET
-/api/v1/tokens en /beheer tonen de nummers). Een ingetrokken token werkt niet meer, ook
-niet bij een draaiende server: houdt die het warehouse vast, dan trekt hij het in (met
-een token met rol beheer in $LEERPLEIN_TOKEN), en het wordt meteen geweigerd.
-
-flags:
-`
-
 // cmdTokenRevoke revokes the tokens of a name, or one token by id; through the running
 // server when it holds the warehouse.
 func cmdTokenRevoke(ctx context.Context, e env, args []string) error {
-	fset := flag.NewFlagSet("token revoke", flag.ContinueOnError)
-	fset.SetOutput(e.stderr)
-	fset.Usage = func() {
-		fmt.Fprint(fset.Output(), tokenRevokeUsage)
-		fset.PrintDefaults()
-	}
-	dbPath := fset.String("db", warehouse.DefaultPath, "warehouse file")
-	name := fset.String("name", "", "revoke every live token with this name")
-	id := fset.Int64("id", 0, "revoke the token with this number")
+	fset := newFlagSet("token revoke")
+	dbPath := fset.String("db", warehouse.DefaultPath, "`PAD` het warehouse-bestand")
+	name := fset.String("name", "", "`NAAM` trek elk geldig token met deze naam in")
+	id := fset.Int64("id", 0, "`NUMMER` trek het token met dit nummer in")
 	via := addServerFlags(fset)
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError{err.Error()}
+	if err := parseFlags(e, fset, args); err != nil {
+		return err
 	}
 	if fset.NArg() > 0 || (strings.TrimSpace(*name) == "") == (*id == 0) || *id < 0 {
-		return usageError{"usage: leerplein token revoke (--name NAAM | --id NUMMER) [--db PATH | --config FILE] [--server URL]"}
+		return usageError{"token revoke: geef --name NAAM of --id NUMMER (één van beide)"}
 	}
 	if err := via.resolve(fset, dbPath); err != nil {
 		return err

@@ -4,9 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -14,46 +12,42 @@ import (
 	"github.com/hetleerplein/leerplein/warehouse"
 )
 
-const userCreateUsage = `usage: leerplein user create --name NAAM --role bestuur|analist|beheer [--db PATH | --config FILE] [--server URL] [--replace] < wachtwoord
-
-Maakt een login voor het dashboard. Het wachtwoord komt van standaardinvoer (de eerste
-regel; --password-stdin zegt dat expliciet), nooit als argument, zodat het niet in de
-shellgeschiedenis of de proceslijst staat. Het warehouse bewaart alleen een bcrypt-hash.
-Een wachtwoord heeft minstens 12 tekens (spaties aan begin en eind tellen niet mee) en
-hoogstens 72 bytes; een naam hoogstens 64 bytes, zonder /.
---replace geeft een bestaande login een nieuw wachtwoord en deze rol en schakelt hem in;
-lopende sessies van die login eindigen dan.
+var userCreateHelp = commandHelp{
+	usage: "--name NAAM --role bestuur|analist|beheer [--db PAD | --config BESTAND] [--server URL] [--replace] < wachtwoord",
+	text: `Het wachtwoord komt van standaardinvoer (de eerste regel; --password-stdin zegt dat
+expliciet), nooit als argument, zodat het niet in de shellgeschiedenis of de proceslijst
+staat. Het warehouse bewaart alleen een bcrypt-hash. Een wachtwoord heeft minstens 12
+tekens (spaties aan begin en eind tellen niet mee) en hoogstens 72 bytes; een naam
+hoogstens 64 bytes, zonder /. --replace geeft een bestaande login een nieuw wachtwoord
+en deze rol en schakelt hem in; lopende sessies van die login eindigen dan.
 
 Houdt een draaiende server het warehouse vast, dan maakt die de login (met een token met
 rol beheer in $LEERPLEIN_TOKEN; --server of --config zegt waar de server luistert). De
 login werkt meteen. De laatste ingeschakelde login met rol beheer krijgt geen lagere rol.
-Elke wijziging komt in het toegangslogboek (GET /api/v1/audit/access).
+Elke wijziging komt in het toegangslogboek (GET /api/v1/audit/access).`,
+	examples: []string{`printf '%s\n' "$WACHTWOORD" | leerplein user create --name wethouder --role bestuur`},
+}
 
-Voorbeeld: printf '%s\n' "$WACHTWOORD" | leerplein user create --name wethouder --role bestuur
-
-flags:
-`
+var userDeleteHelp = commandHelp{
+	usage: "--name NAAM [--db PAD | --config BESTAND] [--server URL]",
+	text: `De sessies van de login eindigen meteen. Houdt een draaiende server het warehouse vast,
+dan verwijdert die de login (met een token met rol beheer in $LEERPLEIN_TOKEN). De
+laatste ingeschakelde login met rol beheer blijft.`,
+	examples: []string{"leerplein user delete --name wethouder"},
+}
 
 // cmdUserCreate creates (or with --replace resets) a dashboard login, reading the
 // password from standard input; through the running server when it holds the warehouse.
 func cmdUserCreate(ctx context.Context, e env, args []string) error {
-	fset := flag.NewFlagSet("user create", flag.ContinueOnError)
-	fset.SetOutput(e.stderr)
-	fset.Usage = func() {
-		_, _ = io.WriteString(fset.Output(), userCreateUsage)
-		fset.PrintDefaults()
-	}
-	dbPath := fset.String("db", warehouse.DefaultPath, "warehouse file")
-	name := fset.String("name", "", "login name (required)")
-	role := fset.String("role", "", "bestuur, analist or beheer (required)")
-	replace := fset.Bool("replace", false, "reset the password and role of an existing login, and enable it")
-	fset.Bool("password-stdin", true, "read the password from standard input (the only way; accepted for clarity)")
+	fset := newFlagSet("user create")
+	dbPath := fset.String("db", warehouse.DefaultPath, "`PAD` het warehouse-bestand")
+	name := fset.String("name", "", "`NAAM` de loginnaam (verplicht)")
+	role := fset.String("role", "", "`ROL` bestuur, analist of beheer (verplicht)")
+	replace := fset.Bool("replace", false, "geef een bestaande login een nieuw wachtwoord en deze rol, en schakel hem in")
+	fset.Bool("password-stdin", true, "lees het wachtwoord van standaardinvoer (de enige manier; voor de duidelijkheid toegestaan)")
 	via := addServerFlags(fset)
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError{err.Error()}
+	if err := parseFlags(e, fset, args); err != nil {
+		return err
 	}
 	switch {
 	case fset.NArg() > 0:
@@ -102,19 +96,15 @@ func cmdUserCreate(ctx context.Context, e env, args []string) error {
 // cmdUserDelete removes a dashboard login; its sessions end with it. Through the
 // running server when it holds the warehouse.
 func cmdUserDelete(ctx context.Context, e env, args []string) error {
-	fset := flag.NewFlagSet("user delete", flag.ContinueOnError)
-	fset.SetOutput(e.stderr)
-	dbPath := fset.String("db", warehouse.DefaultPath, "warehouse file")
-	name := fset.String("name", "", "the login to remove (required)")
+	fset := newFlagSet("user delete")
+	dbPath := fset.String("db", warehouse.DefaultPath, "`PAD` het warehouse-bestand")
+	name := fset.String("name", "", "`NAAM` de login die verwijderd wordt (verplicht)")
 	via := addServerFlags(fset)
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError{err.Error()}
+	if err := parseFlags(e, fset, args); err != nil {
+		return err
 	}
 	if fset.NArg() > 0 || strings.TrimSpace(*name) == "" {
-		return usageError{"usage: leerplein user delete --name NAAM [--db PATH | --config FILE] [--server URL]"}
+		return usageError{"user delete: --name is verplicht"}
 	}
 	if err := via.resolve(fset, dbPath); err != nil {
 		return err

@@ -34,7 +34,7 @@ func TestUserCommands(t *testing.T) {
 		{"a name beyond 64 bytes", create(strings.Repeat("n", 65)), "een-goed-wachtwoord\n", 2, "te lang: hoogstens 64 bytes"},
 		{"delete", []string{"user", "delete", "--db", db, "--name", "wethouder"}, "", 0, ""},
 		{"delete again", []string{"user", "delete", "--db", db, "--name", "wethouder"}, "", 1, "geen login"},
-		{"delete without a name", []string{"user", "delete", "--db", db}, "", 2, "usage"},
+		{"delete without a name", []string{"user", "delete", "--db", db}, "", 2, "--name is verplicht"},
 		{"a slash in the name", create("a/b"), "een-goed-wachtwoord\n", 2, "bevat een /"},
 		{"the one beheer", []string{"user", "create", "--db", db, "--name", "steward", "--role", "beheer"}, "een-goed-wachtwoord\n", 0, ""},
 		{"again", []string{"user", "create", "--db", db, "--name", "steward", "--role", "beheer"}, "een-goed-wachtwoord\n", 1, "--replace"},
@@ -83,7 +83,7 @@ func TestTokenCommands(t *testing.T) {
 		{"revoke by id", []string{"token", "revoke", "--db", db, "--id", "1"}, 0, "Token 1 (grafana, rol bestuur) ingetrokken"},
 		{"revoke by name", []string{"token", "revoke", "--db", db, "--name", "grafana"}, 0, "Token 2 (grafana, rol bestuur) ingetrokken"},
 		{"revoke again", []string{"token", "revoke", "--db", db, "--name", "grafana"}, 1, "geen geldig token"},
-		{"revoke with name and id", []string{"token", "revoke", "--db", db, "--name", "grafana", "--id", "2"}, 2, "usage"},
+		{"revoke with name and id", []string{"token", "revoke", "--db", db, "--name", "grafana", "--id", "2"}, 2, "één van beide"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			stdout, _, err := runCmd(ctx, "", tc.args...)

@@ -33,8 +33,8 @@ type viaServer struct {
 // addServerFlags registers --config and --server on fset.
 func addServerFlags(fset *flag.FlagSet) *viaServer {
 	v := &viaServer{}
-	fset.StringVar(&v.config, "config", "", "configuration file: its warehouse (unless --db) and its server's address")
-	fset.StringVar(&v.server, "server", "", "URL of the running server to use when it holds the warehouse (default: http://<listen> from --config)")
+	fset.StringVar(&v.config, "config", "", "`BESTAND` het configuratiebestand: zijn warehouse (tenzij --db) en het adres van zijn server")
+	fset.StringVar(&v.server, "server", "", "`URL` de draaiende server die het warehouse vasthoudt (standaard: http://<listen> uit --config)")
 	return v
 }
 
@@ -98,9 +98,9 @@ func (v *viaServer) serverFor(e env, openErr error, cmd string, args []string, r
 	}
 	where := ""
 	if !found {
-		where = fmt.Sprintf("\n(%s is the default of `leerplein serve`; use the address it listens on, or --config FILE instead of --server)", guess)
+		where = fmt.Sprintf("\n(%s is de standaard van `leerplein serve`; gebruik het adres waarop hij luistert, of --config BESTAND in plaats van --server)", guess)
 	}
-	return "", fmt.Errorf("%s: %w\n\nTo let that server do it, put a token with role %s in $%s and rerun:\n  %s%s",
+	return "", fmt.Errorf("%s: %w\n\nLaat die server het doen: zet een token met rol %s in $%s en roep opnieuw aan:\n  %s%s",
 		cmd, openErr, role, TokenEnv, rerunLine(cmd, args, guess), where)
 }
 
@@ -175,7 +175,7 @@ func (c serverClient) do(ctx context.Context, method, path string, query url.Val
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%s: a running server holds the warehouse, but %s does not answer: %w", c.cmd, c.base, err)
+		return nil, fmt.Errorf("%s: een draaiende server houdt het warehouse vast, maar %s antwoordt niet: %w", c.cmd, c.base, err)
 	}
 	for _, w := range want {
 		if resp.StatusCode == w {
@@ -198,7 +198,7 @@ func (c serverClient) getJSON(ctx context.Context, path string, v any) error {
 	}
 	defer resp.Body.Close()
 	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
-		return fmt.Errorf("%s: the server's answer to %s: %w", c.cmd, path, err)
+		return fmt.Errorf("%s: het antwoord van de server op %s: %w", c.cmd, path, err)
 	}
 	return nil
 }
@@ -238,7 +238,7 @@ func downloadViaServer(ctx context.Context, e env, c serverClient, path string, 
 	defer resp.Body.Close()
 	copyBody := func(w io.Writer) error {
 		if _, err := io.Copy(w, resp.Body); err != nil {
-			return fmt.Errorf("%s: read the server's answer: %w", c.cmd, err)
+			return fmt.Errorf("%s: het antwoord van de server lezen: %w", c.cmd, err)
 		}
 		return nil
 	}
@@ -268,7 +268,7 @@ func (v *viaServer) figuresViaServer(ctx context.Context, e env, openErr error, 
 			return err
 		}
 	}
-	fmt.Fprintf(e.stderr, "%s: written by the server at %s (it holds the warehouse)\n", cmd, c.base)
+	fmt.Fprintf(e.stderr, "%s: geschreven door de server op %s (die houdt het warehouse vast)\n", cmd, c.base)
 	return nil
 }
 

@@ -66,14 +66,14 @@ func etlViaServer(ctx context.Context, e env, c serverClient, inbox string) erro
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "etl run: the server at %s holds the warehouse; it loads %s as job %s (run %d)\n", c.base, abs, job, runID)
+	fmt.Fprintf(e.stderr, "etl run: de server op %s houdt het warehouse vast; hij laadt %s als job %s (run %d)\n", c.base, abs, job, runID)
 	run, err := waitRun(ctx, c, runID)
 	if err != nil {
 		return err
 	}
 	printServerSummary(e.stdout, run, before)
 	if run.Status == "failed" {
-		return fmt.Errorf("etl run: run %d of job %s failed; the server's log says why (GET /api/v1/runs/%d lists its files)", run.RunID, job, run.RunID)
+		return fmt.Errorf("etl run: run %d van job %s is mislukt; het log van de server zegt waarom (GET /api/v1/runs/%d noemt de bestanden)", run.RunID, job, run.RunID)
 	}
 	rejected := 0
 	for _, f := range run.FileList {
@@ -82,7 +82,7 @@ func etlViaServer(ctx context.Context, e env, c serverClient, inbox string) erro
 		}
 	}
 	if rejected > 0 {
-		return exitError{1, fmt.Errorf("%d file(s) rejected; see %s", rejected, filepath.Join(abs, "rejected"))}
+		return exitError{1, fmt.Errorf("%s afgekeurd; de reden staat hierboven en in %s, naast elk bestand (.reason.txt)", count(int64(rejected), "bestand", "bestanden"), filepath.Join(abs, "rejected"))}
 	}
 	return nil
 }
@@ -110,16 +110,16 @@ func samePath(a, b string) bool {
 // noJobError says that the server does not load dir, and where files should go.
 func noJobError(jobs []serverJob, dir string) error {
 	if len(jobs) == 0 {
-		return fmt.Errorf("etl run: a running server holds the warehouse, but it has no jobs, so it loads no inbox; " +
-			"configure a job for this inbox (jobs: in the configuration file, see leerplein.example.yaml) and restart it, or stop the server to load by hand")
+		return fmt.Errorf("etl run: een draaiende server houdt het warehouse vast, maar hij heeft geen jobs en laadt dus geen inbox; " +
+			"stel een job in voor deze inbox (jobs: in het configuratiebestand, zie leerplein.example.yaml) en herstart hem, of stop de server om met de hand te laden")
 	}
 	var lines []string
 	for _, j := range jobs {
 		lines = append(lines, fmt.Sprintf("  %s: %s", j.Name, j.Inbox))
 	}
 	slices.Sort(lines)
-	return fmt.Errorf("etl run: a running server holds the warehouse, and it loads only its jobs' inboxes, not %s.\n"+
-		"Put the files into the inbox of a job; it loads them on its schedule, or now with `leerplein etl run --inbox THAT_INBOX --server URL`:\n%s",
+	return fmt.Errorf("etl run: een draaiende server houdt het warehouse vast en laadt alleen de inboxen van zijn jobs, niet %s.\n"+
+		"Zet de bestanden in de inbox van een job; die laadt ze volgens het schema, of nu met `leerplein etl run --inbox DIE_INBOX --server URL`, of lever ze aan op /beheer:\n%s",
 		dir, strings.Join(lines, "\n"))
 }
 
@@ -139,12 +139,12 @@ func startJob(ctx context.Context, e env, c serverClient, job string) (int64, er
 		resp.Body.Close()
 		if resp.StatusCode == http.StatusAccepted {
 			if err != nil {
-				return 0, fmt.Errorf("etl run: the server's answer: %w", err)
+				return 0, fmt.Errorf("etl run: het antwoord van de server: %w", err)
 			}
 			return started.RunID, nil
 		}
 		if !said {
-			fmt.Fprintf(e.stderr, "etl run: job %s is running already; waiting for it to finish\n", job)
+			fmt.Fprintf(e.stderr, "etl run: job %s loopt al; wacht tot hij klaar is\n", job)
 			said = true
 		}
 		select {
@@ -168,7 +168,7 @@ func waitRun(ctx context.Context, c serverClient, id int64) (serverRun, error) {
 		select {
 		case <-ctx.Done():
 			// The server goes on loading; only this command stops following it.
-			return serverRun{}, fmt.Errorf("etl run: stopped following run %d (the server goes on with it; GET /api/v1/runs/%d): %w", id, id, ctx.Err())
+			return serverRun{}, fmt.Errorf("etl run: volgt run %d niet meer (de server laadt door; GET /api/v1/runs/%d): %w", id, id, ctx.Err())
 		case <-time.After(pollInterval):
 		}
 	}
@@ -205,10 +205,7 @@ func printServerSummary(w io.Writer, run serverRun, before []string) {
 			loaded++
 			rows += f.RowsNew + f.RowsReplaced
 			quarantined += f.RowsQuarantined
-			what = fmt.Sprintf("%d rows: %d new, %d replaced, %d quarantined", f.RowsRead, f.RowsNew, f.RowsReplaced, f.RowsQuarantined)
-			if f.RowsUnchanged > 0 {
-				what += fmt.Sprintf(", %d provisional kept out (final figures loaded)", f.RowsUnchanged)
-			}
+			what = loadedCounts(f.RowsRead, f.RowsNew, f.RowsReplaced, f.RowsUnchanged, f.RowsQuarantined)
 		default:
 			if f.Status == "rejected" {
 				rejected++
@@ -217,19 +214,18 @@ func printServerSummary(w io.Writer, run serverRun, before []string) {
 				what = *f.Reason
 			}
 		}
-		fmt.Fprintf(w, "%-12s %s: %s\n", f.Status, f.FileName, what)
+		writeFileLine(w, f.Status, f.FileName, what)
 	}
 	waiting := 0
 	for _, name := range before {
 		if !seen[name] {
 			waiting++
-			fmt.Fprintf(w, "%-12s %s: %s\n", "waiting", name, "nog niet stabiel (wordt het nog geschreven, of veranderde het net?); de job laadt het bij een volgende run")
+			writeFileLine(w, "waiting", name, "nog niet stabiel (wordt het nog geschreven, of veranderde het net?); de job laadt het bij een volgende run")
 		}
 	}
-	fmt.Fprintf(w, "run %d: %d file(s), %d loaded, %d rejected; %d rows written, %d quarantined\n",
-		run.RunID, len(run.FileList), loaded, rejected, rows, quarantined)
+	writeRunTotal(w, run.RunID, len(run.FileList), loaded, rejected, rows, quarantined)
 	if run.Status == "skipped" && len(run.FileList) == 0 && waiting == 0 {
-		fmt.Fprintln(w, "(the server skipped this run)")
+		fmt.Fprintln(w, "(de server sloeg deze run over)")
 	}
 }
 

@@ -218,7 +218,7 @@ func TestViaServerEndToEnd(t *testing.T) {
 			want  []string
 		}{
 			{"etl run of another directory", h.token, []string{"etl", "run", "--config", h.config, "--inbox", t.TempDir()},
-				[]string{"loads only its jobs' inboxes", "handmatig: " + h.inbox}},
+				[]string{"alleen de inboxen van zijn jobs", "handmatig: " + h.inbox}},
 			{"no token", "", []string{"report", "jaarverslag", "--config", h.config, "--schooljaar", sj},
 				[]string{TokenEnv, "rol analist"}},
 			{"an unknown token", "lp_" + strings.Repeat("0", 64), []string{"export", "vsv", "--config", h.config, "--schooljaar", sj},
@@ -245,12 +245,12 @@ func TestViaServerEndToEnd(t *testing.T) {
 		if err != nil {
 			t.Fatalf("etl run: %v (stderr %s)\nserver log:\n%s", err, stderr, h.server.drain())
 		}
-		for _, w := range []string{"loaded       verzuimmeldingen_groot.csv: 20 rows: 20 new", "1 file(s), 1 loaded, 0 rejected"} {
+		for _, w := range []string{"geladen      verzuimmeldingen_groot.csv: 20 regels: 20 nieuw", "1 bestand, 1 geladen, 0 afgekeurd"} {
 			if !strings.Contains(stdout, w) {
 				t.Errorf("summary %q lacks %q", stdout, w)
 			}
 		}
-		if !strings.Contains(stderr, "as job handmatig") {
+		if !strings.Contains(stderr, "als job handmatig") {
 			t.Errorf("stderr %q does not say which job loads", stderr)
 		}
 		broken := filepath.Join(h.inbox, "maatregelen_kapot.csv")
@@ -260,7 +260,7 @@ func TestViaServerEndToEnd(t *testing.T) {
 		old := time.Now().Add(-time.Minute)
 		os.Chtimes(broken, old, old)
 		stdout, _, err = h.run(t, h.token, "etl", "run", "--db", h.db, "--server", h.url, "--inbox", h.inbox)
-		if err == nil || exitCode(err) != 1 || !strings.Contains(stdout, "rejected     maatregelen_kapot.csv") {
+		if err == nil || exitCode(err) != 1 || !strings.Contains(stdout, "afgekeurd    maatregelen_kapot.csv") {
 			t.Errorf("a rejected file: exit %v, summary %q; want exit status 1 and the file listed as rejected", err, stdout)
 		}
 	})

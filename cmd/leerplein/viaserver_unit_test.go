@@ -89,7 +89,7 @@ func TestViaServerJobForInbox(t *testing.T) {
 			t.Errorf("no-job error %q lacks %q", msg, w)
 		}
 	}
-	if msg := noJobError(nil, "/x").Error(); !strings.Contains(msg, "no jobs") {
+	if msg := noJobError(nil, "/x").Error(); !strings.Contains(msg, "geen jobs") {
 		t.Errorf("no-job error without jobs %q does not say the server has none", msg)
 	}
 }
@@ -97,17 +97,17 @@ func TestViaServerJobForInbox(t *testing.T) {
 // TestViaServerSummary checks that a run of the server is summarised as a local run is,
 // with files the run left in the inbox listed as waiting.
 func TestViaServerSummary(t *testing.T) {
-	reason := "column 'maatregel' is missing"
+	reason := "kolom 'maatregel' ontbreekt"
 	run := serverRun{RunID: 7, Status: "rejected", FileList: []serverFile{
 		{FileName: "verzuim.csv", Status: "loaded", RowsRead: 10, RowsNew: 8, RowsReplaced: 1, RowsQuarantined: 1},
 		{FileName: "maatregelen.csv", Status: "rejected", Reason: &reason},
 	}}
 	var buf bytes.Buffer
 	printServerSummary(&buf, run, []string{"verzuim.csv", "maatregelen.csv", "leerlingen.csv"})
-	want := "loaded       verzuim.csv: 10 rows: 8 new, 1 replaced, 1 quarantined\n" +
-		"rejected     maatregelen.csv: column 'maatregel' is missing\n" +
-		"waiting      leerlingen.csv: nog niet stabiel (wordt het nog geschreven, of veranderde het net?); de job laadt het bij een volgende run\n" +
-		"run 7: 2 file(s), 1 loaded, 1 rejected; 9 rows written, 1 quarantined\n"
+	want := "geladen      verzuim.csv: 10 regels: 8 nieuw, 1 vervangen, 1 in quarantaine\n" +
+		"afgekeurd    maatregelen.csv: kolom 'maatregel' ontbreekt\n" +
+		"wacht        leerlingen.csv: nog niet stabiel (wordt het nog geschreven, of veranderde het net?); de job laadt het bij een volgende run\n" +
+		"run 7: 2 bestanden, 1 geladen, 1 afgekeurd; 9 regels geschreven, 1 in quarantaine\n"
 	if got := buf.String(); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
