@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
 // Jobs is what the server needs of the scheduler. The api package does not import etl
@@ -74,6 +76,7 @@ type jobJSON struct {
 type jobRunJSON struct {
 	RunID      int64      `json:"run_id"`
 	Status     string     `json:"status"`
+	StatusNL   string     `json:"status_nl"`
 	StartedAt  *time.Time `json:"started_at"`
 	FinishedAt *time.Time `json:"finished_at"`
 }
@@ -167,7 +170,7 @@ func (s *Server) listJobs(c *gin.Context) (any, error) {
 			jj.ExpectEverySeconds = int64(j.ExpectEvery / time.Second)
 		}
 		if j.LastRunID != 0 {
-			jj.LastRun = &jobRunJSON{RunID: j.LastRunID, Status: j.LastStatus,
+			jj.LastRun = &jobRunJSON{RunID: j.LastRunID, Status: j.LastStatus, StatusNL: tekst.RunStatusNL(j.LastStatus),
 				StartedAt: timeOrNil(j.LastStarted), FinishedAt: timeOrNil(j.LastEnded)}
 		}
 		for _, f := range j.Feeds {

@@ -31,6 +31,7 @@ type quarantineJSON struct {
 	Rows            []quarantineRowJSON   `json:"rows"`
 	Truncated       bool                  `json:"truncated"`
 	Note            string                `json:"note,omitempty"` // Dutch: that rows were cut, and how to narrow
+	Choices         quarantineChoicesJSON `json:"choices"`
 }
 
 type quarantineFilterJSON struct {
@@ -70,6 +71,27 @@ type quarantineRowJSON struct {
 	ReasonParams []string `json:"reason_params"`
 	Reason       string   `json:"reason"` // in Dutch
 	Gemeente     *string  `json:"gemeente"`
+}
+
+// quarantineChoicesJSON are the values each filter parameter can take over the whole
+// quarantine, named after the parameter: what a page offers to choose from.
+type quarantineChoicesJSON struct {
+	Feed     []quarantineChoiceJSON `json:"feed"`
+	Gemeente []quarantineChoiceJSON `json:"gemeente"`
+	Reden    []quarantineChoiceJSON `json:"reden"`
+}
+
+type quarantineChoiceJSON struct {
+	Value string `json:"value"`
+	Label string `json:"label"` // in Dutch
+}
+
+func choicesJSON(in []warehouse.QuarantineChoice) []quarantineChoiceJSON {
+	out := make([]quarantineChoiceJSON, len(in))
+	for i, c := range in {
+		out[i] = quarantineChoiceJSON{Value: c.Value, Label: c.Label}
+	}
+	return out
 }
 
 func toQuarantineRowJSON(r warehouse.QuarantineRow) quarantineRowJSON {
@@ -123,6 +145,12 @@ func (s *Server) listQuarantine(c *gin.Context) (any, error) {
 		out.Totals = append(out.Totals, quarantineTotalJSON{ReasonCode: string(t.Code), Reason: tekst.Titel(t.Code),
 			Problems: t.Problems, Rows: t.Rows})
 	}
+	choices, err := s.db.QuarantineChoices(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out.Choices = quarantineChoicesJSON{Feed: choicesJSON(choices.Feeds), Gemeente: choicesJSON(choices.Gemeenten),
+		Reden: choicesJSON(choices.Reasons)}
 	groups, err := s.db.Quarantine(ctx, f, quarantineExample)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/hetleerplein/leerplein/warehouse"
 )
 
 // TestStewardPageInBrowser logs in as a beheer user with headless Chromium, opens the
@@ -25,7 +28,9 @@ func TestStewardPageInBrowser(t *testing.T) {
 	ctx := browser(t, 1440, 900)
 	// The real clock: the session cookie's expiry must lie in the browser's future. By
 	// it, every feed of the fixture's jobs is stale.
-	srv, ts := ledgerServer(t, w, &fakeJobs{})
+	srv, ts := ledgerServer(t, w, &rejectedJobs{fakeJobs: &fakeJobs{}, files: map[string][]RejectedFile{
+		"wekelijks": {{Name: "maatregelen_kapot.csv", Feed: "maatregelen", Size: 40, RejectedAt: ledgerNow.Add(-time.Hour),
+			Reason: "verplichte kolom 'maatregel' ontbreekt"}}}})
 	srv.now = time.Now
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(ts.URL+"/beheer"),
@@ -75,7 +80,7 @@ func TestStewardPageInBrowser(t *testing.T) {
 	}{
 		{"stale banner", banner == wantBanner, banner, wantBanner},
 		{"three runs", runs == 3, strings.Repeat("row ", runs), "3 rows"},
-		{"rejected file with its reason", strings.Contains(rejected, "maatregelen_kapot.csv") && strings.Contains(rejected, "column 'maatregel' is missing"), rejected, "maatregelen_kapot.csv and its reason"},
+		{"rejected file with its reason", strings.Contains(rejected, "maatregelen_kapot.csv") && strings.Contains(rejected, "verplichte kolom 'maatregel' ontbreekt") && strings.Contains(rejected, "Opnieuw laden"), rejected, "maatregelen_kapot.csv and its reason"},
 		{"five quarantine groups", groups == 5, strings.Repeat("row ", groups), "5 rows"},
 		{"never a BSN", !strings.Contains(page, "123456789"), "the page holds 123456789", "no BSN"},
 		{"no error message", !errorShown, "an error is shown", "none"},
@@ -97,4 +102,32 @@ func TestStewardPageInBrowser(t *testing.T) {
 		}
 		t.Logf("screenshot: %s", path)
 	}
+}
+
+// rejectedJobs is fakeJobs whose jobs have files in rejected/: the scheduler's side of
+// the steward page's list of rejected files. Nothing can be delivered or reloaded.
+type rejectedJobs struct {
+	*fakeJobs
+	files map[string][]RejectedFile
+}
+
+func (r *rejectedJobs) FeedOf(string) string { return "" }
+func (r *rejectedJobs) FeedNames() []string  { return warehouse.Bronnen() }
+func (r *rejectedJobs) StagingDir(string) (string, error) {
+	return "", errors.New("no uploads in this test")
+}
+func (r *rejectedJobs) Deliver(string, []StagedFile) (int64, error) {
+	return 0, errors.New("no uploads in this test")
+}
+func (r *rejectedJobs) Reload(string, string) (string, int64, error) {
+	return "", 0, errors.New("no reloads in this test")
+}
+
+func (r *rejectedJobs) Rejected(job string) ([]RejectedFile, error) {
+	for _, j := range r.Jobs() {
+		if j.Name == job {
+			return r.files[job], nil
+		}
+	}
+	return nil, fmt.Errorf("job %s: %w", job, ErrJobUnknown)
 }

@@ -262,3 +262,54 @@ func (db *DB) resolveGemeente(ctx context.Context, v string) (code, naam string,
 	}
 	return code, naam, nil
 }
+
+// QuarantineChoice is one value a quarantine filter can take, with what a person reads.
+type QuarantineChoice struct {
+	Value string // the filter's value: a feed, a CBS code or a reason code
+	Label string // the feed, the gemeente's name (its code when the region has none), the reason's Dutch title
+}
+
+// QuarantineChoices are the values the quarantine's filters can take over the whole
+// quarantine, whatever is filtered: a page offers them as its choices.
+type QuarantineChoices struct {
+	Feeds, Gemeenten, Reasons []QuarantineChoice
+}
+
+// QuarantineChoices lists the feeds, gemeenten and reason codes the quarantine holds.
+func (db *DB) QuarantineChoices(ctx context.Context) (QuarantineChoices, error) {
+	out := QuarantineChoices{Feeds: []QuarantineChoice{}, Gemeenten: []QuarantineChoice{}, Reasons: []QuarantineChoice{}}
+	rows, err := db.QueryContext(ctx, `
+		select 'feed' as kind, q.feed as value, q.feed as label from etl_quarantine as q group by q.feed
+		union all
+		select 'gemeente', q.gemeentecode, coalesce(any_value(g.naam), q.gemeentecode)
+		from etl_quarantine as q left join dim_gemeente as g on g.gemeentecode = q.gemeentecode
+		where q.gemeentecode is not null group by q.gemeentecode
+		union all
+		select 'reden', q.reason_code, q.reason_code from etl_quarantine as q group by q.reason_code
+		order by kind, label, value`)
+	if err != nil {
+		return out, fmt.Errorf("warehouse: quarantine choices: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind string
+		var c QuarantineChoice
+		if err := rows.Scan(&kind, &c.Value, &c.Label); err != nil {
+			return out, fmt.Errorf("warehouse: quarantine choices: %w", err)
+		}
+		switch kind {
+		case "feed":
+			out.Feeds = append(out.Feeds, c)
+		case "gemeente":
+			out.Gemeenten = append(out.Gemeenten, c)
+		case "reden":
+			c.Label = tekst.Titel(tekst.Code(c.Value))
+			out.Reasons = append(out.Reasons, c)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return out, fmt.Errorf("warehouse: quarantine choices: %w", err)
+	}
+	slices.SortFunc(out.Reasons, func(a, b QuarantineChoice) int { return strings.Compare(a.Label, b.Label) })
+	return out, nil
+}

@@ -7,11 +7,9 @@
   const datum = new Intl.DateTimeFormat("nl-NL", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
   const dag = new Intl.DateTimeFormat("nl-NL", { day: "numeric", month: "short", year: "numeric" });
   const getal = new Intl.NumberFormat("nl-NL");
-  const statusNL = {
-    ok: "gelukt", rejected: "bestand afgekeurd", failed: "mislukt", skipped: "overgeslagen", running: "bezig",
-    loaded: "geladen", unrecognised: "niet herkend", waiting: "wacht op volgende ronde", partial: "deels gelukt",
-    active: "actief", revoked: "ingetrokken", expired: "verlopen",
-  };
+  // The server names the status of a run or file in Dutch (status_nl); a token's state
+  // is named here.
+  const tokenState = { active: "actief", revoked: "ingetrokken", expired: "verlopen" };
 
   const el = (tag, attrs, ...kids) => {
     const e = document.createElement(tag);
@@ -25,7 +23,7 @@
   };
   const when = (t) => (t ? datum.format(new Date(t)) : "–");
   const num = (n) => getal.format(n);
-  const status = (s, label) => el("span", { class: "status-" + s }, label || statusNL[s] || s);
+  const status = (s, label) => el("span", { class: "status-" + s }, label || s);
   const melding = document.getElementById("melding");
 
   function fout(msg) {
@@ -98,11 +96,11 @@
     jobNames = data.jobs.map((j) => j.name);
     const select = document.getElementById("upload-taak");
     const chosen = select.value;
-    select.replaceChildren(...data.jobs.map((j) => el("option", { value: j.name }, j.name + " (" + j.inbox + ")")));
+    select.replaceChildren(...data.jobs.map((j) => el("option", { value: j.name, title: j.inbox }, j.name)));
     if (chosen && jobNames.includes(chosen)) select.value = chosen;
     document.getElementById("upload-knop").disabled = data.jobs.length === 0;
     const taken = data.jobs.map((j) => [j.name, el("span", { title: "cron: " + j.schedule }, j.schedule_nl),
-      j.running ? "bezig" : (j.last_run ? statusNL[j.last_run.status] || j.last_run.status : "–"),
+      j.running ? "bezig" : (j.last_run ? status(j.last_run.status, j.last_run.status_nl) : "–"),
       when(j.next_run), j.expect_every_nl || "–",
       button("Nu laden", async () => { const r = await request("POST", "/api/v1/jobs/" + encodeURIComponent(j.name) + "/run"); follow(r.run_id); })]);
     const bronnen = data.feeds.map((f) => [f.feed, when(f.last_loaded), f.stale ? el("span", { class: "verouderd" }, "verouderd") : "actueel"]);
@@ -121,7 +119,7 @@
     select.value = chosen;
     return table(["Ronde", "Taak", "Begonnen", "Klaar", "Status", "Bestanden", "Afgekeurd", "Nieuw", "Vervangen", "Quarantaine"],
       data.runs.map((r) => [String(r.run_id), r.job, when(r.started_at), when(r.finished_at),
-        r.reason ? el("span", { title: r.reason }, status(r.status)) : status(r.status),
+        r.reason ? el("span", { title: r.reason }, status(r.status, r.status_nl)) : status(r.status, r.status_nl),
         num(r.files), num(r.files_rejected), num(r.rows_new), num(r.rows_replaced),
         r.rows_quarantined > 0 ? el("a", { href: "#kop-quarantaine", onclick: () => showQuarantine(r.run_id) }, num(r.rows_quarantined)) : num(r.rows_quarantined)]),
       [0, 5, 6, 7, 8, 9]);
@@ -221,12 +219,12 @@
       }
       const done = run.status !== "running" && run.finished_at;
       volg.replaceChildren(
-        el("h3", {}, "Ronde " + id + ": ", status(run.status), done ? "" : " …"),
+        el("h3", {}, "Ronde " + id + ": ", status(run.status, run.status_nl), done ? "" : " …"),
         names && names.length ? el("p", { class: "uitleg" }, "Aangeleverd: " + names.join(", ")) : null,
         table(["Bestand", "Bron", "Status", "Reden", "Gelezen", "Nieuw", "Vervangen", "Quarantaine"],
-          (run.file_list || []).map((f) => [f.file_name, f.feed || "–", status(f.status), f.reason || "–",
+          (run.file_list || []).map((f) => [f.file_name, f.feed || "–", status(f.status, f.status_nl), f.reason || "–",
             num(f.rows_read), num(f.rows_new), num(f.rows_replaced),
-            f.rows_quarantined > 0 ? el("a", { href: quarantineURL({ run: id, feed: f.feed || "" }, "xlsx"), class: "q-download" }, num(f.rows_quarantined) + " regels (Excel)") : "0"]),
+            f.rows_quarantined > 0 ? el("a", { href: quarantineURL({ run: id, feed: f.feed || "" }, "xlsx"), class: "q-download" }, num(f.rows_quarantined) + (f.rows_quarantined === 1 ? " regel" : " regels") + " (Excel)") : "0"]),
           [4, 5, 6], done ? "Geen bestanden in deze ronde." : "Bezig met laden…"));
       if (done) {
         volg.dataset.klaar = "ja";
@@ -272,14 +270,15 @@
     document.getElementById("q-xlsx").href = quarantineURL(f, "xlsx");
     document.getElementById("q-csv").href = quarantineURL(f, "csv");
     const data = await getJSON(quarantineURL(f, "json"));
-    if (data.feeds) options("q-bron", "Alle bronnen", data.feeds.map((x) => [x, x]));
-    if (data.gemeenten) options("q-gemeente", "Alle gemeenten", data.gemeenten.map((g) => [g.code, g.naam || g.code]));
-    if (data.reasons) options("q-reden", "Alle redenen", data.reasons.map((r) => [r.code, r.label || r.code]));
+    options("q-bron", "Alle bronnen", data.choices.feed.map((c) => [c.value, c.label]));
+    options("q-gemeente", "Alle gemeenten", data.choices.gemeente.map((c) => [c.value, c.label]));
+    options("q-reden", "Alle redenen", data.choices.reden.map((c) => [c.value, c.label]));
     const totaal = document.getElementById("q-totaal");
-    const runs = data.runs || [];
-    totaal.textContent = data.total === undefined ? "" :
-      num(data.total) + (data.total === 1 ? " regel" : " regels") + " in quarantaine" +
-      (runs.length ? ", uit " + (runs.length === 1 ? "ronde " : "rondes ") + runs.join(", ") : "") + ".";
+    const runs = data.runs;
+    totaal.textContent = num(data.quarantined_rows) + (data.quarantined_rows === 1 ? " regel" : " regels") + " in quarantaine" +
+      (data.problems !== data.quarantined_rows ? " (" + num(data.problems) + " problemen)" : "") +
+      (runs.length ? ", uit " + (runs.length === 1 ? "ronde " : "rondes ") + runs.join(", ") : "") + "." +
+      (data.truncated ? " Hieronder staan de eerste; de download bevat alles." : "");
     const groups = data.groups || [];
     return table(["Bron", "Kolom", "Reden", "Regels", "Voorbeelden"],
       groups.map((g) => [g.feed, g.column, g.reason, num(g.rows),
@@ -294,9 +293,10 @@
   function secret(title, value, hint) {
     const box = document.getElementById("geheim");
     const code = el("code", { id: "geheim-waarde" }, value);
-    box.replaceChildren(el("strong", {}, title), el("p", {}, "Alleen nu zichtbaar; het wordt nergens bewaard. " + hint), code,
-      button("Kopiëren", async () => { await navigator.clipboard.writeText(value); }),
-      button("Verbergen", async () => { box.hidden = true; box.replaceChildren(); }));
+    box.replaceChildren(el("strong", {}, title), el("p", {}, "Alleen nu zichtbaar: de server bewaart het niet leesbaar. " + hint), code,
+      el("span", { class: "acties" },
+        button("Kopiëren", async () => { await navigator.clipboard.writeText(value); }),
+        button("Verbergen", async () => { box.hidden = true; box.replaceChildren(); })));
     box.hidden = false;
     box.scrollIntoView({ block: "nearest" });
   }
@@ -332,7 +332,7 @@
   function tokens(data) {
     const again = () => fill("tokens", async () => tokens(await getJSON("/api/v1/tokens")));
     return table(["Naam", "Rol", "Stand", "Gemaakt", "Verloopt", "Laatst gebruikt", ""],
-      data.tokens.map((t) => [t.name, t.role, status(t.state === "active" ? "ok" : "failed", statusNL[t.state] || t.state),
+      data.tokens.map((t) => [t.name, t.role, status(t.state === "active" ? "ok" : "failed", tokenState[t.state] || t.state),
         when(t.created_at), t.expires_at ? dag.format(new Date(t.expires_at)) : "nooit", when(t.last_used_at),
         t.state === "active" ? button("Intrekken", async () => { await request("DELETE", "/api/v1/tokens/" + t.id); await again(); }, "Zeker? Klik nogmaals") : ""]),
       [], "Nog geen tokens.");
