@@ -487,6 +487,20 @@ func TestQuarantineFromTheLoader(t *testing.T) {
 		t.Errorf("Content-Disposition %q", cd)
 	}
 	noBSN(t, res, body)
+
+	// The filter's choices name the gemeenten the quarantine holds, whatever the filter.
+	res, body = scenario{path: "/api/v1/quarantine?gemeente=Velsen&reden=bsn_elfproef", role: "beheer"}.send(t, w, ts.URL)
+	var answer quarantineJSON
+	if err := json.Unmarshal([]byte(body), &answer); err != nil || res.StatusCode != 200 {
+		t.Fatalf("JSON: %d %v: %.300s", res.StatusCode, err, body)
+	}
+	var gemeenten []string
+	for _, c := range answer.Choices.Gemeente {
+		gemeenten = append(gemeenten, c.Value+" "+c.Label)
+	}
+	if len(gemeenten) < 2 || !slices.Contains(gemeenten, "GM0453 Velsen") || len(answer.Choices.Reden) < 2 {
+		t.Errorf("choices %+v; want Velsen by name among at least two gemeenten, and every reason held", answer.Choices)
+	}
 }
 
 // TestKPICSVSafe checks the KPI CSV writer: a text that starts like a formula is

@@ -220,7 +220,7 @@ func TestReloadRejected(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(rej) != 1 || rej[0].Name != name || rej[0].Feed != "verzuimmeldingen" || rej[0].Replaced ||
-		!strings.Contains(rej[0].Reason, "are missing") {
+		!strings.Contains(rej[0].Reason, "ontbreken") {
 		t.Fatalf("Rejected: got %+v, want %s with its reason, not replaced", rej, name)
 	}
 

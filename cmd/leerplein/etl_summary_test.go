@@ -28,7 +28,7 @@ func TestPrintSummary(t *testing.T) {
 				{Name: "verzuimmeldingen_2024.csv", Status: etl.StatusLoaded, Read: 586158, New: 586152, Quarantined: 6, ExtraColumns: []string{"opmerking"}},
 				{Name: "vsv_cijfers_2023-01.csv", Status: etl.StatusLoaded, Read: 1, New: 0, Unchanged: 1},
 				{Name: "leerlingen_2024.csv", Status: etl.StatusSkipped, Reason: "same bytes as leerlingen_2023.csv, loaded in run 3"},
-				{Name: "maatregelen.csv", Status: etl.StatusRejected, Reason: "column 'maatregel' is missing"},
+				{Name: "maatregelen.csv", Status: etl.StatusRejected, Reason: "verplichte kolom 'maatregel' ontbreekt"},
 				{Name: "foto.jpg", Status: etl.StatusUnrecognised, Reason: "file name does not start with a feed name"},
 				{Name: "thuiszitters.csv", Status: etl.StatusWaiting, Reason: "nog niet stabiel"},
 			}},
@@ -37,7 +37,7 @@ func TestPrintSummary(t *testing.T) {
 				"geladen      verzuimmeldingen_2024.csv: 586.158 regels: 586.152 nieuw, 0 vervangen, 6 in quarantaine; genegeerde kolommen: opmerking\n" +
 				"geladen      vsv_cijfers_2023-01.csv: 1 regel: 0 nieuw, 0 vervangen, 0 in quarantaine, 1 voorlopige regel niet geladen (de definitieve cijfers staan er al)\n" +
 				"overgeslagen leerlingen_2024.csv: same bytes as leerlingen_2023.csv, loaded in run 3\n" +
-				"afgekeurd    maatregelen.csv: column 'maatregel' is missing\n" +
+				"afgekeurd    maatregelen.csv: verplichte kolom 'maatregel' ontbreekt\n" +
 				"niet herkend foto.jpg: file name does not start with a feed name\n" +
 				"wacht        thuiszitters.csv: nog niet stabiel\n" +
 				"run 1: 7 bestanden, 3 geladen, 1 afgekeurd; 586.168 regels geschreven, 6 in quarantaine\n",
