@@ -20,7 +20,7 @@ demo: build
 ADDR    ?= 127.0.0.1:8080
 
 run: demo
-	./$(BIN) serve --db $(DATA)/leerplein.duckdb --addr $(ADDR) --demo-login
+	./$(BIN) serve --config $(DATA)/demo.yaml --addr $(ADDR) --demo-login
 
 test: browser-deps
 	LEERPLEIN_REQUIRE_BROWSER=1 $(GO) test -race -count=1 -timeout 30m ./...

@@ -19,9 +19,9 @@ import (
 var demoHelp = commandHelp{
 	text: `Maakt tien schooljaren aan synthetische exports (verzonnen leerlingen, geen echte
 BSN's) in MAP/demo-inbox en laadt ze met de echte lader in MAP/leerplein.duckdb, met een
-eigen pseudoniemsleutel in MAP/demo.key. Daarna laat 'leerplein serve' het dashboard
-zien. Alleen voor een demo: gebruik nooit het warehouse van de bureau-gegevens.`,
-	examples: []string{"leerplein demo", "leerplein demo --data /tmp/leerplein-demo && leerplein serve --db /tmp/leerplein-demo/leerplein.duckdb --demo-login"},
+eigen pseudoniemsleutel in MAP/demo.key. MAP/demo.yaml is de configuratie waarmee
+'leerplein serve --config' het dashboard toont en de demo-inbox als job 'demo' laadt. Alleen voor een demo: gebruik nooit het warehouse van de bureau-gegevens.`,
+	examples: []string{"leerplein demo", "leerplein demo --data /tmp/leerplein-demo && leerplein serve --config /tmp/leerplein-demo/demo.yaml --demo-login"},
 }
 
 // cmdDemo generates the synthetic exports and loads them through the real loader, so
@@ -62,10 +62,30 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "demo: warehouse %s (pseudoniemsleutel in %s); bekijk het met: leerplein serve --db %s --demo-login\n",
-		dbPath, filepath.Join(*data, "demo.key"), shellQuote(dbPath))
+	conf := filepath.Join(*data, demoConfigName)
+	if err := os.WriteFile(conf, []byte(demoConfig), 0o600); err != nil {
+		return fmt.Errorf("demo: configuratie schrijven: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "demo: warehouse %s (pseudoniemsleutel in %s); bekijk het met: leerplein serve --config %s --demo-login\n",
+		dbPath, filepath.Join(*data, "demo.key"), shellQuote(conf))
 	return nil
 }
+
+// demoConfigName is the demo's configuration file in the data directory.
+const demoConfigName = "demo.yaml"
+
+// demoConfig serves the demo as the bureau would run: one job on the demo inbox, so the
+// steward's page can take an upload and load it at once.
+const demoConfig = `# The demo's configuration, written by 'leerplein demo' (see leerplein.example.yaml).
+# Paths are relative to this file. Only for the demo: synthetic data, a key of its own.
+warehouse: leerplein.duckdb
+pseudo_key_file: demo.key
+jobs:
+  - name: demo
+    schedule: "0 3 * * *"            # elke dag om 03:00
+    inbox: demo-inbox
+    expect_every: 744h               # 31 dagen
+`
 
 // demoKey returns the demo's pseudonym key, generating it (mode 0600) on first use. A
 // warehouse loaded under a lost key is demo data only, so it is started afresh.
