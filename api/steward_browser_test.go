@@ -32,15 +32,7 @@ func TestStewardPageInBrowser(t *testing.T) {
 		"wekelijks": {{Name: "maatregelen_kapot.csv", Feed: "maatregelen", Size: 40, RejectedAt: ledgerNow.Add(-time.Hour),
 			Reason: "verplichte kolom 'maatregel' ontbreekt"}}}})
 	srv.now = time.Now
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(ts.URL+"/beheer"),
-		chromedp.WaitVisible(chromedp.CSS(`#password`)),
-		chromedp.SendKeys(chromedp.CSS(`#name`), user),
-		chromedp.SendKeys(chromedp.CSS(`#password`), pass),
-		chromedp.Submit(chromedp.CSS(`#password`)),
-	); err != nil {
-		t.Fatalf("browser: log in to /beheer: %v", err)
-	}
+	logInAt(t, ctx, ts.URL+"/beheer", user, pass)
 	wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	if err := chromedp.Do(wctx, chromedp.WaitVisible(chromedp.CSS(`body[data-geladen="ja"]`))); err != nil {

@@ -40,21 +40,15 @@ func TestStewardWeekInBrowser(t *testing.T) {
 	downloads := t.TempDir()
 
 	ctx := browser(t, 1400, 900)
-	if err := chromedp.Do(ctx,
-		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-			// Downloads keep the name the server gives them.
-			_, err := chromedp.Call(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
-				Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads})
-			return err
-		}),
-		chromedp.Navigate(f.ts.URL+"/beheer"),
-		chromedp.WaitVisible(chromedp.CSS(`#password`)),
-		chromedp.SendKeys(chromedp.CSS(`#name`), user),
-		chromedp.SendKeys(chromedp.CSS(`#password`), pass),
-		chromedp.Submit(chromedp.CSS(`#password`)),
-	); err != nil {
-		t.Fatalf("browser: log in to /beheer: %v", err)
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		// Downloads keep the name the server gives them.
+		_, err := chromedp.Call(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+			Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads})
+		return err
+	})); err != nil {
+		t.Fatalf("browser: allow downloads: %v", err)
 	}
+	logInAt(t, ctx, f.ts.URL+"/beheer", user, pass)
 	waitFor(t, ctx, `body[data-geladen="ja"]`, "the steward page to load")
 
 	// Upload: choose the file and press the button; the page follows the run it started.
@@ -153,6 +147,20 @@ func TestStewardWeekInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("screenshot: %s", p)
+	}
+}
+
+// logInAt opens url, which must send the browser to the login page, and logs in.
+func logInAt(t *testing.T, ctx context.Context, url, user, pass string) {
+	t.Helper()
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(url),
+		chromedp.WaitVisible(chromedp.CSS(`#password`)),
+		chromedp.SendKeys(chromedp.CSS(`#name`), user),
+		chromedp.SendKeys(chromedp.CSS(`#password`), pass),
+		chromedp.Submit(chromedp.CSS(`#password`)),
+	); err != nil {
+		t.Fatalf("browser: log in at %s: %v", url, err)
 	}
 }
 
