@@ -233,6 +233,10 @@
       }
       await new Promise((r) => setTimeout(r, 700));
     }
+    if (volg.dataset.ronde === String(id) && volg.dataset.klaar !== "ja") {
+      volg.append(el("p", { class: "uitleg" }, "Ronde " + id + " loopt nog; deze pagina volgt hem niet meer. Zie de laatste laadrondes hieronder (vernieuw de pagina)."));
+      refresh();
+    }
   }
 
   // ---- quarantine ----------------------------------------------------------------------
