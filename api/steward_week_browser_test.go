@@ -135,10 +135,10 @@ func TestStewardWeekInBrowser(t *testing.T) {
 		t.Error("the page shows a BSN")
 	}
 	shot := run(t, ctx, "screenshot", chromedp.FullScreenshot(100))
-	run(t, ctx, "phone size", chromedp.EmulateViewport(390, 844))
+	run(t, ctx, "phone size", chromedp.EmulateViewport(360, 780))
 	phone := run(t, ctx, "phone screenshot", chromedp.FullScreenshot(100))
-	if w := run(t, ctx, "phone width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
-		wide := run(t, ctx, "wide elements", chromedp.Evaluate[string](`[...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > 392 && !e.closest(".tabel-schuif, table")).slice(0, 8).map(e => e.tagName + (e.id ? "#" + e.id : "") + "." + e.className + " " + Math.round(e.getBoundingClientRect().right)).join(", ")`))
+	if w := run(t, ctx, "phone width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 360 {
+		wide := run(t, ctx, "wide elements", chromedp.Evaluate[string](`[...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > 362 && !e.closest(".tabel-schuif, table")).slice(0, 8).map(e => e.tagName + (e.id ? "#" + e.id : "") + "." + e.className + " " + Math.round(e.getBoundingClientRect().right)).join(", ")`))
 		t.Errorf("on a phone the page is %d px wide; tables should scroll, not the page: %s", w, wide)
 	}
 	for name, img := range map[string][]byte{"beheer-week.png": shot, "beheer-week-telefoon.png": phone} {

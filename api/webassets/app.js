@@ -218,8 +218,13 @@
     return 10 * mag;
   }
 
+  // A phone draws the chart in fewer units, so its words stay readable when the chart
+  // is scaled to the screen; every other year is labelled when they would crowd.
+  const smal = window.matchMedia("(max-width: 520px)");
+
   function chart(kpi, series, filter) {
-    const W = 640, H = 290, L = 70, R = 38, T = 28, B = 44;
+    const narrow = smal.matches;
+    const W = narrow ? 360 : 640, H = narrow ? 250 : 290, L = narrow ? 46 : 70, R = narrow ? 16 : 38, T = 28, B = 44;
     const pts = series.points;
     const s = svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": kpi.title_nl + " per schooljaar" });
     const vals = pts.flatMap((p) => [p.value, p.target]).filter((v) => v !== null && v !== undefined);
@@ -235,8 +240,10 @@
       s.append(svg("line", { class: "as-lijn", x1: L, x2: W - R, y1: y(v), y2: y(v) }));
       s.append(svg("text", { class: "as", x: L - 8, y: y(v) + 4, "text-anchor": "end" }, asFormat.format(v) + (kpi.unit === "percent" ? "%" : "")));
     }
+    const every = narrow && n > 6 ? 2 : 1;
     pts.forEach((p, i) => {
-      const label = svg("text", { class: "as", x: x(i), y: H - B + 20, "text-anchor": "middle" }, shortYear(p.school_year));
+      if ((n - 1 - i) % every !== 0 && !p.lopend) return;
+      const label = svg("text", { class: "as", x: x(i), y: H - B + 20, "text-anchor": narrow && i === n - 1 && n > 1 ? "end" : "middle" }, shortYear(p.school_year));
       if (p.lopend) label.append(svg("tspan", { x: x(i), dy: 16, class: "as-lopend" }, p.through ? "t/m " + p.through.slice(8, 10) + "-" + p.through.slice(5, 7) : "loopt"));
       s.append(label);
     });
@@ -327,6 +334,14 @@
     return t;
   }
 
+  // drawn is what the charts show now, so that turning a phone redraws them without
+  // asking the server again.
+  let drawn = null;
+
+  function redrawCharts() {
+    if (drawn) document.getElementById("grafieken").replaceChildren(...drawn.all.map(([k, s]) => chart(k, s, drawn.f)));
+  }
+
   async function render() {
     const f = currentFilter();
     const q = new URLSearchParams();
@@ -346,6 +361,7 @@
       document.getElementById("periode").textContent = periodText(all.map(([, s]) => s));
       tegels.replaceChildren(...all.filter(([k]) => k.target_rule.kind !== "none").map(([k, s]) => tile(k, s, f)));
       grafieken.replaceChildren(...all.map(([k, s]) => chart(k, s, f)));
+      drawn = { all, f };
       // A KPI whose feed has not loaded within its expected period says so (stale_feeds).
       const verouderd = document.getElementById("verouderd");
       const stale = [...new Set(all.flatMap(([, s]) => s.stale_feeds || []))].sort();
@@ -366,6 +382,7 @@
   if (params.get("gemeente")) selGem.value = params.get("gemeente");
   selSub.addEventListener("change", () => { syncGemeenten(); render(); });
   selGem.addEventListener("change", render);
+  smal.addEventListener("change", redrawCharts); // turning a phone: the charts are drawn anew
   document.getElementById("afdrukken").addEventListener("click", () => window.print());
   render();
 })();
