@@ -24,6 +24,8 @@ type body struct {
 	status      int    // 200 when zero
 	// private marks a response that depends on the caller (role): caches must not share it.
 	private bool
+	// header holds headers of the response beyond its type (a page's security headers).
+	header map[string]string
 }
 
 // Errors the handlers return; errorStatus maps them, and everything else, to a status.
@@ -123,6 +125,9 @@ func (s *Server) handle(h handlerFunc) gin.HandlerFunc {
 // writeBody writes ready bytes, answering 304 when the client holds the same ETag.
 func writeBody(c *gin.Context, b *body) {
 	h := c.Writer.Header()
+	for k, v := range b.header {
+		h.Set(k, v)
+	}
 	if b.private {
 		h.Set("Cache-Control", "private, no-cache")
 		h.Set("Vary", "Authorization, Cookie")

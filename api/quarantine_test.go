@@ -17,6 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/hetleerplein/leerplein/warehouse/bsnmask"
+	"github.com/hetleerplein/leerplein/warehouse/xlsxtest"
 )
 
 // quarantineExtra adds to the ledger fixture the region's gemeenten (for gemeente=
@@ -373,6 +374,13 @@ func TestQuarantineXLSX(t *testing.T) {
 			t.Errorf("Toelichting lacks %q:\n%s", s, all)
 		}
 	}
+
+	// Ready to print and to send on: A4 landscape one page wide with the header row on
+	// every page, texts wrapped, the bureau as author.
+	xlsxtest.Check(t, body, xlsxtest.Want{Title: "Quarantaine Het Leerplein, run 2, bron leerlingen", Sheets: []xlsxtest.Sheet{
+		{Name: "Quarantaine", Landscape: true, TitleRows: 1, Wrapped: []string{"A2", "F2", "F4"}},
+		{Name: "Toelichting", TitleRows: 1, Wrapped: []string{"A1", "A3"}},
+	}})
 
 	// The hostile values of run 1, read back from the workbook.
 	sc = scenario{name: "gemeente Haarlem", path: "/api/v1/quarantine?format=xlsx&gemeente=haarlem", role: "beheer", status: 200}

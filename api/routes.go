@@ -84,6 +84,7 @@ func (s *Server) routes() []route {
 		{"GET", "/", anyRoleWeb, s.handle(s.webIndex)},
 		{"GET", "/assets/*path", open, s.handle(s.webAssets)},
 		{"GET", "/beheer", anyRoleWeb, s.handle(s.stewardPage)},
+		{"GET", "/jaarverslag", anyRoleWeb, s.handle(s.jaarverslagPage)}, // jaarverslag_page.go: the printable report
 	}
 	if s.cfg.StaticBody != nil {
 		// The baseline of `leerplein bench-api`: the same bytes from memory, behind the

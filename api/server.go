@@ -190,7 +190,7 @@ func New(db *warehouse.DB, cfg Config, logger *slog.Logger) *Server {
 	for _, r := range s.routes() {
 		e.Handle(r.method, r.path, append(s.guard(r.access), r.handler)...)
 	}
-	e.NoRoute(s.handle(func(*gin.Context) (any, error) { return nil, errNotFound }))
+	e.NoRoute(s.handle(s.notFound))
 	e.NoMethod(s.handle(func(*gin.Context) (any, error) { return nil, errMethod }))
 	s.engine = e
 	return s

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // FigureExports are the names of the figure exports: `leerplein export NAME` and
@@ -38,6 +39,8 @@ type Export struct {
 	// Drempel is the threshold of small-number protection: counts from 1 to Drempel−1
 	// are hidden. 0 when the figures are exact.
 	Drempel int
+	// Made is the day the figures were made, stamped in the workbook; zero: today.
+	Made time.Time
 
 	csv csvForm
 }

@@ -26,6 +26,9 @@ func (e Export) WriteXLSX(w io.Writer) (err error) {
 	if err != nil {
 		return fmt.Errorf("warehouse: export %s: xlsx styles: %w", e.Name, err)
 	}
+	if err := SetXLSXDocument(f, XLSXDocument{Title: e.documentTitle(), Subject: e.Title, Made: e.Made}); err != nil {
+		return fmt.Errorf("warehouse: export %s: xlsx: %w", e.Name, err)
+	}
 	taken := map[string]bool{}
 	first := true
 	newSheet := func(name string) (string, error) {
@@ -66,6 +69,9 @@ func (e Export) WriteXLSX(w io.Writer) (err error) {
 	if err := f.SetColWidth(sheet, "A", "A", 110); err != nil {
 		return fmt.Errorf("warehouse: export %s: toelichting: %w", e.Name, err)
 	}
+	if err := SetXLSXPrint(f, XLSXPrint{Sheet: sheet, Title: e.documentTitle() + ": toelichting", TitleRows: 1}); err != nil {
+		return fmt.Errorf("warehouse: export %s: %w", e.Name, err)
+	}
 	if err := f.Write(w); err != nil {
 		return fmt.Errorf("warehouse: export %s: xlsx: write: %w", e.Name, err)
 	}
@@ -98,7 +104,7 @@ func newExportStyles(f *excelize.File) (exportStyles, error) {
 		Alignment: &excelize.Alignment{Horizontal: "right", WrapText: true, Vertical: "bottom"}})
 	s.label = mk(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true}})
 	s.labelBold = mk(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true}})
-	s.note = mk(&excelize.Style{Font: &excelize.Font{Italic: true, Size: 9}})
+	s.note = mk(NoteStyle())
 	s.text = mk(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	s.number = mk(&excelize.Style{NumFmt: 3}) // #,##0
 	s.numberBold = mk(&excelize.Style{NumFmt: 3, Font: &excelize.Font{Bold: true}})
@@ -165,7 +171,7 @@ func (e Export) writeTable(f *excelize.File, sheet string, st exportStyles, t Ex
 			case !cell.Status.IsValue():
 				value, style = cell.Status.Label(), pick(b, st.hiddenBold, st.hidden)
 			case c.Percent:
-				value, style = cell.Waarde.Float64()/100, pick(b, st.percentBold, st.percent)
+				value, style = cell.Waarde.Fraction(), pick(b, st.percentBold, st.percent)
 			default:
 				value, style = cell.Waarde.Float64(), pick(b, st.numberBold, st.number)
 			}
@@ -175,24 +181,39 @@ func (e Export) writeTable(f *excelize.File, sheet string, st exportStyles, t Ex
 		}
 		row++
 	}
+	last, err := excelize.ColumnNumberToName(len(t.Cols) + 1)
+	if err != nil {
+		return err
+	}
+	const labelWidth, figureWidth = 60, 16
+	width := labelWidth + figureWidth*float64(len(t.Cols))
 	row++
 	for _, note := range append([]string{t.Note}, t.Remarks...) {
 		if note == "" {
 			continue
 		}
-		if err := set(1, row, note, st.note); err != nil {
+		if err := SetXLSXNote(f, sheet, row, last, width, note, st.note, NoteFontSize); err != nil {
 			return err
 		}
 		row++
 	}
-	last, err := excelize.ColumnNumberToName(len(t.Cols) + 1)
-	if err != nil {
+	if err := f.SetColWidth(sheet, "A", "A", labelWidth); err != nil {
 		return err
 	}
-	if err := f.SetColWidth(sheet, "A", "A", 60); err != nil {
+	if err := f.SetColWidth(sheet, "B", last, figureWidth); err != nil {
 		return err
 	}
-	return f.SetColWidth(sheet, "B", last, 16)
+	return SetXLSXPrint(f, XLSXPrint{Sheet: sheet, Title: t.Title, Landscape: WideSheet(width), TitleRows: headerRow})
+}
+
+// documentTitle is the workbook's title: the export's, its school year, and whether it
+// is protected for publication.
+func (e Export) documentTitle() string {
+	title := e.Title + ", schooljaar " + e.Schooljaar
+	if e.Drempel > 0 {
+		title += " (openbaar)"
+	}
+	return title
 }
 
 // setCell writes a text as a string cell, neutralised (SafeCellText) — never a formula —

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -295,4 +296,27 @@ func queryArgs(query string, args ...sql.NamedArg) []any {
 		}
 	}
 	return out
+}
+
+// JaarverslagJaren lists the school years the annual report can be made for: those
+// that any of its feeds covers, in order. None: nothing has been loaded.
+func (db *DB) JaarverslagJaren(ctx context.Context) ([]string, error) {
+	dekking, err := db.Dekking(ctx)
+	if err != nil {
+		return nil, err
+	}
+	want := map[string]bool{}
+	for _, b := range jaarverslagBronnen {
+		want[b] = true
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, d := range dekking {
+		if want[d.Bron] && !seen[d.Schooljaar] {
+			seen[d.Schooljaar] = true
+			out = append(out, d.Schooljaar)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
 }

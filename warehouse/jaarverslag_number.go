@@ -59,6 +59,11 @@ func (n Number) IsInteger() bool { return n.hundredths%100 == 0 }
 // Float64 returns n as a float, for writers (XLSX) that store numbers as doubles.
 func (n Number) Float64() float64 { return float64(n.hundredths) / 100 }
 
+// Fraction returns a percentage n as the fraction a spreadsheet's percent format shows
+// (0.44 → 0.0044), computed from the hundredths in one division: Float64()/100 would
+// store 5.05% as 0.050499999999999996.
+func (n Number) Fraction() float64 { return float64(n.hundredths) / 10000 }
+
 // String writes n as a plain number: integers without decimals, otherwise '.' and the
 // decimals without trailing zeros ("12", "0", "0.44", "46.5").
 func (n Number) String() string {

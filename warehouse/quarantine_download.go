@@ -227,16 +227,39 @@ func (db *DB) QuarantineXLSX(ctx context.Context, d QuarantineDownload) (_ *Quar
 	if err := f.SetSheetName(f.GetSheetName(0), QuarantineSheet); err != nil {
 		return nil, wrap(err)
 	}
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
+		Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	if err != nil {
+		return nil, wrap(err)
+	}
+	// Texts wrap within their column, so a long value or reason stays on the printed page.
+	text, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	if err != nil {
+		return nil, wrap(err)
+	}
+	top, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}})
+	if err != nil {
+		return nil, wrap(err)
+	}
+	title := d.documentTitle()
+	if err := SetXLSXDocument(f, XLSXDocument{Title: title, Subject: d.Cover()[0], Made: d.Made}); err != nil {
+		return nil, wrap(err)
+	}
+	widths := []float64{30, 8, 12, 16, 28, 60}
+	var width float64
+	for _, w := range widths {
+		width += w
+	}
+	// Before the StreamWriter: it writes the sheet's fit-to-page flag first.
+	if err := SetXLSXPrint(f, XLSXPrint{Sheet: QuarantineSheet, Title: title, Landscape: WideSheet(width), TitleRows: 1}); err != nil {
 		return nil, wrap(err)
 	}
 	sw, err := f.NewStreamWriter(QuarantineSheet)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	for i, width := range []float64{34, 8, 14, 18, 24, 90} {
-		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
+	for i, w := range widths {
+		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
 			return nil, wrap(err)
 		}
 	}
@@ -255,7 +278,8 @@ func (db *DB) QuarantineXLSX(ctx context.Context, d QuarantineDownload) (_ *Quar
 		row++
 		file, line, sheet, column, value, reason := r.downloadFields()
 		cell, _ := excelize.CoordinatesToCellName(1, row)
-		return sw.SetRow(cell, []any{cellText(file), line, cellText(sheet), cellText(column), cellText(value), cellText(reason)})
+		txt := func(s string) excelize.Cell { return excelize.Cell{StyleID: text, Value: cellText(s)} }
+		return sw.SetRow(cell, []any{txt(file), excelize.Cell{StyleID: top, Value: line}, txt(sheet), txt(column), txt(value), txt(reason)})
 	}); err != nil {
 		return nil, wrap(err)
 	}
@@ -268,7 +292,7 @@ func (db *DB) QuarantineXLSX(ctx context.Context, d QuarantineDownload) (_ *Quar
 	if err := sw.Flush(); err != nil {
 		return nil, wrap(err)
 	}
-	if err := writeQuarantineCover(f, d, bold); err != nil {
+	if err := writeQuarantineCover(f, d, bold, text); err != nil {
 		return nil, wrap(err)
 	}
 	return &QuarantineWorkbook{f: f}, nil
@@ -276,11 +300,13 @@ func (db *DB) QuarantineXLSX(ctx context.Context, d QuarantineDownload) (_ *Quar
 
 // writeQuarantineCover writes the sheet Toelichting: what the download covers, then a
 // table of the totals per reason.
-func writeQuarantineCover(f *excelize.File, d QuarantineDownload, bold int) error {
+func writeQuarantineCover(f *excelize.File, d QuarantineDownload, bold, text int) error {
 	sheet := quarantineToelic
 	if _, err := f.NewSheet(sheet); err != nil {
 		return err
 	}
+	const reasonWidth, figureWidth = 60, 16
+	const width = reasonWidth + 3*figureWidth
 	set := func(col, row int, v any, style int) error {
 		cell, _ := excelize.CoordinatesToCellName(col, row)
 		if s, ok := v.(string); ok {
@@ -297,11 +323,12 @@ func writeQuarantineCover(f *excelize.File, d QuarantineDownload, bold int) erro
 	row := 0
 	for i, line := range d.Cover() {
 		row++
-		style := 0
+		style := text
 		if i == 0 {
 			style = bold
 		}
-		if err := set(1, row, line, style); err != nil {
+		// A line of the cover runs across the table below it, wrapped.
+		if err := SetXLSXNote(f, sheet, row, "D", width, cellText(line), style, TextFontSize); err != nil {
 			return err
 		}
 	}
@@ -319,8 +346,24 @@ func writeQuarantineCover(f *excelize.File, d QuarantineDownload, bold int) erro
 			}
 		}
 	}
-	if err := f.SetColWidth(sheet, "A", "A", 60); err != nil {
+	if err := f.SetColWidth(sheet, "A", "A", reasonWidth); err != nil {
 		return err
 	}
-	return f.SetColWidth(sheet, "B", "D", 22)
+	if err := f.SetColWidth(sheet, "B", "D", figureWidth); err != nil {
+		return err
+	}
+	return SetXLSXPrint(f, XLSXPrint{Sheet: sheet, Title: d.documentTitle() + ": toelichting", TitleRows: 1})
+}
+
+// documentTitle is the workbook's title: the quarantine, and the run or source it is
+// filtered on.
+func (d QuarantineDownload) documentTitle() string {
+	title := "Quarantaine Het Leerplein"
+	if d.Filter.RunID != 0 {
+		title += fmt.Sprintf(", run %d", d.Filter.RunID)
+	}
+	if d.Filter.Feed != "" {
+		title += ", bron " + d.Filter.Feed
+	}
+	return title
 }

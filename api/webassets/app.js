@@ -296,6 +296,45 @@
     );
   }
 
+  // ---- the annual report (/jaarverslag) ------------------------------------------------
+
+  // verslag draws the report page's charts: every KPI for the whole region up to the
+  // report's school year, as the KPI API gives them to the caller's role (bestuur sees
+  // suppressed figures as on the dashboard). The tables are on the page already.
+  async function verslag() {
+    const knop = document.getElementById("afdrukken");
+    if (knop) knop.addEventListener("click", () => window.print());
+    const keuze = document.getElementById("schooljaar");
+    if (keuze) keuze.addEventListener("change", () => keuze.form.submit());
+    const grafieken = document.getElementById("grafieken");
+    const sj = document.body.dataset.schooljaar;
+    if (!grafieken || !sj) return;
+    const melding = document.getElementById("melding");
+    try {
+      const cat = await getJSON("/api/v1/kpis");
+      // A KPI without figures up to this year is left out, not the whole page.
+      const all = await Promise.all(cat.kpis.map((k) => getJSON("/api/v1/kpis/" + encodeURIComponent(k.id) + "?tot=" + encodeURIComponent(sj))
+        .then((s) => [k, s], () => null)));
+      const shown = all.filter((ks) => ks && ks[1].points.length > 0);
+      grafieken.replaceChildren(...shown.map(([k, s]) => chart(k, s, {})));
+      if (shown.length === 0) {
+        melding.textContent = "Er zijn geen kerncijfers tot en met schooljaar " + sj + ".";
+        melding.hidden = false;
+      }
+    } catch (e) {
+      melding.textContent = "De grafieken konden niet worden geladen: " + e.message;
+      melding.hidden = false;
+    } finally {
+      grafieken.setAttribute("aria-busy", "false");
+      document.body.dataset.geladen = "ja";
+    }
+  }
+
+  if (document.body.dataset.pagina === "jaarverslag") {
+    verslag();
+    return;
+  }
+
   // ---- page ---------------------------------------------------------------------------
 
   const selSub = document.getElementById("filter-subregio");

@@ -12,6 +12,9 @@ import (
 // Jaarverslag is the annual report of one school year as `leerplein report jaarverslag`
 // and GET /api/v1/reports/jaarverslag hand it out: exact, or protected for publication.
 type Jaarverslag struct {
+	schooljaar  string
+	lopend      bool
+	vandaag     time.Time
 	cells       []warehouse.Cell
 	layout      []warehouse.Table
 	drempel     int // 0: exact
@@ -33,7 +36,7 @@ func NewJaarverslagOn(ctx context.Context, db *warehouse.DB, schooljaar string, 
 	if err != nil {
 		return nil, err
 	}
-	j := &Jaarverslag{cells: r.Cells, layout: r.Layout, drempel: drempel}
+	j := &Jaarverslag{schooljaar: schooljaar, lopend: r.Lopend, vandaag: r.Vandaag, cells: r.Cells, layout: r.Layout, drempel: drempel}
 	if drempel > 0 {
 		if j.protected, err = warehouse.JaarverslagOpenbaar(r.Cells, j.layout, drempel); err != nil {
 			return nil, err

@@ -94,5 +94,9 @@ func writeToelichtingSheet(f *excelize.File, st styles, paragraphs []string) err
 			return err
 		}
 	}
-	return f.SetColWidth(ToelichtingSheet, "A", "A", 110)
+	if err := f.SetColWidth(ToelichtingSheet, "A", "A", 110); err != nil {
+		return err
+	}
+	return warehouse.SetXLSXPrint(f, warehouse.XLSXPrint{Sheet: ToelichtingSheet,
+		Title: "Toelichting op de bescherming van kleine aantallen", TitleRows: 1})
 }

@@ -263,3 +263,19 @@ func TestWriteStatuses(t *testing.T) {
 		}
 	}
 }
+
+// TestDutch writes figures as the page and the workbook show them.
+func TestDutch(t *testing.T) {
+	for _, tc := range []struct {
+		in      string
+		percent bool
+		want    string
+	}{
+		{"0", false, "0"}, {"22122", false, "22.122"}, {"1234567", false, "1.234.567"},
+		{"0.44", true, "0,44%"}, {"46.5", true, "46,50%"}, {"5", true, "5,00%"}, {"-1234", false, "-1.234"},
+	} {
+		if got := render.Dutch(number(t, tc.in), tc.percent); got != tc.want {
+			t.Errorf("Dutch(%s, %v) = %q, want %q", tc.in, tc.percent, got, tc.want)
+		}
+	}
+}

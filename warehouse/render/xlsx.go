@@ -73,6 +73,14 @@ func writeWorkbook(w io.Writer, layout []warehouse.Table, schooljaar string, val
 	if err != nil {
 		return fmt.Errorf("render: xlsx: styles: %w", err)
 	}
+	title := "Jaarverslag Het Leerplein, schooljaar " + schooljaar
+	if toelichting != nil {
+		title += " (openbaar)"
+	}
+	if err := warehouse.SetXLSXDocument(f, warehouse.XLSXDocument{Title: title,
+		Subject: "Leerplicht en Doorstroompunt/RMC, RMC-regio 25: tabellen 1 tot en met 9"}); err != nil {
+		return fmt.Errorf("render: xlsx: %w", err)
+	}
 	for i, t := range layout {
 		sheet := SheetName(t.Key)
 		if i == 0 {
@@ -131,7 +139,7 @@ func newStyles(f *excelize.File, openbaar bool) (styles, error) {
 		Alignment: &excelize.Alignment{Horizontal: "right", WrapText: true, Vertical: "bottom"}})
 	s.label = mk(&excelize.Style{})
 	s.labelBold = mk(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	s.note = mk(&excelize.Style{Font: &excelize.Font{Italic: true, Size: 9}})
+	s.note = mk(warehouse.NoteStyle())
 	for b, bold := range []bool{false, true} {
 		for p, fmtID := range []int{numFmtThousands, numFmtPercent} {
 			s.number[b][p] = mk(&excelize.Style{Font: &excelize.Font{Bold: bold}, NumFmt: fmtID})
@@ -200,7 +208,7 @@ func writeTable(f *excelize.File, sheet string, st styles, t warehouse.Table, sc
 			}
 			value := fig.n.Float64()
 			if c.Percent {
-				p, value = 1, value/100 // the cell holds a fraction; the format shows 1,01%
+				p, value = 1, fig.n.Fraction() // the cell holds a fraction; the format shows 1,01%
 			}
 			if err := set(j+2, row, value, st.number[b][p]); err != nil {
 				return err
@@ -208,24 +216,30 @@ func writeTable(f *excelize.File, sheet string, st styles, t warehouse.Table, sc
 		}
 		row++
 	}
+	last, err := excelize.ColumnNumberToName(len(t.Cols) + 1)
+	if err != nil {
+		return err
+	}
+	const labelWidth, figureWidth = 52, 16
+	width := labelWidth + figureWidth*float64(len(t.Cols))
 	row++
 	for _, note := range append([]string{t.Note}, t.Remarks...) {
 		if note == "" {
 			continue
 		}
-		if err := set(1, row, note, st.note); err != nil {
+		if err := warehouse.SetXLSXNote(f, sheet, row, last, width, note, st.note, warehouse.NoteFontSize); err != nil {
 			return err
 		}
 		row++
 	}
-	last, err := excelize.ColumnNumberToName(len(t.Cols) + 1)
-	if err != nil {
+	if err := f.SetColWidth(sheet, "A", "A", labelWidth); err != nil {
 		return err
 	}
-	if err := f.SetColWidth(sheet, "A", "A", 52); err != nil {
+	if err := f.SetColWidth(sheet, "B", last, figureWidth); err != nil {
 		return err
 	}
-	return f.SetColWidth(sheet, "B", last, 16)
+	return warehouse.SetXLSXPrint(f, warehouse.XLSXPrint{Sheet: sheet, Title: title,
+		Landscape: warehouse.WideSheet(width), TitleRows: headerRow})
 }
 
 // setCell writes a text as a string cell, neutralised (warehouse.SafeCellText) — never a
