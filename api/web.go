@@ -23,10 +23,17 @@ import (
 //go:embed webassets
 var webFS embed.FS
 
-// webPageName is the page template; every other file of webassets/ is served under /assets/.
-const webPageName = "index.html"
+// webPageName and kpiPageName are the page templates; every other file of webassets/
+// is served under /assets/.
+const (
+	webPageName = "index.html"
+	kpiPageName = "kpi.html"
+)
 
-var webPage = template.Must(template.ParseFS(webFS, "webassets/"+webPageName))
+var (
+	webPage = template.Must(template.ParseFS(webFS, "webassets/"+webPageName))
+	kpiPage = template.Must(template.ParseFS(webFS, "webassets/"+kpiPageName))
+)
 
 // webVersion is computed once from the embedded assets, which never change at run time.
 var webVersion = webAssetVersion()
@@ -41,6 +48,14 @@ type webView struct {
 	// Voormalig are the gemeenten that did not exist in the latest school year: still
 	// reachable, for the school years of their own existence (Van … Tot).
 	Voormalig []webOption
+	KPI       *kpiView // the KPI of a detail page (/kpi/{id})
+}
+
+// kpiView is what a KPI's detail page states about the KPI before the figures arrive.
+type kpiView struct {
+	ID, TitleNL, DescriptionNL, TargetNL string
+	Query, SQL                           string // the metric's file under sql/ and its text
+	HasTarget                            bool   // false: a context figure, whose target text says so
 }
 
 type webOption struct {
@@ -58,19 +73,55 @@ func (s *Server) webIndex(c *gin.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	return renderPage(c, webPage, s.pageView(c, snap))
+}
+
+// pageView is what every dashboard page shows before its script fetches the figures:
+// who is logged in and the filter choices of the current load.
+func (s *Server) pageView(c *gin.Context, snap *warehouse.KPISnapshot) webView {
 	v := webView{Role: callerRole(c).String(), Version: s.cfg.Version, AssetVersion: webVersion}
 	for _, sr := range snap.Subregios {
 		v.Subregios = append(v.Subregios, webOption{Code: sr.Code, Naam: sr.Naam})
 	}
 	v.Gemeenten, v.Voormalig = gemeenteChoices(snap)
+	return v
+}
+
+// renderPage answers a dashboard page: its own assets only, never cached by others.
+func renderPage(c *gin.Context, page *template.Template, v webView) (any, error) {
 	var buf bytes.Buffer
-	if err := webPage.Execute(&buf, v); err != nil {
-		return nil, fmt.Errorf("api: render dashboard page: %w", err)
+	if err := page.Execute(&buf, v); err != nil {
+		return nil, fmt.Errorf("api: render page %s: %w", page.Name(), err)
 	}
 	c.Header("Content-Security-Policy", webCSP)
 	c.Header("X-Content-Type-Options", "nosniff")
 	c.Header("Referrer-Policy", "same-origin")
 	return &body{contentType: "text/html; charset=utf-8", data: buf.Bytes(), private: true}, nil
+}
+
+// webKPI serves a KPI's detail page (/kpi/{id}): what it counts, the SQL that counts
+// it, and the page's places for the figures, which the script fills with the filter
+// choices of the dashboard. An unknown KPI is a page that says so.
+func (s *Server) webKPI(c *gin.Context) (any, error) {
+	if err := onlyParams(c, "subregio", "gemeente"); err != nil {
+		return nil, err
+	}
+	def, err := warehouse.LookupKPI(c.Param("id"))
+	if err != nil {
+		return nil, err
+	}
+	text, err := warehouse.KPIQueryText(def.ID)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := s.snapshot(c)
+	if err != nil {
+		return nil, err
+	}
+	v := s.pageView(c, snap)
+	v.KPI = &kpiView{ID: def.ID, TitleNL: def.TitleNL, DescriptionNL: def.DescriptionNL, TargetNL: def.Target.TextNL,
+		Query: def.Query, SQL: text, HasTarget: def.Target.Kind != warehouse.TargetNone}
+	return renderPage(c, kpiPage, v)
 }
 
 // gemeenteChoices splits the region's gemeenten into those of the latest school year,
@@ -126,7 +177,7 @@ func schoolYearOf(t time.Time) string {
 // are open and cacheable; the ETag is their hash.
 func (s *Server) webAssets(c *gin.Context) (any, error) {
 	name := strings.TrimPrefix(path.Clean("/"+c.Param("path")), "/")
-	if name == "" || name == webPageName || strings.Contains(name, "/") {
+	if name == "" || name == webPageName || name == kpiPageName || strings.Contains(name, "/") {
 		return nil, errNotFound
 	}
 	data, err := webFS.ReadFile("webassets/" + name)

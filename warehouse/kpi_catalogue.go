@@ -1,6 +1,10 @@
 package warehouse
 
-import "fmt"
+import (
+	"fmt"
+
+	sqlfiles "github.com/hetleerplein/leerplein/sql"
+)
 
 // allFilters are the filters of a KPI whose rows carry a gemeente.
 func allFilters() []string {
@@ -135,4 +139,18 @@ func LookupKPI(id string) (KPIDef, error) {
 		}
 	}
 	return KPIDef{}, fmt.Errorf("warehouse: kpi %q: %w", id, ErrNotFound)
+}
+
+// KPIQueryText is the SQL of the metric a KPI is counted from (sql/metrics/…), as an
+// analyst reads it: its comment states the counting rule.
+func KPIQueryText(id string) (string, error) {
+	def, err := LookupKPI(id)
+	if err != nil {
+		return "", err
+	}
+	body, err := sqlfiles.FS.ReadFile(def.Query)
+	if err != nil {
+		return "", fmt.Errorf("warehouse: kpi %s: %w", id, err)
+	}
+	return string(body), nil
 }

@@ -136,6 +136,15 @@
     return s ? "?" + s : "";
   }
 
+  // areaQuery carries the dashboard's area to a KPI's page.
+  function areaQuery(filter) {
+    const q = new URLSearchParams();
+    if (filter.subregio) q.set("subregio", filter.subregio);
+    if (filter.gemeente) q.set("gemeente", filter.gemeente);
+    const s = q.toString();
+    return s ? "?" + s : "";
+  }
+
   // ---- tiles --------------------------------------------------------------------------
 
   // regional is set when a filter is chosen that the KPI does not support (DUO figures).
@@ -164,7 +173,7 @@
     const base = series.baseline;
     const later = i >= 0 ? pts.slice(i + 1) : [];
     const t = el("article", { class: "tegel " + st + (p && p.status ? " geen-waarde" : ""), "data-kpi": kpi.id },
-      el("h3", null, kpi.title_nl),
+      el("h3", null, el("a", { href: "/kpi/" + encodeURIComponent(kpi.id) + areaQuery(filter), class: "tegel-link" }, kpi.title_nl)),
       el("p", { class: "tegel-jaar" }, p ? yearText(p) : "Nog geen gegevens"),
       el("p", { class: "tegel-waarde" }, value),
       el("p", { class: "tegel-doel" }, targetText(kpi, p)),
@@ -415,13 +424,234 @@
     }
   }
 
+
+  // ---- a KPI's page (/kpi/{id}) --------------------------------------------------------
+
+  const maandNamen = ["aug", "sep", "okt", "nov", "dec", "jan", "feb", "mrt", "apr", "mei", "jun", "jul"];
+
+  // figureText is a point as words: its value, or its status, never a 0 for "no data".
+  function figureText(kpi, p) {
+    if (!p) return "–";
+    if (p.status) return statusInfo[p.status] ? statusInfo[p.status].kort : p.status;
+    return fmt(kpi, p.value);
+  }
+
+  // inProgress shows the school year in progress to date beside the same period of
+  // earlier years, and the forecast of the whole year with its band and the chance of
+  // meeting the target.
+  function inProgress(kpi, series, ip) {
+    const kids = [];
+    const v = ip.status ? (statusInfo[ip.status] || { kort: ip.status }).kort : fmt(kpi, ip.value);
+    kids.push(el("p", { class: "lopend-stand" }, "Schooljaar " + ip.school_year + ", van 1 augustus t/m " + dag(ip.through) + ": ",
+      el("strong", null, v)));
+    const same = (ip.same_period || []).map((sp) => el("li", null, "Zelfde periode in " + sp.school_year + ": ",
+      el("strong", null, sp.status ? (statusInfo[sp.status] || { kort: sp.status }).kort : fmt(kpi, sp.value))));
+    if (same.length) kids.push(el("ul", { class: "lopend-vergelijk" }, same));
+    if (ip.note_nl) kids.push(el("p", { class: "toelichting" }, ip.note_nl));
+    const fc = ip.forecast;
+    if (fc && fc.value !== null && fc.value !== undefined) {
+      const pct = Math.round((fc.interval || 0.8) * 100);
+      kids.push(el("p", { class: "verwachting" }, "Verwachting voor het hele schooljaar: ", el("strong", null, fmt(kpi, fc.value)),
+        " (" + pct + "% kans dat het tussen " + fmt(kpi, fc.low) + " en " + fmt(kpi, fc.high) + " uitkomt)" +
+        (fc.p_target_met !== null && fc.p_target_met !== undefined ? "; kans dat het doel gehaald wordt: " + Math.round(fc.p_target_met * 100) + "%." : ".")));
+      if (fc.method_nl) kids.push(el("p", { class: "toelichting" }, fc.method_nl));
+      const target = (series.points.find((p) => p.school_year === ip.school_year) || {}).target;
+      kids.push(forecastBand(kpi, ip, fc, target));
+    } else if (fc && fc.note_nl) {
+      kids.push(el("p", { class: "toelichting" }, fc.note_nl));
+    } else if (ip.forecast_note_nl) {
+      kids.push(el("p", { class: "toelichting" }, ip.forecast_note_nl));
+    }
+    return kids;
+  }
+
+  // forecastBand draws the year to date, the forecast's band and the target on one axis.
+  function forecastBand(kpi, ip, fc, target) {
+    const W = 640, H = 92, L = 12, R = 12;
+    const values = [fc.high, fc.value, target, ip.value].filter((v) => typeof v === "number");
+    const top = Math.max(1, ...values) * 1.08;
+    const x = (v) => L + (v / top) * (W - L - R);
+    const s = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "verwachting-band", role: "img",
+      "aria-label": "Stand tot nu toe " + fmt(kpi, ip.value) + ", verwachting " + fmt(kpi, fc.value) + ", tussen " + fmt(kpi, fc.low) + " en " + fmt(kpi, fc.high) });
+    s.append(svg("rect", { class: "band-as", x: L, y: 40, width: W - L - R, height: 14 }));
+    if (typeof ip.value === "number") s.append(svg("rect", { class: "band-stand", x: L, y: 40, width: Math.max(0, x(ip.value) - L), height: 14 }));
+    s.append(svg("rect", { class: "band-interval", x: x(fc.low), y: 32, width: Math.max(2, x(fc.high) - x(fc.low)), height: 30 }));
+    s.append(svg("line", { class: "band-verwachting", x1: x(fc.value), x2: x(fc.value), y1: 26, y2: 68 }));
+    s.append(svg("text", { class: "as", x: x(fc.value), y: 20, "text-anchor": "middle" }, "verwachting " + fmt(kpi, fc.value)));
+    if (typeof target === "number") {
+      s.append(svg("line", { class: "doel-lijn", x1: x(target), x2: x(target), y1: 26, y2: 72 }));
+      s.append(svg("text", { class: "as", x: x(target), y: 88, "text-anchor": "middle" }, "doel " + doelLabel(kpi, target)));
+    }
+    return s;
+  }
+
+  // monthsChart draws the months of the last school years, one line each; a month
+  // with a part hidden or without data is a gap, never a 0.
+  const soortNamen = { "": "alle soorten samen", relatief: "relatief verzuim", luxe: "luxe verzuim", absoluut: "absoluut verzuim" };
+
+  // months shows the months chart with a choice of verzuimsoort: relatief first, the
+  // bulk of the reports; "alle soorten samen" has a gap wherever a part is hidden (a
+  // total beside its shown parts would give the hidden one away).
+  function months(kpi, points, years, soort) {
+    const kies = el("select", { id: "maand-soort", "aria-label": "Soort verzuim" },
+      Object.entries(soortNamen).map(([v, label]) => el("option", { value: v }, label)));
+    kies.value = soort;
+    kies.addEventListener("change", () => document.getElementById("maanden").replaceChildren(...months(kpi, points, years, kies.value)));
+    return [el("label", { class: "maand-kies" }, "Soort: ", kies),
+      monthsChart(kpi, soort ? points.filter((p) => p.verzuimsoort === soort) : points, years)];
+  }
+
+  function monthsChart(kpi, points, years) {
+    const W = smal.matches ? 360 : 640, H = 240, L = 46, R = 16, T = 16, B = 40;
+    const byYear = new Map(years.map((y) => [y, new Array(12).fill(undefined)]));
+    for (const p of points) {
+      const row = byYear.get(p.school_year);
+      if (!row) continue;
+      const m = (Number(p.month.slice(5, 7)) + 4) % 12; // aug = 0
+      const isValue = !p.status && !p.suppressed && p.value !== null;
+      if (row[m] === undefined) row[m] = isValue ? p.value : null;
+      else if (row[m] !== null) row[m] = isValue ? row[m] + p.value : null;
+    }
+    const all = [...byYear.values()].flat().filter((v) => typeof v === "number");
+    const top = niceStep(Math.max(1, ...all) * 1.05) * Math.max(1, Math.ceil((Math.max(1, ...all) * 1.05) / niceStep(Math.max(1, ...all) * 1.05)));
+    const x = (i) => L + (i * (W - L - R)) / 11;
+    const y = (v) => T + (1 - v / top) * (H - T - B);
+    const s = svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": kpi.title_nl + " per maand" });
+    const step = niceStep(top);
+    for (let v = 0; v <= top + step / 2; v += step) {
+      s.append(svg("line", { class: "as-lijn", x1: L, x2: W - R, y1: y(v), y2: y(v) }));
+      s.append(svg("text", { class: "as", x: L - 6, y: y(v) + 4, "text-anchor": "end" }, asFormat.format(v)));
+    }
+    maandNamen.forEach((m, i) => {
+      if (smal.matches && i % 2) return;
+      s.append(svg("text", { class: "as", x: x(i), y: H - B + 20, "text-anchor": "middle" }, m));
+    });
+    const legend = [];
+    years.forEach((yr, k) => {
+      const cls = "maand-lijn maand-" + (years.length - 1 - k);
+      s.append(svg("path", { class: cls, d: pathOf(byYear.get(yr).map((v) => (typeof v === "number" ? v : null)), x, y) }));
+      legend.push(el("span", { class: "l-" + cls.split(" ")[1] }, yr));
+    });
+    return el("figure", { class: "grafiek" }, s, el("div", { class: "legenda" }, legend),
+      el("p", { class: "toelichting" }, "Een onderbreking in een lijn: een maand zonder gegevens of met een verborgen klein aantal; geen 0."));
+  }
+
+  // perGemeente is a table of the last school years per gemeente of the chosen area.
+  async function perGemeente(kpi, f, years) {
+    if (!kpi.filters.includes("gemeente")) {
+      return el("p", { class: "leeg" }, "Dit is een regionaal cijfer (DUO/OCW): er is geen cijfer per gemeente.");
+    }
+    const options = [...selGem.options].filter((o) => o.value && !o.hidden && o.parentElement === selGem);
+    const rows = await Promise.all(options.map(async (o) => {
+      const sr = await getJSON("/api/v1/kpis/" + encodeURIComponent(kpi.id) + filterParams(kpi, { gemeente: o.value }));
+      return [o, sr];
+    }));
+    const head = el("tr", null, el("th", null, "Gemeente"), years.map((y) => el("th", { class: "getal" }, y)));
+    const body = rows.map(([o, sr]) => el("tr", { class: o.value === f.gemeente ? "gekozen" : "" }, el("th", { scope: "row" }, o.textContent),
+      years.map((y) => {
+        const p = sr.points.find((q) => q.school_year === y);
+        const txt = figureText(kpi, p);
+        return el("td", p && p.status ? { class: "getal status-" + p.status, title: reason(sr, p) } : { class: "getal" }, txt + (p && p.lopend ? " (t/m " + dag(p.through) + ")" : ""));
+      })));
+    return el("div", { class: "tabel-schuif" }, el("table", { class: "lijst" }, el("thead", null, head), el("tbody", null, body)));
+  }
+
+  // curveChart draws the share of homebound episodes with an offer after d days, per
+  // school year of start, with the three-month mark.
+  function curveChart(data) {
+    const W = smal.matches ? 360 : 640, H = 260, L = 46, R = 16, T = 16, B = 40;
+    const cohorts = (data.cohorts || []).filter((c) => c.steps && c.steps.length);
+    if (!cohorts.length) return el("p", { class: "leeg" }, data.note_nl || "Geen episodes om te tonen.");
+    const maxDay = Math.min(365, Math.max(120, ...cohorts.flatMap((c) => c.steps.map((st) => st.day))));
+    const x = (d) => L + (Math.min(d, maxDay) / maxDay) * (W - L - R);
+    const y = (v) => T + (1 - v) * (H - T - B);
+    const s = svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "Aandeel met een aanbod na zoveel dagen" });
+    for (const v of [0, 0.25, 0.5, 0.75, 1]) {
+      s.append(svg("line", { class: "as-lijn", x1: L, x2: W - R, y1: y(v), y2: y(v) }));
+      s.append(svg("text", { class: "as", x: L - 6, y: y(v) + 4, "text-anchor": "end" }, Math.round(v * 100) + "%"));
+    }
+    for (let d = 0; d <= maxDay; d += 60) s.append(svg("text", { class: "as", x: x(d), y: H - B + 20, "text-anchor": "middle" }, d + " d"));
+    const mark = data.mark_day || 92;
+    s.append(svg("line", { class: "doel-lijn", x1: x(mark), x2: x(mark), y1: T, y2: H - B }));
+    s.append(svg("text", { class: "as", x: x(mark) + 4, y: T + 12 }, "3 maanden"));
+    const recent = cohorts.slice(-3);
+    const legend = [];
+    recent.forEach((c, k) => {
+      let d = "M" + x(0) + "," + y(0);
+      let prev = 0;
+      for (const st of c.steps) {
+        const share = st.share_offered;
+        if (share === null || share === undefined) continue;
+        d += " H" + x(st.day) + " V" + y(share);
+        prev = share;
+      }
+      d += " H" + x(Math.min(maxDay, c.steps[c.steps.length - 1].day));
+      const cls = "maand-lijn maand-" + (recent.length - 1 - k);
+      s.append(svg("path", { class: cls, d }));
+      const at3 = c.share_at_3_months;
+      legend.push(el("span", { class: "l-" + cls.split(" ")[1] }, c.school_year + (typeof at3 === "number" ? ": " + pctFormat.format(at3 * 100) + "% na 3 maanden" : "")));
+      void prev;
+    });
+    return el("figure", { class: "grafiek" }, s, el("div", { class: "legenda" }, legend),
+      data.note_nl ? el("p", { class: "toelichting" }, data.note_nl) : null);
+  }
+
+  async function renderDetail() {
+    const f = currentFilter();
+    const q = new URLSearchParams();
+    if (f.subregio) q.set("subregio", f.subregio);
+    if (f.gemeente) q.set("gemeente", f.gemeente);
+    history.replaceState(null, "", q.toString() ? "?" + q : window.location.pathname);
+    document.getElementById("filter-print").textContent = filterLabel(f);
+    melding.hidden = true;
+    document.body.dataset.geladen = "nee";
+    try {
+      const cat = await getJSON("/api/v1/kpis");
+      const kpi = cat.kpis.find((k) => k.id === kpiID);
+      if (!kpi) throw new Error("onbekend cijfer " + kpiID);
+      document.getElementById("data-as-of").textContent = cat.data_as_of ? datumFormat.format(new Date(cat.data_as_of)) : "nog niet geladen";
+      const series = await getJSON("/api/v1/kpis/" + encodeURIComponent(kpi.id) + filterParams(kpi, f));
+      document.getElementById("periode").textContent = periodText([series]);
+      document.getElementById("grafieken").replaceChildren(chart(kpi, series, f));
+      drawn = { all: [[kpi, series]], f };
+      const lopendSectie = document.getElementById("lopend-sectie");
+      lopendSectie.hidden = !series.in_progress;
+      if (series.in_progress) document.getElementById("lopend").replaceChildren(...inProgress(kpi, series, series.in_progress));
+      const years = series.points.map((p) => p.school_year).slice(-3);
+      const work = [perGemeente(kpi, f, years).then((n) => document.getElementById("per-gemeente").replaceChildren(n))];
+      const maanden = document.getElementById("maanden-sectie");
+      maanden.hidden = kpi.id !== "verzuim_meldingen";
+      if (!maanden.hidden) {
+        const mq = new URLSearchParams(filterParams(kpi, f).slice(1));
+        mq.set("van", years[0]);
+        mq.set("tot", years[years.length - 1]);
+        work.push(getJSON("/api/v1/kpis/verzuim_meldingen_maand?" + mq).then((m) =>
+          document.getElementById("maanden").replaceChildren(...months(kpi, m.points, years, "relatief"))));
+      }
+      const curve = document.getElementById("curve-sectie");
+      curve.hidden = kpi.id !== "thuiszitters_aanbod_binnen_3_maanden_pct";
+      if (!curve.hidden) {
+        work.push(getJSON("/api/v1/kpis/thuiszitters_aanbod_binnen_3_maanden/curve" + filterParams(kpi, f)).then((c) =>
+          document.getElementById("curve").replaceChildren(curveChart(c))));
+      }
+      await Promise.all(work);
+      document.getElementById("per-gemeente").setAttribute("aria-busy", "false");
+      document.body.dataset.geladen = "ja";
+    } catch (e) {
+      melding.textContent = "De cijfers konden niet worden geladen: " + e.message;
+      melding.hidden = false;
+    }
+  }
+
+  const kpiID = document.body.dataset.kpi;
+  const draw = kpiID ? renderDetail : render;
   const params = new URLSearchParams(window.location.search);
   if (params.get("subregio")) selSub.value = params.get("subregio");
   syncGemeenten();
   if (params.get("gemeente")) selGem.value = params.get("gemeente");
-  selSub.addEventListener("change", () => { syncGemeenten(); render(); });
-  selGem.addEventListener("change", render);
+  selSub.addEventListener("change", () => { syncGemeenten(); draw(); });
+  selGem.addEventListener("change", draw);
   smal.addEventListener("change", redrawCharts); // turning a phone: the charts are drawn anew
   document.getElementById("afdrukken").addEventListener("click", () => window.print());
-  render();
+  draw();
 })();
