@@ -85,7 +85,7 @@ func (s *Server) routes() []route {
 		{"GET", "/assets/*path", open, s.handle(s.webAssets)},
 		{"GET", "/beheer", anyRoleWeb, s.handle(s.stewardPage)},
 		{"GET", "/jaarverslag", anyRoleWeb, s.handle(s.jaarverslagPage)}, // jaarverslag_page.go: the printable report
-		{"GET", "/kpi/:id", anyRoleWeb, s.handle(s.webKPI)}, // a KPI's detail page (web.go)
+		{"GET", "/kpi/:id", anyRoleWeb, s.handle(s.webKPI)},              // a KPI's detail page (web.go)
 	}
 	if s.cfg.StaticBody != nil {
 		// The baseline of `leerplein bench-api`: the same bytes from memory, behind the
