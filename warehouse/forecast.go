@@ -160,7 +160,7 @@ func forecastFrom(toDate float64, shares []float64, years []string, target *floa
 		if toDate <= *target {
 			// Met when the share reached by now is at least toDate/target.
 			sigma := half / 1.2815515655446004 // the normal whose 80% interval is ±half
-			p = 1 - normalCDF((toDate / *target - mean) / sigma)
+			p = 1 - normalCDF((toDate / *target - mean)/sigma)
 		}
 		f.PTargetMet = ptr(math.Round(p*100) / 100)
 	}
@@ -182,3 +182,87 @@ func tQuantile90(df int) float64 {
 }
 
 func normalCDF(z float64) float64 { return 0.5 * math.Erfc(-z/math.Sqrt2) }
+
+// ToDate is KPI id over filter f in school year from 1 August up to and including day
+// (the same counting as the year in progress); day after 31 July gives the whole year,
+// which equals the year's point of the series.
+func (s *KPISnapshot) ToDate(id string, f KPIFilter, year string, day time.Time) (Period, error) {
+	def, rf, err := s.resolve(id, f)
+	if err != nil {
+		return Period{}, err
+	}
+	if !s.hasYTD(def) {
+		return Period{}, fmt.Errorf("warehouse: kpi %s has no year to date: %w", id, ErrNotFound)
+	}
+	return s.period(def, year, day, s.gemeenteSet(rf)), nil
+}
+
+// BacktestMonth is how the forecasts made on the last day of one month of the school
+// year fared against what the years became.
+type BacktestMonth struct {
+	Month     time.Month // August … June (on 31 July the year is known)
+	Forecasts int        // school years forecast
+	Skipped   int        // school years without a forecast (too small to date)
+	Covered   int        // forecasts whose 80% interval held the whole year
+	MAPE      float64    // mean absolute percentage error of the forecasts, in percent
+}
+
+// Coverage is the share of forecasts whose interval held the whole year.
+func (m BacktestMonth) Coverage() float64 {
+	if m.Forecasts == 0 {
+		return math.NaN()
+	}
+	return float64(m.Covered) / float64(m.Forecasts)
+}
+
+// Backtest forecasts every complete school year of KPI id over filter f as it would
+// have been forecast on the last day of each month from August to June — from that
+// year's figure to date and the complete years before it only — and compares the
+// forecasts with what the year became (docs/forecast.md). A year needs three complete
+// years before it. A KPI without a forecast (a percentage) gives no months.
+func (s *KPISnapshot) Backtest(id string, f KPIFilter) ([]BacktestMonth, error) {
+	def, rf, err := s.resolve(id, f)
+	if err != nil {
+		return nil, err
+	}
+	if !s.hasYTD(def) || def.Unit != UnitCount {
+		return nil, nil
+	}
+	in := s.gemeenteSet(rf)
+	out := make([]BacktestMonth, 11)
+	for m := range out {
+		out[m].Month = time.Month((7+m)%12 + 1)
+	}
+	var sumAPE [11]float64
+	c := def.calc
+	for _, y := range s.Years {
+		if s.lopend[y] || !s.figureStatus(c.figuren, y, in).IsValue() {
+			continue
+		}
+		earlier := s.earlierYears(def, y, in)
+		if len(earlier) < ForecastMinYears {
+			continue
+		}
+		actual := float64(s.ytdCount(c.table, c.num, y, time.Time{}, in))
+		for m := range out {
+			cutoff := yearBegin(y).AddDate(0, m+1, -1) // the last day of the month
+			toDate := float64(s.ytdCount(c.table, c.num, y, cutoff, in))
+			fc := forecastFrom(toDate, s.sharesAt(def, earlier, cutoff, in), earlier, nil)
+			if fc.Value == nil || actual == 0 {
+				out[m].Skipped++
+				continue
+			}
+			out[m].Forecasts++
+			sumAPE[m] += math.Abs(*fc.Value-actual) / actual * 100
+			if *fc.Low <= actual && actual <= *fc.High {
+				out[m].Covered++
+			}
+		}
+	}
+	for m := range out {
+		if out[m].Forecasts > 0 {
+			out[m].MAPE = sumAPE[m] / float64(out[m].Forecasts)
+		}
+	}
+	return out, nil
+}
