@@ -151,7 +151,7 @@ func forecastFrom(toDate float64, shares []float64, years []string, target *floa
 		return noForecast("", "Geen prognose: op deze dag verschilden eerdere schooljaren te sterk om iets over het hele jaar te zeggen.",
 			"No forecast: at this point of the year earlier school years differed too much to say anything about the whole year.")
 	}
-	f := Forecast{Interval: ForecastInterval, Share: ptr(mean), BasedOn: basedOn, Method: ForecastMethod, MethodNL: methodNL(&mean, len(used))}
+	f := Forecast{Interval: ForecastInterval, Share: ptr(math.Round(mean*10000) / 10000), BasedOn: basedOn, Method: ForecastMethod, MethodNL: methodNL(&mean, len(used))}
 	f.Value = ptr(math.Round(toDate / mean))
 	f.Low = ptr(math.Max(math.Floor(toDate/highShare), toDate))
 	f.High = ptr(math.Ceil(toDate / lowShare))
