@@ -40,6 +40,7 @@ browser-deps:
 bench: demo
 	./$(BIN) bench
 	./$(BIN) bench-api --db $(DATA)/leerplein.duckdb
+	./$(BIN) bench-forecast --db $(DATA)/leerplein.duckdb
 	./$(BIN) bench-readers --data $(DATA)
 	./$(BIN) bench-sql --dir $(DATA)/bench-sql
 

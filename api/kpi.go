@@ -52,6 +52,7 @@ func (s *Server) seriesFrom(gen *generation, id string, f warehouse.KPIFilter, s
 		b := *series.Baseline
 		series.Baseline = &b
 	}
+	series.InProgress = cloneInProgress(series.InProgress)
 	return series, nil
 }
 

@@ -21,6 +21,7 @@ const maxCachedBodies = 4096
 // snapshot is read and every cached response dropped.
 type cache struct {
 	interval time.Duration
+	day      time.Time // Config.KPIDay: the day figures are read for; zero: today
 
 	mu      sync.RWMutex
 	gen     *generation // nil until the first request
@@ -54,7 +55,9 @@ type valueEntry struct {
 	err  error
 }
 
-func newCache(interval time.Duration) *cache { return &cache{interval: interval} }
+func newCache(interval time.Duration, day time.Time) *cache {
+	return &cache{interval: interval, day: day}
+}
 
 // invalidate makes the next request compare the load state with the warehouse.
 func (c *cache) invalidate() {
@@ -95,6 +98,9 @@ func (c *cache) current(ctx context.Context, db *warehouse.DB, now time.Time) (*
 	// A new load, or a new day: a school year may have ended (lopend is decided on the
 	// day the snapshot is read for, the server's clock).
 	today := warehouse.Today(now)
+	if !c.day.IsZero() {
+		today = warehouse.Today(c.day)
+	}
 	if gen == nil || gen.snap.State.Key != state.Key || !gen.snap.Today.Equal(today) {
 		snap, err := db.KPISnapshotOn(ctx, today)
 		if err != nil {

@@ -223,7 +223,7 @@ func TestEmptyWarehouse(t *testing.T) {
 func TestCacheFollowsTheDay(t *testing.T) {
 	ctx := context.Background()
 	db := vsvWarehouse(t)
-	c := newCache(time.Minute)
+	c := newCache(time.Minute, time.Time{})
 	at := func(s string) time.Time {
 		d, err := time.Parse(time.RFC3339, s)
 		if err != nil {

@@ -63,6 +63,8 @@ type seriesJSON struct {
 	Points     []pointJSON    `json:"points"`
 	DataAsOf   *time.Time     `json:"data_as_of"`
 	Coverage   *coverageJSON  `json:"coverage"`
+	// InProgress is absent when no school year of the series is in progress.
+	InProgress *inProgressJSON `json:"in_progress,omitempty"`
 }
 
 // coverageJSON says what a series over a mixed area leaves out, and why.
@@ -281,7 +283,8 @@ func renderSeries(s warehouse.KPISeries, kq kpiQuery) (*body, error) {
 		return jsonBody(rows)
 	}
 	out := seriesJSON{ID: s.ID, Unit: s.Unit, Filter: filterOut(s.Filter), TargetRule: ruleJSON(s.TargetRule),
-		Points: make([]pointJSON, 0, len(s.Points)), DataAsOf: timeOrNil(s.DataAsOf), Coverage: coverageOut(s.Coverage)}
+		Points: make([]pointJSON, 0, len(s.Points)), DataAsOf: timeOrNil(s.DataAsOf), Coverage: coverageOut(s.Coverage),
+		InProgress: inProgressOut(s.InProgress)}
 	if s.Baseline != nil {
 		b := s.Baseline
 		v, st := shown(b.Value, b.Suppressed, b.Status)
@@ -359,12 +362,33 @@ func csvBody(name string, records [][]string) (*body, error) {
 }
 
 func seriesCSV(s warehouse.KPISeries, decimal string) (*body, error) {
-	records := [][]string{{"id", "school_year", "date", "value", "target", "on_track", "suppressed", "unit", "status", "lopend", "through"}}
+	header := []string{"id", "school_year", "date", "value", "target", "on_track", "suppressed", "unit", "status", "lopend", "through"}
+	ip := inProgressOut(s.InProgress)
+	if ip != nil {
+		// Only a series with a year in progress has these: on that year's row, the figure
+		// to date, the previous year to the same day and the forecast.
+		header = append(header, "to_date", "same_period_previous", "forecast", "forecast_low", "forecast_high", "p_target_met")
+	}
+	records := [][]string{header}
 	for _, p := range s.Points {
 		v, st := shown(p.Value, p.Suppressed, p.Status)
-		records = append(records, []string{s.ID, p.SchoolYear, p.Date.Format("2006-01-02"), formatNumber(v, decimal),
+		r := []string{s.ID, p.SchoolYear, p.Date.Format("2006-01-02"), formatNumber(v, decimal),
 			formatNumber(p.Target, decimal), formatBool(judged(p)), strconv.FormatBool(p.Suppressed), s.Unit,
-			statusText(st), strconv.FormatBool(p.Lopend), statusText(dateOrNil(p.Through))})
+			statusText(st), strconv.FormatBool(p.Lopend), statusText(dateOrNil(p.Through))}
+		if ip != nil {
+			extra := make([]string, 6)
+			if p.SchoolYear == ip.SchoolYear {
+				extra[0] = formatNumber(ip.Value, decimal)
+				if len(ip.SamePeriod) > 0 {
+					extra[1] = formatNumber(ip.SamePeriod[0].Value, decimal)
+				}
+				f := ip.Forecast
+				extra[2], extra[3], extra[4] = formatNumber(f.Value, decimal), formatNumber(f.Low, decimal), formatNumber(f.High, decimal)
+				extra[5] = formatNumber(f.PTargetMet, decimal)
+			}
+			r = append(r, extra...)
+		}
+		records = append(records, r)
 	}
 	return csvBody(s.ID, records)
 }

@@ -44,6 +44,10 @@ type Config struct {
 	// whose X-Forwarded-Proto: https makes the cookie Secure. Default none: the address
 	// of the connection is the client, and such headers from anyone are ignored.
 	TrustedProxies []netip.Prefix
+	// KPIDay, when set, is the day the KPI figures are read for instead of today: a bench
+	// or a test pins a day inside the data, so that a school year is in progress (its
+	// year to date and forecast). Sessions and logs keep the real clock.
+	KPIDay time.Time
 	// Version is reported by /healthz.
 	Version string
 	// StaticBody, when set, is served at GET /bench/static behind the same middleware
@@ -166,7 +170,7 @@ func New(db *warehouse.DB, cfg Config, logger *slog.Logger) *Server {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{db: db, cfg: cfg.withDefaults(), log: logger, now: time.Now}
-	s.cache = newCache(s.cfg.FreshnessInterval)
+	s.cache = newCache(s.cfg.FreshnessInterval, s.cfg.KPIDay)
 	s.auth = newAuthStore(db, s.cfg.SessionIdle, s.cfg.SessionMaxAge)
 	s.throttle = newLoginThrottle()
 	s.prom = s.newServerMetrics(s.cfg.Metrics)

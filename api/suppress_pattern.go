@@ -17,6 +17,9 @@ import (
 //     unpublished rest to the other, per area and year;
 //   - months: a month's `totaal` is the sum of its verzuimsoorten, and the twelve
 //     months of a school year add up to the yearly KPI (warehouse.MonthlyOf);
+//   - the year to date (kpi_progress.go): a period is part of its whole year, adds up
+//     over areas like the year, and the absence reports to date hold the months that
+//     ended by then;
 //   - a sum that is not exact in the data (the region counts a gemeente outside the
 //     configuration, a part has no figure) gets the difference as an unpublished rest,
 //     protected when it is small; one whose parts exceed the total is no sum a reader
@@ -65,12 +68,14 @@ func (p *suppressionPattern) hidden(k cellKey, v float64) bool {
 // series is s as the bestuur role sees it. s.Filter must be resolved.
 func (p *suppressionPattern) series(s warehouse.KPISeries) warehouse.KPISeries {
 	area := areaKey(s.Filter)
-	return hideSeries(s, func(pt warehouse.KPIPoint) bool {
+	out := hideSeries(s, func(pt warehouse.KPIPoint) bool {
 		if s.Unit == warehouse.UnitPercent {
 			return pt.Base != nil && isSmall(*pt.Base, p.threshold)
 		}
 		return p.hidden(cellKey{kpi: s.ID, area: area, year: pt.SchoolYear}, *pt.Value)
 	})
+	out.InProgress = p.inProgress(out)
+	return out
 }
 
 // months is the monthly series (with its totals) of the resolved filter f as the
@@ -265,6 +270,10 @@ func buildPattern(snap *warehouse.KPISnapshot, threshold int) (*suppressionPatte
 		for y, months := range yearMonths {
 			t.sum(cellKey{kpi: warehouse.MonthlyOf, area: a.key, year: y}, months)
 		}
+	}
+
+	if err := addInProgress(t, snap, counts, areas); err != nil {
+		return nil, fmt.Errorf("api: suppression: year to date: %w", err)
 	}
 
 	st, err := warehouse.SuppressUnpublished(t.values, t.rels, t.unpublished, threshold)

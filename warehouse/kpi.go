@@ -150,6 +150,10 @@ type KPISeries struct {
 	// Coverage says what the series leaves out of its area (gemeenten that did not exist,
 	// leerplicht run locally); nil when it leaves nothing out.
 	Coverage *CoverageNote
+	// InProgress is the school year in progress to date, with the same period of earlier
+	// years and a forecast; nil when no school year of the filter is in progress, or the
+	// KPI is not counted from dated events (docs/forecast.md).
+	InProgress *InProgress
 }
 
 // MonthPoint is the number of absence reports in one calendar month of one

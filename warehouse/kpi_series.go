@@ -75,6 +75,13 @@ func (s *KPISnapshot) Series(id string, f KPIFilter) (KPISeries, error) {
 		out.Points = append(out.Points, p)
 	}
 	out.Coverage = s.coverageNote(def, rf)
+	if y := s.yearInProgress(); y != "" && def.calc.vsvSector == "" {
+		var target *float64
+		if st := s.figureStatus(def.calc.figuren, y, in); st != StatusNietVanToepassing {
+			target = s.target(def, y, baseline)
+		}
+		out.InProgress = s.inProgress(def, y, rf, in, target)
+	}
 	return out, nil
 }
 

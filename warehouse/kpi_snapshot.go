@@ -47,6 +47,7 @@ type KPISnapshot struct {
 	// through is, for a figure in a year in progress, the last day its figures count
 	// (metrics/figuur_status.sql tot_en_met).
 	through map[statusKey]time.Time
+	ytd     ytdTable // sql/metrics/jaar_tot_dag.sql: counts up to every day of a school year
 }
 
 type statusKey struct{ figuur, year string }
@@ -149,6 +150,9 @@ func (db *DB) readSnapshot(ctx context.Context, queries []string, today time.Tim
 		s.counts[name] = t
 	}
 	if err := s.readVSV(ctx, tx); err != nil {
+		return nil, err
+	}
+	if s.ytd, err = readYTD(ctx, tx); err != nil {
 		return nil, err
 	}
 	if err := s.readStatus(ctx, tx); err != nil {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/hetleerplein/leerplein/etl"
 	"github.com/hetleerplein/leerplein/etl/demo"
@@ -173,6 +174,32 @@ func checkKPIsAgainstReport(t *testing.T, db *warehouse.DB) {
 		for i, p := range total.Points {
 			if p.Status.IsValue() && sums[i] != *p.Value {
 				t.Errorf("%s %s: the gemeenten add up to %v, the region is %v", def.ID, p.SchoolYear, sums[i], *p.Value)
+			}
+		}
+	}
+	// The year to date (sql/metrics/jaar_tot_dag.sql) adds up to the whole year: after 31
+	// July it is the year's value, in every gemeente, for every KPI counted from dated rows.
+	for _, def := range warehouse.KPICatalogue() {
+		if _, err := snap.ToDate(def.ID, warehouse.KPIFilter{}, snap.Years[0], defaultToday); err != nil {
+			continue // not counted from dated rows (vsv, rmc_herplaatst_pct)
+		}
+		areas := []warehouse.KPIFilter{{}}
+		for _, g := range snap.Gemeenten {
+			areas = append(areas, warehouse.KPIFilter{Gemeente: g.Code})
+		}
+		for _, f := range areas {
+			for _, p := range series(def.ID, f).Points {
+				if !p.Status.IsValue() {
+					continue
+				}
+				end := time.Date(p.Date.Year()+1, time.August, 1, 0, 0, 0, 0, time.UTC)
+				got, err := snap.ToDate(def.ID, f, p.SchoolYear, end)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fmtPtr(got.Value) != fmtPtr(p.Value) {
+					t.Errorf("%s %s %s: to date after 31 July %s, the year %s", def.ID, f.Gemeente, p.SchoolYear, fmtPtr(got.Value), fmtPtr(p.Value))
+				}
 			}
 		}
 	}

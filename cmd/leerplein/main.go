@@ -86,6 +86,7 @@ func commands() []command {
 		{"bench-readers", "", "measure a scheduled load with and without 20 KPI readers (make bench)", commandHelp{}, cmdBenchReaders},
 		{"bench-api", "", "measure the KPI API against the same bytes from memory (make bench)", commandHelp{}, cmdBenchAPI},
 		{"bench-sql", "", "measure POST /api/v1/sql on a national-scale warehouse (make bench)", commandHelp{}, cmdBenchSQL},
+		{"bench-forecast", "", "back-test the year-in-progress forecast and measure the KPI API with in_progress (make bench)", commandHelp{}, cmdBenchForecast},
 	}
 }
 
