@@ -47,6 +47,11 @@ type KPISnapshot struct {
 	// through is, for a figure in a year in progress, the last day its figures count
 	// (metrics/figuur_status.sql tot_en_met).
 	through map[statusKey]time.Time
+	// offers are the episodes of the time-to-offer curve (kpi_curve.go), and
+	// offersThrough the day the ones still waiting are censored at; read only for a
+	// whole snapshot.
+	offers        []offerEpisode
+	offersThrough *time.Time
 }
 
 type statusKey struct{ figuur, year string }
@@ -114,10 +119,12 @@ func (db *DB) KPISnapshot(ctx context.Context) (*KPISnapshot, error) {
 // KPISnapshotOn reads everything the KPIs need as the figures stand on today, in one
 // transaction so that every figure comes from the same committed state.
 func (db *DB) KPISnapshotOn(ctx context.Context, today time.Time) (*KPISnapshot, error) {
-	return db.readSnapshot(ctx, countQueries, today)
+	return db.readSnapshot(ctx, countQueries, today, true)
 }
 
-func (db *DB) readSnapshot(ctx context.Context, queries []string, today time.Time) (*KPISnapshot, error) {
+// readSnapshot reads the metrics tables of queries, the statuses and, with offers, the
+// episodes of the time-to-offer curve.
+func (db *DB) readSnapshot(ctx context.Context, queries []string, today time.Time, offers bool) (*KPISnapshot, error) {
 	tx, err := db.BeginTx(ctx, nil) // duckdb-go has no read-only transactions
 	if err != nil {
 		return nil, fmt.Errorf("warehouse: kpi snapshot: %w", err)
@@ -153,6 +160,11 @@ func (db *DB) readSnapshot(ctx context.Context, queries []string, today time.Tim
 	}
 	if err := s.readStatus(ctx, tx); err != nil {
 		return nil, err
+	}
+	if offers {
+		if err := s.readOffers(ctx, tx); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
 }
