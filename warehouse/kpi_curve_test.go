@@ -157,10 +157,10 @@ func stepsText(steps []warehouse.CurveStep) string {
 }
 
 type curveExpected struct {
-	line                                               int
-	filter                                             warehouse.CurveFilter
+	line                                              int
+	filter                                            warehouse.CurveFilter
 	year, status, episodes, censored, share, kpi, why string
-	gelijk, steps                                      string
+	gelijk, steps                                     string
 }
 
 func readCurveExpected(t *testing.T, path string) []curveExpected {
