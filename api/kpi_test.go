@@ -31,8 +31,13 @@ type scenario struct {
 	invalid bool // the request breaks the OpenAPI document on purpose (a 400 case)
 }
 
-// kpiScenarios are the KPI API's specification, run against the demo warehouse.
+// kpiScenarios are the KPI API's specification, run against the demo warehouse (the
+// curve's are in kpi_curve_test.go).
 func kpiScenarios() []scenario {
+	return append(seriesScenarios(), curveScenarios()...)
+}
+
+func seriesScenarios() []scenario {
 	return []scenario{
 		{name: "healthz is open", path: "/healthz", status: 200, check: bodyHas(`"status":"ok"`)},
 		{name: "openapi is open", path: "/api/v1/openapi.json", status: 200, check: bodyHas(`"openapi": "3.0.3"`)},

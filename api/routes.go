@@ -32,6 +32,7 @@ func (s *Server) routes() []route {
 		// KPI API (kpi.go); the monthly series is served as /api/v1/kpis/verzuim_meldingen_maand.
 		{"GET", "/api/v1/kpis", anyRole, s.handle(s.listKPIs)},
 		{"GET", "/api/v1/kpis/:id", anyRole, s.handle(s.getKPI)},
+		{"GET", "/api/v1/kpis/:id/curve", anyRole, s.handle(s.getCurve)}, // kpi_curve.go: time to an offer
 		{"GET", "/api/v1/openapi.json", open, s.handle(s.openAPI)},
 		{"GET", "/api/v1/loads", beheerOnly, s.handle(s.listLoads)},
 

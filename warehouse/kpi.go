@@ -15,6 +15,9 @@ var ErrNotFound = errors.New("not found")
 type ParamError struct {
 	Param string // subregio, gemeente, van, tot; run, feed, gemeente, reden of the quarantine
 	Msg   string // what is wrong and what to do: English for the KPI API, Dutch for the steward's quarantine
+	// NL is Msg in Dutch where the warehouse has it (the KPI filters), for a channel a
+	// board member reads (the offer curve); empty otherwise.
+	NL string
 }
 
 func (e *ParamError) Error() string { return fmt.Sprintf("parameter %s: %s", e.Param, e.Msg) }

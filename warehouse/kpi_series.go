@@ -20,7 +20,7 @@ func (db *DB) KPISeries(ctx context.Context, id string, f KPIFilter) (KPISeries,
 	if def.calc.table != "" {
 		queries = []string{def.calc.table}
 	}
-	s, err := db.readSnapshot(ctx, queries, Today(time.Now()))
+	s, err := db.readSnapshot(ctx, queries, Today(time.Now()), false)
 	if err != nil {
 		return KPISeries{}, err
 	}
@@ -31,7 +31,7 @@ func (db *DB) KPISeries(ctx context.Context, id string, f KPIFilter) (KPISeries,
 // and verzuimsoort (verzuim_meldingen_maand), for the school years of f: twelve months
 // times relatief, luxe and absoluut per school year, zeros included.
 func (db *DB) MonthlyAbsence(ctx context.Context, f KPIFilter) ([]MonthPoint, error) {
-	s, err := db.readSnapshot(ctx, []string{"verzuim_meldingen"}, Today(time.Now()))
+	s, err := db.readSnapshot(ctx, []string{"verzuim_meldingen"}, Today(time.Now()), false)
 	if err != nil {
 		return nil, err
 	}
@@ -237,24 +237,28 @@ func (s *KPISnapshot) MonthlyAbsence(f KPIFilter) ([]MonthPoint, error) {
 func (s *KPISnapshot) ResolveFilter(f KPIFilter, byGemeente bool) (KPIFilter, error) {
 	out := KPIFilter{Subregio: strings.ToLower(strings.TrimSpace(f.Subregio)), Gemeente: strings.ToUpper(strings.TrimSpace(f.Gemeente))}
 	regional := "this KPI comes from the regional DUO figures, which have no breakdown by sub-region or gemeente; leave it out"
+	regionalNL := "dit cijfer komt uit de regionale DUO-cijfers, die geen uitsplitsing naar subregio of gemeente hebben; laat deze parameter weg"
 	if out.Subregio != "" {
 		if !byGemeente {
-			return KPIFilter{}, &ParamError{Param: FilterSubregio, Msg: regional}
+			return KPIFilter{}, &ParamError{Param: FilterSubregio, Msg: regional, NL: regionalNL}
 		}
 		if !s.hasSubregio(out.Subregio) {
-			return KPIFilter{}, &ParamError{Param: FilterSubregio, Msg: "unknown sub-region " + strconv.Quote(f.Subregio) + "; use one of " + s.subregioCodes()}
+			return KPIFilter{}, &ParamError{Param: FilterSubregio, Msg: "unknown sub-region " + strconv.Quote(f.Subregio) + "; use one of " + s.subregioCodes(),
+				NL: "onbekende subregio " + strconv.Quote(f.Subregio) + "; kies uit " + s.subregioCodes()}
 		}
 	}
 	if out.Gemeente != "" {
 		if !byGemeente {
-			return KPIFilter{}, &ParamError{Param: FilterGemeente, Msg: regional}
+			return KPIFilter{}, &ParamError{Param: FilterGemeente, Msg: regional, NL: regionalNL}
 		}
 		g, ok := s.gemeente(out.Gemeente)
 		if !ok {
-			return KPIFilter{}, &ParamError{Param: FilterGemeente, Msg: "unknown gemeente " + strconv.Quote(f.Gemeente) + "; use a CBS code of the region, e.g. " + s.exampleGemeente()}
+			return KPIFilter{}, &ParamError{Param: FilterGemeente, Msg: "unknown gemeente " + strconv.Quote(f.Gemeente) + "; use a CBS code of the region, e.g. " + s.exampleGemeente(),
+				NL: "onbekende gemeente " + strconv.Quote(f.Gemeente) + "; gebruik een CBS-code van een gemeente in de regio, bijvoorbeeld " + s.exampleGemeente()}
 		}
 		if out.Subregio != "" && g.Subregio != out.Subregio {
-			return KPIFilter{}, &ParamError{Param: FilterGemeente, Msg: g.Code + " (" + g.Naam + ") is not in sub-region " + out.Subregio}
+			return KPIFilter{}, &ParamError{Param: FilterGemeente, Msg: g.Code + " (" + g.Naam + ") is not in sub-region " + out.Subregio,
+				NL: g.Code + " (" + g.Naam + ") ligt niet in subregio " + out.Subregio}
 		}
 	}
 	for _, p := range []struct {
@@ -267,12 +271,14 @@ func (s *KPISnapshot) ResolveFilter(f KPIFilter, byGemeente bool) (KPIFilter, er
 			continue
 		}
 		if err := ValidateSchooljaar(v); err != nil {
-			return KPIFilter{}, &ParamError{Param: p.name, Msg: strings.TrimPrefix(err.Error(), ErrInvalidSchooljaar.Error()+" ")}
+			return KPIFilter{}, &ParamError{Param: p.name, Msg: strings.TrimPrefix(err.Error(), ErrInvalidSchooljaar.Error()+" "),
+				NL: "ongeldig schooljaar " + strconv.Quote(v) + "; schrijf twee opeenvolgende jaren, bijvoorbeeld 2018-2019"}
 		}
 		*p.dst = v
 	}
 	if out.Van != "" && out.Tot != "" && out.Van > out.Tot {
-		return KPIFilter{}, &ParamError{Param: FilterVan, Msg: "van (" + out.Van + ") is after tot (" + out.Tot + ")"}
+		return KPIFilter{}, &ParamError{Param: FilterVan, Msg: "van (" + out.Van + ") is after tot (" + out.Tot + ")",
+			NL: "van (" + out.Van + ") ligt na tot (" + out.Tot + ")"}
 	}
 	if len(s.Years) == 0 {
 		return out, nil

@@ -48,6 +48,11 @@ type KPISnapshot struct {
 	// (metrics/figuur_status.sql tot_en_met).
 	through map[statusKey]time.Time
 	ytd     ytdTable // sql/metrics/jaar_tot_dag.sql: counts up to every day of a school year
+	// offers are the episodes of the time-to-offer curve (kpi_curve.go), and
+	// offersThrough the day the ones still waiting are censored at; read only for a
+	// whole snapshot.
+	offers        []offerEpisode
+	offersThrough *time.Time
 }
 
 type statusKey struct{ figuur, year string }
@@ -115,10 +120,12 @@ func (db *DB) KPISnapshot(ctx context.Context) (*KPISnapshot, error) {
 // KPISnapshotOn reads everything the KPIs need as the figures stand on today, in one
 // transaction so that every figure comes from the same committed state.
 func (db *DB) KPISnapshotOn(ctx context.Context, today time.Time) (*KPISnapshot, error) {
-	return db.readSnapshot(ctx, countQueries, today)
+	return db.readSnapshot(ctx, countQueries, today, true)
 }
 
-func (db *DB) readSnapshot(ctx context.Context, queries []string, today time.Time) (*KPISnapshot, error) {
+// readSnapshot reads the metrics tables of queries, the statuses and, with offers, the
+// episodes of the time-to-offer curve.
+func (db *DB) readSnapshot(ctx context.Context, queries []string, today time.Time, offers bool) (*KPISnapshot, error) {
 	tx, err := db.BeginTx(ctx, nil) // duckdb-go has no read-only transactions
 	if err != nil {
 		return nil, fmt.Errorf("warehouse: kpi snapshot: %w", err)
@@ -157,6 +164,11 @@ func (db *DB) readSnapshot(ctx context.Context, queries []string, today time.Tim
 	}
 	if err := s.readStatus(ctx, tx); err != nil {
 		return nil, err
+	}
+	if offers {
+		if err := s.readOffers(ctx, tx); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
 }

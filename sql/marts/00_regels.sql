@@ -26,11 +26,15 @@ create or replace macro mart.actief_in(startdatum, einddatum, jaar) as
 create or replace macro mart.leeftijd(geboortedatum, op) as
     date_sub('year', geboortedatum, op);
 
+-- Three calendar months after a date: the day the 3-month mark falls on (30 November +
+-- 3 months is 28 February; 31 May + 3 months is 31 August).
+create or replace macro mart.drie_maanden_na(van) as
+    cast(van + interval 3 month as date);
+
 -- "Longer than 3 months" from a date to a later one: more than three calendar months,
--- `tot > van + interval 3 month` (exactly three months is not longer; 30 November + 3
--- months is 28 February).
+-- `tot > mart.drie_maanden_na(van)` (exactly three months is not longer).
 create or replace macro mart.langer_dan_3_maanden(van, tot) as
-    tot > van + interval 3 month;
+    tot > mart.drie_maanden_na(van);
 
 -- An episode active in school year Y "longer than 3 months" as the figure stands on
 -- `vandaag` (tabel6, the leerplichttelling): from startdatum to the earliest of its
