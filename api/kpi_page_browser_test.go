@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -132,4 +134,62 @@ func monthsShown(t *testing.T, w *demoWarehouse, base, year, soort string) (show
 		}
 	}
 	return shown, hidden
+}
+
+// TestKPIPageYearInProgress reads the demo on 3 December 2024, inside school year
+// 2024-2025: the absence page shows the year to date beside the same period of earlier
+// years and the forecast with its band in words; the offer KPI's page shows the
+// time-to-offer curves with the three-month mark.
+func TestKPIPageYearInProgress(t *testing.T) {
+	w := loadDemo(t)
+	ctx := browser(t, 1440, 900)
+	srv := New(w.db, Config{Version: "test", KPIDay: time.Date(2024, time.December, 3, 12, 0, 0, 0, time.UTC)}, nil)
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	logIn(t, ctx, ts.URL, w)
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/kpi/verzuim_meldingen"),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-kpi="verzuim_meldingen"][data-geladen="ja"]`)),
+	); err != nil {
+		t.Fatalf("browser: open /kpi/verzuim_meldingen: %v", err)
+	}
+	lopend := run(t, ctx, "year in progress", chromedp.Text(chromedp.CSS(`#lopend-sectie`)))
+	band := run(t, ctx, "forecast band", chromedp.Evaluate[int](`document.querySelectorAll("#lopend svg.verwachting-band rect.band-interval").length`))
+	shot := run(t, ctx, "screenshot", chromedp.FullScreenshot(100))
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/kpi/thuiszitters_aanbod_binnen_3_maanden_pct"),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-kpi="thuiszitters_aanbod_binnen_3_maanden_pct"][data-geladen="ja"]`)),
+	); err != nil {
+		t.Fatalf("browser: open the offer KPI's page: %v", err)
+	}
+	curves := run(t, ctx, "curves", chromedp.Evaluate[int](`document.querySelectorAll("#curve path.maand-lijn").length`))
+	legend := run(t, ctx, "curve legend", chromedp.Text(chromedp.CSS(`#curve .legenda`)))
+	noForecast := run(t, ctx, "percentage", chromedp.Text(chromedp.CSS(`#lopend-sectie`)))
+	curveShot := run(t, ctx, "curve screenshot", chromedp.FullScreenshot(100))
+
+	for _, c := range []struct {
+		name, got, want string
+		ok              bool
+	}{
+		{"the year to date", lopend, "t/m 3 december 2024", strings.Contains(lopend, "t/m 3 december 2024")},
+		{"the same period last year", lopend, "Zelfde periode in 2023-2024", strings.Contains(lopend, "Zelfde periode in 2023-2024")},
+		{"the forecast in words", lopend, "Verwachting … 80% kans … kans dat het doel gehaald wordt", strings.Contains(lopend, "Verwachting voor het hele schooljaar") && strings.Contains(lopend, "80% kans") && strings.Contains(lopend, "kans dat het doel gehaald wordt")},
+		{"the forecast band drawn", fmt.Sprint(band), "1", band == 1},
+		{"three cohorts' curves", fmt.Sprint(curves), "3", curves == 3},
+		{"the share within three months named", legend, "… binnen 3 maanden", strings.Contains(legend, "binnen 3 maanden")},
+		{"no forecast for a percentage, said so", noForecast, "Geen verwachting or the reason", strings.Contains(noForecast, "verwachting")},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if !c.ok {
+				t.Errorf("got %q, want %s", c.got, c.want)
+			}
+		})
+	}
+	for name, img := range map[string][]byte{"kpi-lopend.png": shot, "kpi-aanbod-curve.png": curveShot} {
+		p := filepath.Join(screenshotDir(t), name)
+		if err := os.WriteFile(p, img, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot: %s", p)
+	}
 }

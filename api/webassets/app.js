@@ -457,10 +457,12 @@
       if (fc.method_nl) kids.push(el("p", { class: "toelichting" }, fc.method_nl));
       const target = (series.points.find((p) => p.school_year === ip.school_year) || {}).target;
       kids.push(forecastBand(kpi, ip, fc, target));
-    } else if (fc && fc.note_nl) {
-      kids.push(el("p", { class: "toelichting" }, fc.note_nl));
-    } else if (ip.forecast_note_nl) {
-      kids.push(el("p", { class: "toelichting" }, ip.forecast_note_nl));
+    } else if (fc && fc.reason_nl) {
+      kids.push(el("p", { class: "toelichting" }, "Geen verwachting: " + fc.reason_nl));
+    } else if (fc && fc.status) {
+      kids.push(el("p", { class: "toelichting" }, "Verwachting: " + (statusInfo[fc.status] || { kort: fc.status }).kort + "."));
+    } else if (!fc && kpi.unit === "percent") {
+      kids.push(el("p", { class: "toelichting" }, "Voor een percentage maakt het warehouse geen verwachting: de stand tot nu toe is de beste schatting."));
     }
     return kids;
   }
@@ -560,7 +562,7 @@
   // school year of start, with the three-month mark.
   function curveChart(data) {
     const W = smal.matches ? 360 : 640, H = 260, L = 46, R = 16, T = 16, B = 40;
-    const cohorts = (data.cohorts || []).filter((c) => c.steps && c.steps.length);
+    const cohorts = (data.curves || []).filter((c) => !c.status && c.steps && c.steps.length);
     if (!cohorts.length) return el("p", { class: "leeg" }, data.note_nl || "Geen episodes om te tonen.");
     const maxDay = Math.min(365, Math.max(120, ...cohorts.flatMap((c) => c.steps.map((st) => st.day))));
     const x = (d) => L + (Math.min(d, maxDay) / maxDay) * (W - L - R);
@@ -571,26 +573,23 @@
       s.append(svg("text", { class: "as", x: L - 6, y: y(v) + 4, "text-anchor": "end" }, Math.round(v * 100) + "%"));
     }
     for (let d = 0; d <= maxDay; d += 60) s.append(svg("text", { class: "as", x: x(d), y: H - B + 20, "text-anchor": "middle" }, d + " d"));
-    const mark = data.mark_day || 92;
+    const mark = 91; // three calendar months: 89 to 92 days
     s.append(svg("line", { class: "doel-lijn", x1: x(mark), x2: x(mark), y1: T, y2: H - B }));
     s.append(svg("text", { class: "as", x: x(mark) + 4, y: T + 12 }, "3 maanden"));
     const recent = cohorts.slice(-3);
     const legend = [];
     recent.forEach((c, k) => {
       let d = "M" + x(0) + "," + y(0);
-      let prev = 0;
       for (const st of c.steps) {
-        const share = st.share_offered;
+        const share = st.share_offered === null || st.share_offered === undefined ? null : st.share_offered / 100;
         if (share === null || share === undefined) continue;
         d += " H" + x(st.day) + " V" + y(share);
-        prev = share;
       }
       d += " H" + x(Math.min(maxDay, c.steps[c.steps.length - 1].day));
       const cls = "maand-lijn maand-" + (recent.length - 1 - k);
       s.append(svg("path", { class: cls, d }));
       const at3 = c.share_at_3_months;
-      legend.push(el("span", { class: "l-" + cls.split(" ")[1] }, c.school_year + (typeof at3 === "number" ? ": " + pctFormat.format(at3 * 100) + "% na 3 maanden" : "")));
-      void prev;
+      legend.push(el("span", { class: "l-" + cls.split(" ")[1] }, c.school_year + (typeof at3 === "number" ? ": " + pctFormat.format(at3) + "% binnen 3 maanden" : "")));
     });
     return el("figure", { class: "grafiek" }, s, el("div", { class: "legenda" }, legend),
       data.note_nl ? el("p", { class: "toelichting" }, data.note_nl) : null);
