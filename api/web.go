@@ -23,16 +23,17 @@ import (
 //go:embed webassets
 var webFS embed.FS
 
-// webPageName and kpiPageName are the page templates; every other file of webassets/
-// is served under /assets/.
+// webPageName and kpiPageName are the page templates and partialName their shared
+// part; every other file of webassets/ is served under /assets/.
 const (
 	webPageName = "index.html"
 	kpiPageName = "kpi.html"
+	partialName = "kop.html" // the header and filters both pages share
 )
 
 var (
-	webPage = template.Must(template.ParseFS(webFS, "webassets/"+webPageName))
-	kpiPage = template.Must(template.ParseFS(webFS, "webassets/"+kpiPageName))
+	webPage = template.Must(template.ParseFS(webFS, "webassets/"+webPageName, "webassets/"+partialName))
+	kpiPage = template.Must(template.ParseFS(webFS, "webassets/"+kpiPageName, "webassets/"+partialName))
 )
 
 // webVersion is computed once from the embedded assets, which never change at run time.
@@ -177,7 +178,7 @@ func schoolYearOf(t time.Time) string {
 // are open and cacheable; the ETag is their hash.
 func (s *Server) webAssets(c *gin.Context) (any, error) {
 	name := strings.TrimPrefix(path.Clean("/"+c.Param("path")), "/")
-	if name == "" || name == webPageName || name == kpiPageName || strings.Contains(name, "/") {
+	if name == "" || name == webPageName || name == kpiPageName || name == partialName || strings.Contains(name, "/") {
 		return nil, errNotFound
 	}
 	data, err := webFS.ReadFile("webassets/" + name)
