@@ -69,6 +69,8 @@ func errorStatus(err error) (status int, msg, param string) {
 		return http.StatusUnauthorized, errUnauthorized.Error(), ""
 	case errors.Is(err, errForbidden):
 		return http.StatusForbidden, errForbidden.Error(), ""
+	case errors.Is(err, warehouse.ErrStateChanged):
+		return http.StatusServiceUnavailable, "the figures are being updated; try again in a moment", ""
 	default:
 		return http.StatusInternalServerError, "internal error", ""
 	}

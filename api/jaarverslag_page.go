@@ -81,12 +81,49 @@ func (s *Server) jaarverslagPage(c *gin.Context) (any, error) {
 	case err != nil:
 		return nil, err
 	}
+	if drempel > 0 {
+		dash, err := s.dashboardReport(c, sj, drempel)
+		if err != nil {
+			return nil, err
+		}
+		if dash != nil {
+			report = dash
+		}
+	}
 	v.Tables = report.Page()
 	v.Toelichting = report.Toelichting()
 	v.Drempel = report.Drempel()
 	v.Lopend = report.Lopend()
 	v.Datum = datumNL(report.Vandaag())
 	return v.page(http.StatusOK, "")
+}
+
+// dashboardReport is the annual report of sj as bestuur sees it on the dashboard:
+// protected by the same pattern as the KPIs (suppress_pattern.go), so that the page and
+// the KPIs never show what the other hides, counted in the load that pattern protects.
+// Nil for a year the KPIs do not count.
+func (s *Server) dashboardReport(c *gin.Context, sj string, drempel int) (*render.Jaarverslag, error) {
+	gen, err := s.cache.current(c.Request.Context(), s.db, s.now())
+	if err != nil {
+		return nil, err
+	}
+	pat, err := gen.suppression(s.db, s.cfg.SmallNumberThreshold)
+	if err != nil {
+		return nil, err
+	}
+	r, ok := gen.report(sj)
+	if !ok {
+		return nil, nil // a year without KPI figures: the report's own protection is all there is
+	}
+	cells := warehouse.ProtectJaarverslagWith(r.Cells, r.Layout, func(k [3]string) warehouse.Suppression {
+		if st, ok := pat.cells[reportKey(sj, k)]; ok {
+			return st
+		}
+		return warehouse.SuppressedSmall // a count outside the pattern (none is expected) is not shown
+	})
+	note := append(warehouse.JaarverslagToelichting(sj, drempel),
+		"Op het dashboard is de bescherming van dit jaarverslag dezelfde als die van de KPI-grafieken en -tabellen: een aantal dat op de ene plek is weggelaten, is ook op de andere weggelaten, en ook uit beide samen is het niet terug te rekenen.")
+	return render.NewJaarverslagProtected(r, cells, drempel, note)
 }
 
 // page renders the view with status; melding, when set, takes the report's place.

@@ -35,7 +35,7 @@ func (s *Server) seriesFrom(gen *generation, id string, f warehouse.KPIFilter, s
 			return nil, err
 		}
 		if suppress {
-			pat, err := gen.suppression(s.cfg.SmallNumberThreshold)
+			pat, err := gen.suppression(s.db, s.cfg.SmallNumberThreshold)
 			if err != nil {
 				return nil, err
 			}
@@ -86,7 +86,7 @@ func (s *Server) monthsFrom(gen *generation, f warehouse.KPIFilter, suppress boo
 			return nil, badParam("van", "the range gives %d rows, more than the %d allowed; choose fewer school years with van and tot", len(points), s.cfg.MaxRows)
 		}
 		if suppress {
-			pat, err := gen.suppression(s.cfg.SmallNumberThreshold)
+			pat, err := gen.suppression(s.db, s.cfg.SmallNumberThreshold)
 			if err != nil {
 				return nil, err
 			}

@@ -38,9 +38,9 @@ type generation struct {
 	bodies map[string]*bodyEntry
 	values map[string]*valueEntry
 
-	patternOnce sync.Once // the suppression pattern, built at the first bestuur request
-	pattern     *suppressionPattern
-	patternErr  error
+	patternMu sync.Mutex // the suppression pattern, built at the first bestuur request
+	pattern   *suppressionPattern
+	reports   map[string]warehouse.AnnualReport // the annual reports it protects, by school year
 }
 
 type bodyEntry struct {
@@ -142,10 +142,35 @@ func (g *generation) body(key string, make func() (*body, error)) (*body, error)
 	return e.b, e.err
 }
 
-// suppression returns the load's suppression pattern, building it once.
-func (g *generation) suppression(threshold int) (*suppressionPattern, error) {
-	g.patternOnce.Do(func() { g.pattern, g.patternErr = buildPattern(g.snap, threshold) })
-	return g.pattern, g.patternErr
+// suppression returns the load's suppression pattern, building it once: over the
+// snapshot's figures and the annual reports of its years, read in the same load state
+// (warehouse.ErrStateChanged, not kept, when a load committed since the snapshot). It
+// runs once for every reader of the generation, so no request's cancellation stops it.
+func (g *generation) suppression(db *warehouse.DB, threshold int) (*suppressionPattern, error) {
+	g.patternMu.Lock()
+	defer g.patternMu.Unlock()
+	if g.pattern != nil {
+		return g.pattern, nil
+	}
+	reports, err := db.JaarverslagenAt(context.Background(), g.snap.Years, g.snap.Today, g.snap.State.Key)
+	if err != nil {
+		return nil, fmt.Errorf("api: suppression: %w", err)
+	}
+	p, err := buildPattern(g.snap, reports, threshold)
+	if err != nil {
+		return nil, err
+	}
+	g.pattern, g.reports = p, reports
+	return p, nil
+}
+
+// report is the annual report of school year sj that the pattern protects; false when
+// the pattern is not built or the year has no report.
+func (g *generation) report(sj string) (warehouse.AnnualReport, bool) {
+	g.patternMu.Lock()
+	defer g.patternMu.Unlock()
+	r, ok := g.reports[sj]
+	return r, ok
 }
 
 // value returns the value cached under key (a series), computing it once with make.

@@ -87,9 +87,66 @@ func attackAPI(t *testing.T, w *demoWarehouse, base string) []string {
 		r.readOverview(a, cat)
 	}
 	for _, year := range r.allYears() {
+		r.readReportPage(year, cat)
+	}
+	for _, year := range r.allYears() {
 		r.solve(year)
 	}
 	return r.found
+}
+
+// readReportPage reads the annual report page /jaarverslag of a school year as bestuur
+// sees it (the report protected for publication) and records every cell that is a KPI's
+// figure, as the catalogue's source names it ("tabel6 thuiszitters/totaal": the region;
+// the same row under a sub-region's column: that sub-region). A cell the page hides
+// while the KPI API shows it, or the other way round, is a finding, and what the page
+// shows joins the attacker's equations.
+func (r *attackReader) readReportPage(year string, cat catalogueJSON) {
+	page := pageFigures(string(r.send(http.MethodGet, "/jaarverslag?schooljaar="+year, "", "bestuur")))
+	for _, d := range cat.KPIs {
+		tabel, cell, ok := strings.Cut(d.Source, " ")
+		rij, kolom, ok2 := strings.Cut(cell, "/")
+		if !ok || !ok2 || !strings.HasPrefix(tabel, "tabel") {
+			continue
+		}
+		cols := map[string]string{kolom: "regio"}
+		if kolom == "totaal" {
+			for _, a := range r.areas {
+				if sub, ok := strings.CutPrefix(a.key, "subregio:"); ok {
+					cols[sub] = a.key
+				}
+			}
+		}
+		for col, area := range cols {
+			text, ok := page[tabel+"/"+rij+"/"+col]
+			if !ok {
+				continue
+			}
+			key := yearKey(d.ID, area, year)
+			if _, known := r.seenBy[key]; !known {
+				continue // a figure the KPI API does not give for this year
+			}
+			switch v, hidden := reportPageValue(text); {
+			case hidden:
+				r.see("the report page", key, nil)
+			case v != nil:
+				r.see("the report page", key, v)
+			}
+		}
+	}
+}
+
+// reportPageValue reads a cell as the page shows it: a Dutch number, hidden ("<5" or
+// "x"), or a status label (neither).
+func reportPageValue(text string) (v *float64, hidden bool) {
+	if text == "<5" || text == "x" {
+		return nil, true
+	}
+	f, err := strconv.ParseFloat(strings.ReplaceAll(strings.ReplaceAll(text, ".", ""), ",", "."), 64)
+	if err != nil {
+		return nil, false
+	}
+	return &f, false
 }
 
 func slicesContains(xs []string, s string) bool {

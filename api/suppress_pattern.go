@@ -2,6 +2,8 @@ package api
 
 import (
 	"fmt"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/hetleerplein/leerplein/warehouse"
@@ -36,6 +38,15 @@ type cellKey struct {
 	year  string    // school year
 	month time.Time // monthly series only
 	soort string    // monthly series only: relatief, luxe, absoluut, totaal
+	cel   [3]string // the annual report only (kpi reportKPI): tabel, rij, kolom
+}
+
+// reportKPI marks a cell of the annual report in the pattern.
+const reportKPI = "jaarverslag"
+
+// reportKey names a count of the annual report of year.
+func reportKey(year string, cel [3]string) cellKey {
+	return cellKey{kpi: reportKPI, year: year, cel: cel}
 }
 
 // areaKey names the area a resolved filter selects: "" for the region.
@@ -54,6 +65,11 @@ func areaKey(f warehouse.KPIFilter) string {
 type suppressionPattern struct {
 	threshold int
 	cells     map[cellKey]warehouse.Suppression
+	// percentRows: a percentage KPI whose source is a row of the annual report (tabel7's
+	// vsv_pct) is hidden where a count of that row is, as on the report: with the count
+	// beside it, the percentage would give it back.
+	percentRows map[string][2]string // KPI id → tabel, rij
+	hiddenRows  map[[3]string]bool   // school year, tabel, rij → a count is hidden
 }
 
 // hidden reports whether the count under k is suppressed. A count outside the pattern
@@ -70,6 +86,9 @@ func (p *suppressionPattern) series(s warehouse.KPISeries) warehouse.KPISeries {
 	area := areaKey(s.Filter)
 	out := hideSeries(s, func(pt warehouse.KPIPoint) bool {
 		if s.Unit == warehouse.UnitPercent {
+			if row, ok := p.percentRows[s.ID]; ok && area == "" && p.hiddenRows[[3]string{pt.SchoolYear, row[0], row[1]}] {
+				return true
+			}
 			return pt.Base != nil && isSmall(*pt.Base, p.threshold)
 		}
 		return p.hidden(cellKey{kpi: s.ID, area: area, year: pt.SchoolYear}, *pt.Value)
@@ -177,7 +196,7 @@ func areasOf(snap *warehouse.KPISnapshot) []area {
 }
 
 // buildPattern protects every count of snap at once; see the top of this file.
-func buildPattern(snap *warehouse.KPISnapshot, threshold int) (*suppressionPattern, error) {
+func buildPattern(snap *warehouse.KPISnapshot, reports map[string]warehouse.AnnualReport, threshold int) (*suppressionPattern, error) {
 	t := &patternTable{index: map[cellKey]int{}}
 	areas := areasOf(snap)
 	byGemeente := func(d warehouse.KPIDef) []area {
@@ -276,15 +295,107 @@ func buildPattern(snap *warehouse.KPISnapshot, threshold int) (*suppressionPatte
 		return nil, fmt.Errorf("api: suppression: year to date: %w", err)
 	}
 
+	if err := addReports(t, snap, reports, counts); err != nil {
+		return nil, fmt.Errorf("api: suppression: annual report: %w", err)
+	}
+
 	st, err := warehouse.SuppressUnpublished(t.values, t.rels, t.unpublished, threshold)
 	if err != nil {
 		return nil, fmt.Errorf("api: suppression: %w", err)
 	}
-	p := &suppressionPattern{threshold: threshold, cells: make(map[cellKey]warehouse.Suppression, len(t.index))}
+	p := &suppressionPattern{threshold: threshold, cells: make(map[cellKey]warehouse.Suppression, len(t.index)),
+		percentRows: map[string][2]string{}, hiddenRows: map[[3]string]bool{}}
 	for k, i := range t.index {
 		p.cells[k] = st[i]
+		if k.kpi == reportKPI && st[i].Hidden() {
+			p.hiddenRows[[3]string{k.year, k.cel[0], k.cel[1]}] = true
+		}
+	}
+	for _, d := range warehouse.KPICatalogue() {
+		if tabel, rij, _, ok := reportSource(d); ok && d.Unit == warehouse.UnitPercent {
+			p.percentRows[d.ID] = [2]string{tabel, rij}
+		}
 	}
 	return p, nil
+}
+
+// The annual report (/jaarverslag) shows bestuur figures the KPIs show too: the KPI
+// catalogue names, as a KPI's source, the report cell that is its regional figure
+// ("tabel6 thuiszitters/totaal"), and in a table with a column per sub-region the same
+// row under a sub-region's column is that sub-region's figure. Both channels take their
+// protection from this one pattern, so neither shows what the other hides. The reports
+// come in with their own sums (warehouse.JaarverslagSums: totals, subtotals, residual
+// lines, figures printed twice), and each KPI figure is tied to its report cell.
+
+// addReports adds each year's annual report to t, tied to the KPI figures it shows.
+func addReports(t *patternTable, snap *warehouse.KPISnapshot, reports map[string]warehouse.AnnualReport, counts []warehouse.KPIDef) error {
+	years := make([]string, 0, len(reports))
+	for y := range reports {
+		years = append(years, y)
+	}
+	sort.Strings(years) // the same table, and so the same pattern, for the same data
+	for _, y := range years {
+		r := reports[y]
+		sums, err := warehouse.NewJaarverslagSums(r.Cells, r.Layout)
+		if err != nil {
+			return fmt.Errorf("%s: %w", y, err)
+		}
+		off := len(t.values)
+		t.values = append(t.values, sums.Values...)
+		t.unpublished = append(t.unpublished, sums.Unpublished...)
+		for _, rel := range sums.Relations {
+			shifted := warehouse.Relation{Total: rel.Total + off, Parts: make([]int, len(rel.Parts))}
+			for i, p := range rel.Parts {
+				shifted.Parts[i] = p + off
+			}
+			t.rels = append(t.rels, shifted)
+		}
+		for k, v := range sums.Vars {
+			t.index[reportKey(y, k)] = v + off
+		}
+		for _, d := range counts {
+			tabel, rij, kolom, ok := reportSource(d)
+			if !ok {
+				continue
+			}
+			t.same(cellKey{kpi: d.ID, year: y}, reportKey(y, [3]string{tabel, rij, kolom}))
+			if kolom != "totaal" || !d.Supports(warehouse.FilterSubregio) {
+				continue
+			}
+			for _, sub := range snap.Subregios {
+				f := warehouse.KPIFilter{Subregio: sub.Code}
+				t.same(cellKey{kpi: d.ID, area: areaKey(f), year: y}, reportKey(y, [3]string{tabel, rij, sub.Code}))
+			}
+		}
+	}
+	return nil
+}
+
+// reportSource reads the report cell a KPI's catalogue source names: "tabel6
+// thuiszitters/totaal" gives tabel6, thuiszitters, totaal; false for a source that is
+// not one cell.
+func reportSource(d warehouse.KPIDef) (tabel, rij, kolom string, ok bool) {
+	tabel, cel, ok1 := strings.Cut(d.Source, " ")
+	rij, kolom, ok2 := strings.Cut(cel, "/")
+	if !ok1 || !ok2 || !strings.HasPrefix(tabel, "tabel") || strings.ContainsAny(kolom, " ,") {
+		return "", "", "", false
+	}
+	return tabel, rij, kolom, true
+}
+
+// same ties two cells that count the same figure: the larger is the smaller plus an
+// unpublished rest (none when they agree, as they do when both count the same rows).
+func (t *patternTable) same(a, b cellKey) {
+	ai, okA := t.index[a]
+	bi, okB := t.index[b]
+	if !okA || !okB || ai == bi {
+		return
+	}
+	if t.values[ai] >= t.values[bi] {
+		t.sum(a, []cellKey{b})
+	} else {
+		t.sum(b, []cellKey{a})
+	}
 }
 
 // figure is the value a cell brings into the pattern: nil for a figure that is not a

@@ -227,7 +227,7 @@ func TestSuppressionAttackSynthetic(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			pat, err := gen.suppression(5)
+			pat, err := gen.suppression(w.db, 5)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -266,5 +266,7 @@ func primaryOnly(t *testing.T, srv *Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gen.patternOnce.Do(func() { gen.pattern = &suppressionPattern{threshold: 5, cells: map[cellKey]warehouse.Suppression{}} })
+	gen.patternMu.Lock()
+	gen.pattern = &suppressionPattern{threshold: 5, cells: map[cellKey]warehouse.Suppression{}}
+	gen.patternMu.Unlock()
 }

@@ -240,8 +240,12 @@ func BenchmarkBuildPattern(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	reports, err := w.db.JaarverslagenAt(b.Context(), snap.Years, snap.Today, snap.State.Key)
+	if err != nil {
+		b.Fatal(err)
+	}
 	for b.Loop() {
-		if _, err := buildPattern(snap, 5); err != nil {
+		if _, err := buildPattern(snap, reports, 5); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -259,7 +263,11 @@ func TestNoFigureIsNoComplement(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := buildPattern(snap, 5)
+	reports, err := w.db.JaarverslagenAt(t.Context(), snap.Years, snap.Today, snap.State.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := buildPattern(snap, reports, 5)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -92,7 +92,45 @@ func (db *DB) JaarverslagOn(ctx context.Context, schooljaar string, today time.T
 		return AnnualReport{}, fmt.Errorf("warehouse: jaarverslag: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }() // read only: nothing to undo
+	return jaarverslagIn(ctx, tx, schooljaar, today)
+}
 
+// ErrStateChanged: the warehouse took a new load since the state a caller read.
+var ErrStateChanged = errors.New("the warehouse changed since it was read")
+
+// JaarverslagenAt computes the annual report of each of years as it stands on today,
+// all in one transaction that must see the load state state (KPISnapshot.State.Key), so
+// that they count exactly what a snapshot of that state counts; ErrStateChanged when a
+// load committed since. A year that no feed covers is left out.
+func (db *DB) JaarverslagenAt(ctx context.Context, years []string, today time.Time, state string) (map[string]AnnualReport, error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: jaarverslagen: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }() // read only: nothing to undo
+	st, err := loadState(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	if st.Key != state {
+		return nil, fmt.Errorf("warehouse: jaarverslagen: %w", ErrStateChanged)
+	}
+	out := make(map[string]AnnualReport, len(years))
+	for _, y := range years {
+		r, err := jaarverslagIn(ctx, tx, y, today)
+		switch {
+		case errors.Is(err, ErrNotCovered):
+			continue
+		case err != nil:
+			return nil, err
+		}
+		out[y] = r
+	}
+	return out, nil
+}
+
+// jaarverslagIn is JaarverslagOn inside the transaction tx.
+func jaarverslagIn(ctx context.Context, tx *sql.Tx, schooljaar string, today time.Time) (AnnualReport, error) {
 	if err := checkSchooljaar(ctx, tx, schooljaar); err != nil {
 		return AnnualReport{}, fmt.Errorf("warehouse: jaarverslag: %w", err)
 	}

@@ -1,6 +1,9 @@
 package warehouse
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Small-number protection of the annual report (`leerplein report jaarverslag
 // --openbaar`), with the method of Suppress. What a reader can add up, and so what the
@@ -143,13 +146,102 @@ func (m *jaarverslagModel) newVar(key [3]string, v int64) int {
 	return m.vars[key]
 }
 
+// JaarverslagSums is the annual report of one school year as its small-number
+// protection sees it: a variable per count (one for a figure printed twice, one per
+// residual line), the sums among them, and which variables are residuals that are never
+// printed. It is for a caller that protects the report together with other figures
+// (the dashboard's pattern); protectJaarverslag protects it on its own.
+type JaarverslagSums struct {
+	Values      []int64
+	Relations   []Relation
+	Unpublished []bool
+	// Vars maps a printed count (tabel, rij, kolom) to its variable; both copies of a
+	// figure printed twice map to the same one.
+	Vars map[[3]string]int
+}
+
+// NewJaarverslagSums builds the sums of one school year's cells, laid out by layout.
+func NewJaarverslagSums(cells []Cell, layout []Table) (JaarverslagSums, error) {
+	m, err := newJaarverslagModel(cells, layout)
+	if err != nil {
+		return JaarverslagSums{}, err
+	}
+	out := JaarverslagSums{Values: m.values, Relations: m.rels, Unpublished: make([]bool, len(m.values)),
+		Vars: map[[3]string]int{}}
+	for k, v := range m.vars {
+		if strings.HasPrefix(k[1], "~") || strings.HasPrefix(k[2], "~") {
+			out.Unpublished[v] = true
+			continue
+		}
+		out.Vars[k] = v
+	}
+	return out, nil
+}
+
 // protectJaarverslag gives the suppression of each cell of one school year.
 func protectJaarverslag(cells []Cell, layout []Table, drempel int) ([]Suppression, error) {
+	m, err := newJaarverslagModel(cells, layout)
+	if err != nil {
+		return nil, err
+	}
+	state, err := Suppress(m.values, m.rels, drempel)
+	if err != nil {
+		return nil, err
+	}
+	return cellStates(cells, layout, func(key [3]string) Suppression {
+		if v, ok := m.vars[key]; ok {
+			return state[v]
+		}
+		return Shown
+	}), nil
+}
+
+// ProtectJaarverslagWith applies a protection decided elsewhere to one school year's
+// cells: state gives each printed count's suppression by (tabel, rij, kolom); a
+// percentage is hidden when a count of its row is, as in JaarverslagOpenbaar. A hidden
+// cell's Waarde is zero.
+func ProtectJaarverslagWith(cells []Cell, layout []Table, state func(key [3]string) Suppression) []OpenbaarCell {
+	st := cellStates(cells, layout, state)
+	out := make([]OpenbaarCell, len(cells))
+	for i, c := range cells {
+		out[i] = OpenbaarCell{Cell: c, Onderdrukt: st[i]}
+		if st[i].Hidden() {
+			out[i].Waarde = Number{}
+		}
+	}
+	return out
+}
+
+// cellStates gives each cell its suppression: a count's from state, a percentage's from
+// the counts of its row; a cell that is not a value is never hidden.
+func cellStates(cells []Cell, layout []Table, state func(key [3]string) Suppression) []Suppression {
+	percent := percentOf(layout)
+	out := make([]Suppression, len(cells))
+	hiddenRow := map[[2]string]bool{}
+	for i, c := range cells {
+		if percent(c) || !c.Status.IsValue() {
+			continue
+		}
+		out[i] = state([3]string{c.Tabel, c.Rij, c.Kolom})
+		if out[i].Hidden() {
+			hiddenRow[[2]string{c.Tabel, c.Rij}] = true
+		}
+	}
+	for i, c := range cells {
+		if percent(c) && hiddenRow[[2]string{c.Tabel, c.Rij}] {
+			out[i] = SuppressedComplementary
+		}
+	}
+	return out
+}
+
+// percentOf tells whether a cell is in a percentage column of layout.
+func percentOf(layout []Table) func(Cell) bool {
 	tables := map[string]Table{}
 	for _, t := range layout {
 		tables[t.Key] = t
 	}
-	percent := func(c Cell) bool {
+	return func(c Cell) bool {
 		for _, l := range tables[c.Tabel].Cols {
 			if l.Key == c.Kolom {
 				return l.Percent
@@ -157,6 +249,15 @@ func protectJaarverslag(cells []Cell, layout []Table, drempel int) ([]Suppressio
 		}
 		return false
 	}
+}
+
+// newJaarverslagModel builds the variables and sums of one school year's cells.
+func newJaarverslagModel(cells []Cell, layout []Table) (*jaarverslagModel, error) {
+	tables := map[string]Table{}
+	for _, t := range layout {
+		tables[t.Key] = t
+	}
+	percent := percentOf(layout)
 	m := &jaarverslagModel{vars: map[[3]string]int{}}
 	// Cells that are not values are no variables and no parts of a sum: a total over
 	// parts that do not apply sums those that do.
@@ -318,27 +419,7 @@ func protectJaarverslag(cells []Cell, layout []Table, drempel int) ([]Suppressio
 		}
 	}
 	m.rels = append(m.rels, implied...)
-
-	state, err := Suppress(m.values, m.rels, drempel)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Suppression, len(cells))
-	hiddenRow := map[[2]string]bool{}
-	for i, c := range cells {
-		if v, ok := m.vars[[3]string{c.Tabel, c.Rij, c.Kolom}]; ok && !percent(c) {
-			out[i] = state[v]
-			if state[v].Hidden() {
-				hiddenRow[[2]string{c.Tabel, c.Rij}] = true
-			}
-		}
-	}
-	for i, c := range cells {
-		if percent(c) && hiddenRow[[2]string{c.Tabel, c.Rij}] {
-			out[i] = SuppressedComplementary
-		}
-	}
-	return out, nil
+	return m, nil
 }
 
 // JaarverslagToelichting is the note on the method that goes with a protected annual

@@ -46,6 +46,17 @@ func NewJaarverslagOn(ctx context.Context, db *warehouse.DB, schooljaar string, 
 	return j, nil
 }
 
+// NewJaarverslagProtected is the report r with a protection decided elsewhere (the
+// dashboard's, over the report and the KPIs at once): protected holds r.Cells in order
+// with their suppression, toelichting the note on the method.
+func NewJaarverslagProtected(r warehouse.AnnualReport, protected []warehouse.OpenbaarCell, drempel int, toelichting []string) (*Jaarverslag, error) {
+	if drempel < 2 || len(protected) != len(r.Cells) {
+		return nil, fmt.Errorf("render: jaarverslag: %d protected cells for %d, threshold %d", len(protected), len(r.Cells), drempel)
+	}
+	return &Jaarverslag{schooljaar: r.Schooljaar, lopend: r.Lopend, vandaag: r.Vandaag, cells: r.Cells, layout: r.Layout,
+		drempel: drempel, protected: protected, toelichting: toelichting}, nil
+}
+
 // Openbaar reports whether the report is protected for publication.
 func (j *Jaarverslag) Openbaar() bool { return j.drempel > 0 }
 
