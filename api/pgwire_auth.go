@@ -37,7 +37,7 @@ func storeSCRAM(ctx context.Context, db *warehouse.DB, subject, credential, secr
 
 // userSCRAMSubject and tokenSCRAMSubject name a verifier in auth_scram.
 func userSCRAMSubject(name string) string { return "user:" + name }
-func tokenSCRAMSubject(id int64) string  { return "token:" + strconv.FormatInt(id, 10) }
+func tokenSCRAMSubject(id int64) string   { return "token:" + strconv.FormatInt(id, 10) }
 
 // ensureUserSCRAM stores the verifier of a user who just proved the password, unless
 // one for this password is there. A failure costs only SCRAM logins (TLS still works).

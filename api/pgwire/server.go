@@ -388,4 +388,3 @@ func (p *wireProof) SCRAM(verifier string) (bool, error) {
 	p.be.Send(&pgproto3.AuthenticationSASLFinal{Data: []byte(final)})
 	return true, nil
 }
-

@@ -591,4 +591,3 @@ func (s *session) runLocal(l *localStmt, describe bool) error {
 	s.send(&pgproto3.CommandComplete{CommandTag: []byte(l.tag)})
 	return nil
 }
-

@@ -450,7 +450,6 @@ func decimalText(unscaled *big.Int, scale int32) string {
 	return s
 }
 
-
 func toMicros(v int64, unit arrow.TimeUnit) int64 {
 	switch unit {
 	case arrow.Second:
