@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hetleerplein/leerplein/api"
+	"github.com/hetleerplein/leerplein/api/pgwire"
 	"github.com/hetleerplein/leerplein/etl"
 	"github.com/hetleerplein/leerplein/warehouse"
 )
@@ -53,6 +54,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	demoLogin := fset.Bool("demo-login", false, "maak of herstel de dashboardlogins 'bestuur' en 'beheer' met nieuwe wachtwoorden, getoond bij de start (alleen voor de demo)")
 	small := fset.Int("small-numbers", 5, "`N` voor rol bestuur: aantallen van 1 tot N afschermen")
 	secure := fset.Bool("secure-cookie", false, "markeer de sessiecookie altijd Secure (cookie_secure: true); standaard alleen als er TLS voor de server zit")
+	pgAddr := fset.String("pg-addr", "", "`HOST:POORT` serveer ook PostgreSQL-clients (psql, DBeaver, Power BI) op dit adres (pgwire: listen); zonder TLS alleen loopback")
 	logLevel := fset.String("log-level", "info", "`NIVEAU` debug (logt elk verzoek), info, warn of error")
 	if err := parseFlags(e, fset, args); err != nil {
 		return err
@@ -84,6 +86,16 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		}
 	}
 
+	if *pgAddr != "" {
+		if err := checkPGWireListen(*pgAddr, cfg.pgwire.tlsCert != ""); err != nil {
+			return usageError{"serve: --pg-addr: " + err.Error()}
+		}
+		cfg.pgwire.listen = *pgAddr
+	}
+	wireCfg, err := cfg.pgwire.wireConfig()
+	if err != nil {
+		return err
+	}
 	db, err := warehouse.Open(ctx, *dbPath)
 	if err != nil {
 		return err
@@ -140,6 +152,24 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 			sched.Stop()
 		}()
 	}
+	// The PostgreSQL wire endpoint: the same sandbox, stopped with the HTTP server.
+	var pgURL string
+	if cfg.pgwire.listen != "" {
+		ln, err := net.Listen("tcp", cfg.pgwire.listen)
+		if err != nil {
+			return fmt.Errorf("serve: pgwire: listen on %s: %w", cfg.pgwire.listen, err)
+		}
+		pgURL = ln.Addr().String()
+		wireCtx, stopWire := context.WithCancel(ctx)
+		wireDone := make(chan struct{})
+		go func() {
+			defer close(wireDone)
+			if err := srv.ServePGWire(wireCtx, ln, wireCfg); err != nil {
+				logger.Error("pgwire stopped", "err", err)
+			}
+		}()
+		defer func() { stopWire(); <-wireDone }()
+	}
 	return serveHTTP(ctx, e, srv.Handler(), *addr, logger, func(url string) {
 		fmt.Fprintf(e.stdout, "leerplein: serving %s on %s\n", *dbPath, url)
 		fmt.Fprintf(e.stdout, "  dashboard %s  API %sapi/v1/kpis  Grafana %sgrafana/\n", url, url, url)
@@ -148,6 +178,17 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		}
 		if len(demoPasswords) > 0 {
 			fmt.Fprintf(e.stdout, "  beheer van gebruikers, tokens en laadtaken: %sbeheer\n", url)
+		}
+		if pgURL != "" {
+			fmt.Fprintf(e.stdout, "  PostgreSQL (psql, DBeaver, Power BI, Grafana) on %s, database %s\n", pgURL, pgwire.Database)
+			host, port, _ := net.SplitHostPort(pgURL)
+			if len(demoPasswords) > 1 {
+				fmt.Fprintf(e.stdout, "  psql: PGPASSWORD=%s psql \"host=%s port=%s dbname=%s user=%s\"\n",
+					demoPasswords[1], host, port, pgwire.Database, demoLogins[1])
+			} else {
+				fmt.Fprintf(e.stdout, "  psql \"host=%s port=%s dbname=%s user=NAAM\"  (wachtwoord, of een token van rol analist)\n",
+					host, port, pgwire.Database)
+			}
 		}
 	})
 }
