@@ -171,6 +171,8 @@ func TestPGWire(t *testing.T) {
 		}
 	})
 
+	t.Run("client catalogue queries", func(t *testing.T) { testClientQueries(t, ws) })
+
 	t.Run("timeout", func(t *testing.T) {
 		conn := ws.connect(t, "analist", pgx.QueryExecModeCacheStatement)
 		_, err := conn.Exec(ctx, "select count(*) from range(1000000000) a, range(1000000) b -- "+marker)

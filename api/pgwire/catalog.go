@@ -95,7 +95,7 @@ func (r *rewriter) names(toks []token) []token {
 					switch {
 					case !isCall && catalogRelations[rel].def != nil:
 						r.used[rel] = true
-						out = append(out, token{kind: tokWord, text: cteName(rel)})
+						out = append(out, token{kind: tokWord, text: cteName(rel) + aliasFor(toks, i, n, name)})
 						i = n
 						continue
 					case schema == "pg_catalog":
@@ -110,13 +110,26 @@ func (r *rewriter) names(toks []token) []token {
 			p, n := prevSig(toks, i), nextSig(toks, i)
 			if (p < 0 || toks[p].text != ".") && (n < 0 || toks[n].text != "(" && toks[n].text != ".") {
 				r.used[t.lower()] = true
-				out = append(out, token{kind: tokWord, text: cteName(t.lower())})
+				out = append(out, token{kind: tokWord, text: cteName(t.lower()) + aliasFor(toks, i, i, t.lower())})
 				continue
 			}
 		}
 		out = append(out, t)
 	}
 	return out
+}
+
+// aliasFor keeps a relation's own name for the columns that name it (pg_type.oid) when
+// the statement gives it no alias: " as name", or "". The name is toks[start:end+1].
+func aliasFor(toks []token, start, end int, name string) string {
+	n := nextSig(toks, end)
+	if n > 0 && (toks[n].lower() == "as" || toks[n].kind == tokIdent || toks[n].kind == tokWord && !sqlKeywords[toks[n].lower()]) {
+		return ""
+	}
+	if p := prevSig(toks, start); p >= 0 && toks[p].lower() != "from" && toks[p].lower() != "join" && toks[p].text != "," {
+		return "" // not a FROM item (e.g. a name in a string of its own)
+	}
+	return " as " + name
 }
 
 // pgOnlyTypes are PostgreSQL types DuckDB does not know, as casts name them.
@@ -154,7 +167,10 @@ func (r *rewriter) casts(toks []token) []token {
 					rel, col = "pg_type", "typname"
 					name = pgTypeAlias(name)
 				case "regproc", "regprocedure":
-					rel, col = "pg_proc", "proname"
+					// pg_type's typinput and friends hold the function's name here.
+					toks[p].text = quoteLiteral(name)
+					toks[i].text, toks[n].text = "", ""
+					continue
 				case "regnamespace":
 					rel, col = "pg_namespace", "nspname"
 				}

@@ -68,6 +68,7 @@ var functionRewrites = map[string]fnRewrite{
 	"array_lower":                     constant("1"),
 	"array_upper":                     func(r *rewriter, a []string) string { return "len(" + arg(a, 0) + ")" },
 	"array_length":                    func(r *rewriter, a []string) string { return "len(" + arg(a, 0) + ")" },
+	"parse_ident":                     func(r *rewriter, a []string) string { return "string_split(" + arg(a, 0) + ", '.')" },
 	"set_config":                      func(r *rewriter, a []string) string { return "(" + arg(a, 1) + ")" },
 	"current_setting": func(r *rewriter, a []string) string {
 		name := strings.Trim(strings.TrimSpace(arg(a, 0)), "'")
@@ -94,10 +95,14 @@ var functionRewrites = map[string]fnRewrite{
 var bareWords = map[string]bool{"current_user": true, "session_user": true, "user": true, "current_role": true,
 	"current_catalog": true, "current_schema": true}
 
+// fromScalar are scalar functions PostgreSQL clients use as a FROM item.
+var fromScalar = map[string]bool{"string_to_array": true, "current_schemas": true, "regexp_split_to_array": true, "parse_ident": true}
+
 // sqlKeywords may follow a FROM item where an alias could.
 var sqlKeywords = map[string]bool{"where": true, "join": true, "on": true, "order": true, "group": true, "limit": true,
 	"union": true, "left": true, "right": true, "inner": true, "cross": true, "full": true, "natural": true,
-	"having": true, "offset": true, "except": true, "intersect": true, "window": true, "using": true, "with": true}
+	"having": true, "offset": true, "except": true, "intersect": true, "window": true, "using": true, "with": true,
+	"lateral": true, "outer": true, "fetch": true, "qualify": true}
 
 func arg(a []string, i int) string {
 	if i < len(a) {
@@ -122,6 +127,29 @@ func (r *rewriter) functions(toks []token) []token {
 		n := nextSig(toks, i)
 		call := n > 0 && toks[n].text == "("
 		if w != "" && !qualified {
+			if fromScalar[w] && call && p >= 0 && (toks[p].text == "," || toks[p].lower() == "from" || toks[p].lower() == "join") {
+				// PostgreSQL: FROM string_to_array(…) s is a one-row relation whose value is s.
+				if end, args := callArgs(toks, n); end > 0 {
+					for k := range args {
+						args[k] = join(r.functions(lex(args[k])))
+					}
+					call := w + "(" + strings.Join(args, ", ") + ")"
+					if f := functionRewrites[w]; f != nil {
+						call = f(r, args)
+					}
+					out = append(out, token{kind: tokOther, text: "unnest([" + call + "])"})
+					if a := nextSig(toks, end); a > 0 {
+						if toks[a].lower() == "as" {
+							a = nextSig(toks, a)
+						}
+						if a > 0 && toks[a].kind == tokWord && !sqlKeywords[toks[a].lower()] {
+							aliasAt[a] = true
+						}
+					}
+					i = end
+					continue
+				}
+			}
 			if f := functionRewrites[w]; f != nil && call {
 				if end, args := callArgs(toks, n); end > 0 {
 					for k := range args {
