@@ -55,6 +55,9 @@ func startWire(t *testing.T, cfg Config, wcfg pgwire.Config) *wireServer {
 	return &wireServer{w: w, http: ts, addr: ln.Addr().String()}
 }
 
+// pgwireConfig is the wire configuration of the tests.
+func pgwireConfig() pgwire.Config { return pgwire.Config{} }
+
 // url is a connection URL for the token of role.
 func (ws *wireServer) url(role string, extra string) string {
 	return fmt.Sprintf("postgres://test-%s:%s@%s/leerplein?sslmode=disable%s", role, ws.w.tokens[role], ws.addr, extra)
@@ -91,7 +94,7 @@ func pgCode(err error) string {
 // over HTTP, parameters and binary results, refusals with their SQLSTATE and audit,
 // and the session statements clients send.
 func TestPGWire(t *testing.T) {
-	ws := startWire(t, Config{SQLTimeout: 2 * time.Second}, pgwire.Config{})
+	ws := startWire(t, Config{SQLTimeout: 2 * time.Second}, pgwireConfig())
 	ctx := context.Background()
 	marker := fmt.Sprintf("wire-%d", time.Now().UnixNano())
 

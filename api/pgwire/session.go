@@ -229,8 +229,20 @@ func (s *session) simpleQuery(ctx context.Context, q string) {
 		s.send(&pgproto3.EmptyQueryResponse{})
 		return
 	}
-	for _, text := range stmts {
-		st := s.prepare(text, nil)
+	prepared := make([]*statement, len(stmts))
+	toSandbox := 0
+	for i, text := range stmts {
+		prepared[i] = s.prepare(text, nil)
+		if prepared[i].local == nil {
+			toSandbox++
+		}
+	}
+	if toSandbox > 1 {
+		// The sandbox runs one statement per query, as over HTTP: it refuses (and
+		// audits) the whole text. Session statements beside one query are fine.
+		prepared = []*statement{{query: q, text: q}}
+	}
+	for _, st := range prepared {
 		if err := s.inFailedBlock(st); err != nil {
 			s.sendError(err)
 			return
@@ -275,15 +287,17 @@ func (s *session) parse(m *pgproto3.Parse) error {
 			return &Error{Code: "42P05", Message: fmt.Sprintf("prepared statement %q bestaat al", m.Name)}
 		}
 	}
-	stmts := splitStatements(m.Query)
-	if len(stmts) > 1 {
-		return &warehouse.RefusedError{Reason: "er mag precies één statement in staan, en dit zijn er meer"}
+	oids := append([]uint32(nil), m.ParameterOIDs...)
+	var st *statement
+	switch stmts := splitStatements(m.Query); len(stmts) {
+	case 0:
+		st = &statement{paramOIDs: oids}
+	case 1:
+		st = s.prepare(stmts[0], oids)
+	default:
+		// The sandbox refuses more than one statement, and audits it, as over HTTP.
+		st = &statement{query: m.Query, text: m.Query, paramOIDs: oids}
 	}
-	q := ""
-	if len(stmts) == 1 {
-		q = stmts[0]
-	}
-	st := s.prepare(q, append([]uint32(nil), m.ParameterOIDs...))
 	s.stmts[m.Name] = st
 	s.send(&pgproto3.ParseComplete{})
 	return nil
