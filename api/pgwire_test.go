@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -175,6 +177,26 @@ func TestPGWire(t *testing.T) {
 	})
 
 	t.Run("client catalogue queries", func(t *testing.T) { testClientQueries(t, ws) })
+
+	t.Run("psycopg", func(t *testing.T) {
+		// Debian's python3-psycopg is for Debian's python3, not one earlier on PATH.
+		python, err := exec.LookPath("/usr/bin/python3")
+		if err == nil && exec.Command(python, "-c", "import psycopg").Run() != nil {
+			err = errors.New("python3 has no psycopg")
+		}
+		if err != nil {
+			if os.Getenv("LEERPLEIN_REQUIRE_PSQL") != "" {
+				t.Fatalf("%v (make test installs python3-psycopg)", err)
+			}
+			t.Skipf("%v (make test installs python3-psycopg)", err)
+		}
+		cmd := exec.Command(python, "testdata/pgwire/psycopg_client.py")
+		cmd.Env = append(os.Environ(), "LEERPLEIN_PG="+ws.url("analist", ""))
+		out, err := cmd.CombinedOutput()
+		if err != nil || strings.TrimSpace(string(out)) != "ok" {
+			t.Errorf("psycopg: %v\n%s", err, out)
+		}
+	})
 
 	t.Run("timeout", func(t *testing.T) {
 		conn := ws.connect(t, "analist", pgx.QueryExecModeCacheStatement)
