@@ -178,6 +178,8 @@ func TestPGWire(t *testing.T) {
 
 	t.Run("client catalogue queries", func(t *testing.T) { testClientQueries(t, ws) })
 
+	t.Run("grafana dashboards", func(t *testing.T) { testGrafanaDashboards(t, ws) })
+
 	t.Run("psycopg", func(t *testing.T) {
 		// Debian's python3-psycopg is for Debian's python3, not one earlier on PATH.
 		python, err := exec.LookPath("/usr/bin/python3")
