@@ -47,6 +47,7 @@ type Error struct {
 	Fatal   bool // ends the connection
 }
 
+// Error is the message the client sees.
 func (e *Error) Error() string { return e.Message }
 
 // LoginError refuses a login; Backend.Login returns it with the reason the client sees.
@@ -55,6 +56,7 @@ type LoginError struct {
 	Message string
 }
 
+// Error is the reason the client sees.
 func (e *LoginError) Error() string { return e.Message }
 
 // errorOf maps an error of the sandbox (or of this server) to what the client sees.
@@ -94,6 +96,7 @@ func errorOf(err error) *Error {
 // BusyError refuses a statement because the caller already runs as many as allowed.
 type BusyError struct{ Message string }
 
+// Error is the message the client sees.
 func (e *BusyError) Error() string { return e.Message }
 
 // duckErrorCode picks a SQLSTATE for DuckDB's message of a failed query.
