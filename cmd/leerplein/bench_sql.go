@@ -462,8 +462,11 @@ func benchSQLServe(ctx context.Context, e env, path, addr, pgAddr string, maxRow
 
 // benchSQLConfig is the server configuration of the bench: the SQL row cap at least the
 // streaming run's rows, and sandbox workers large enough to build that result (DuckDB
-// builds a result in memory before it is sent; the defaults bound it at 256 MiB).
+// builds a result in memory before it is sent; the defaults bound it at 256 MiB). A
+// worker that has sent one 5,000,000-row result keeps its Go heap mapped, and with 4 GB
+// (8GB over two) its second such result could fail as out of memory: 8 GB each lets the
+// HTTP and the wire runs each read the rows whichever worker they get.
 func benchSQLConfig(maxRows int) api.Config {
 	return api.Config{Version: version, SQLMaxRows: max(maxRows, 1_000_000),
-		SQLWorkers: 2, SQLMemoryLimit: "8GB", SQLMaxResultBytes: 4 << 30}
+		SQLWorkers: 2, SQLMemoryLimit: "16GB", SQLMaxResultBytes: 4 << 30}
 }
