@@ -19,7 +19,7 @@ import (
 )
 
 var serveHelp = commandHelp{
-	usage: "[--config BESTAND] [--db PAD] [--addr HOST:POORT] [--demo-login]",
+	usage: "[--config BESTAND] [--db PAD] [--addr HOST:POORT] [--pg-addr HOST:POORT] [--demo-login]",
 	text: `Start de server: de KPI-API (/api/v1), de Grafana-datasource (/grafana/) en het
 dashboard (/) in één proces. Stopt netjes bij Ctrl-C of SIGTERM.
 
@@ -34,10 +34,16 @@ naar het warehouse schrijft. --db en --addr gaan dan voor op het bestand.
 
 De server houdt het warehouse-bestand open. 'etl run', 'token create|revoke', 'user
 create|delete', rapporten, exports en 'backup' gaan dan via de server (met een token in
-$LEERPLEIN_TOKEN; --server of --config zegt waar hij luistert).`,
+$LEERPLEIN_TOKEN; --server of --config zegt waar hij luistert).
+
+Met --pg-addr (of pgwire: listen in het bestand) spreekt de server ook het
+PostgreSQL-protocol: psql, DBeaver, Power BI, Excel en Grafana's eigen
+PostgreSQL-datasource gebruiken dan de SQL-zandbak, database leerplein, met een
+dashboardlogin of een token (rol analist of beheer). Zonder TLS alleen op loopback.`,
 	examples: []string{
 		"leerplein serve --config /etc/leerplein.yaml",
 		"leerplein serve --db ./data/leerplein.duckdb --demo-login",
+		"leerplein serve --db ./data/leerplein.duckdb --pg-addr 127.0.0.1:5433",
 	},
 }
 
