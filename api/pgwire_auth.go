@@ -135,7 +135,10 @@ func (s *Server) wireLogin(ctx context.Context, name, ip string, proof pgwire.Pr
 				ensureUserSCRAM(ctx, s.db, name, acct.hash, password, now)
 			}
 		default:
-			ok = sameHash(hashSecret(password), acct.hash)
+			// Any live token of that name (names need not be unique), as a bearer token.
+			if c := s.auth.tokenCaller(ctx, password, now); c.role != roleNone && c.name == name {
+				ok, acct.role = true, c.role
+			}
 		}
 	} else {
 		verifier := ""
