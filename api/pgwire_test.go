@@ -178,6 +178,8 @@ func TestPGWire(t *testing.T) {
 
 	t.Run("client catalogue queries", func(t *testing.T) { testClientQueries(t, ws) })
 
+	t.Run("portal suspension", func(t *testing.T) { testPortalSuspension(t, ws) })
+
 	t.Run("grafana dashboards", func(t *testing.T) { testGrafanaDashboards(t, ws) })
 
 	t.Run("psycopg", func(t *testing.T) {

@@ -544,7 +544,8 @@ func (s *session) runPortal(ctx context.Context, p *portal, maxRows int, describ
 		s.send(&pgproto3.NoticeResponse{Severity: "WARNING", SeverityUnlocalized: "WARNING", Code: "01000",
 			Message: fmt.Sprintf("resultaat afgekapt na %d rijen: de SQL-zandbak geeft hoogstens zoveel; tel of filter in de query zelf", p.sent)})
 	}
-	s.send(&pgproto3.CommandComplete{CommandTag: []byte(fmt.Sprintf("SELECT %d", p.sent))})
+	// As PostgreSQL: the rows of this Execute (all of them, unless it was suspended).
+	s.send(&pgproto3.CommandComplete{CommandTag: []byte(fmt.Sprintf("SELECT %d", n))})
 	p.close(nil)
 	return false, nil
 }
