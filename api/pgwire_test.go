@@ -238,14 +238,28 @@ func TestPGWire(t *testing.T) {
 		}
 	})
 
+	// A catalogue query is audited as the client sent it, marked as rewritten.
+	conn := ws.connect(t, "analist", pgx.QueryExecModeCacheStatement)
+	var rels int64
+	if err := conn.QueryRow(ctx, "select count(*) from pg_catalog.pg_class where relkind = $1 -- "+marker, "r").Scan(&rels); err != nil || rels < 10 {
+		t.Errorf("pg_class: %d tables, %v", rels, err)
+	}
+
 	// Every statement that reached the sandbox is in the audit, as over HTTP.
 	entries := auditFor(t, ws.w, ws.http.URL, marker)
 	status := map[string]int{}
+	catalogue := false
 	for _, e := range entries {
 		if e.Who != "test-analist" || e.Role != "analist" {
 			t.Errorf("audit entry by %q (%q), want test-analist", e.Who, e.Role)
 		}
+		if strings.HasPrefix(e.Query, "select count(*) from pg_catalog.pg_class where relkind = 'r' --") {
+			catalogue = strings.Contains(e.Message, "catalogue query") && e.Status == warehouse.AuditOK
+		}
 		status[strings.Fields(e.Query)[0]+" "+e.Status]++
+	}
+	if !catalogue {
+		t.Error("the catalogue query is not in the audit as the client sent it, marked as rewritten")
 	}
 	if status["copy refused"] != len(modes) || status["select ok"] < len(modes) || status["select timeout"] != 1 {
 		t.Errorf("audit: %v; want a refused copy per mode, the counts and the timeout", status)

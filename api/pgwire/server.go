@@ -59,14 +59,24 @@ type Backend interface {
 	// refusal is a *LoginError with the reason the client sees. It throttles and
 	// audits failures.
 	Login(ctx context.Context, name, addr string, proof Proof) (Identity, error)
-	// Describe checks a statement as Query would, without running it (refusals are
+	// Describe checks a statement as Query would, without running it (a failure is
 	// audited).
-	Describe(ctx context.Context, id Identity, query string) (*warehouse.SQLDescription, error)
+	Describe(ctx context.Context, id Identity, st Statement) (*warehouse.SQLDescription, error)
 	// Query runs a statement in the sandbox; a failure is audited. On success the
 	// caller sends the result, closes it and calls finish with what was sent, which
 	// audits it.
-	Query(ctx context.Context, id Identity, query string) (*warehouse.SQLResult, func(rows int64, err error), error)
+	Query(ctx context.Context, id Identity, st Statement) (*warehouse.SQLResult, func(rows int64, err error), error)
 }
+
+// Statement is one statement for the sandbox: the text it runs, and the text the
+// client sent (parameters in place), which the audit keeps. They differ only for a
+// catalogue query, whose pg_catalog names run as the sandbox's own (catalog.go).
+type Statement struct {
+	Run, Sent string
+}
+
+// Rewritten reports a catalogue query: Run is not what the client sent.
+func (s Statement) Rewritten() bool { return s.Run != s.Sent }
 
 // Config configures the wire server; the zero value of a field means its default.
 type Config struct {

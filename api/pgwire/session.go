@@ -46,7 +46,8 @@ type statement struct {
 // portal is a bound statement, ready to run or part-way through its result.
 type portal struct {
 	stmt    *statement
-	text    string // parameters in place
+	text    string   // parameters in place
+	lits    []string // the parameters' literals, for the audit
 	formats []int16
 
 	res    *warehouse.SQLResult
@@ -310,7 +311,7 @@ func (s *session) describeStatement(ctx context.Context, st *statement) error {
 	}
 	ctx, done := s.running(ctx)
 	defer done()
-	d, err := s.srv.backend.Describe(ctx, s.id, st.text)
+	d, err := s.srv.backend.Describe(ctx, s.id, Statement{Run: st.text, Sent: st.query})
 	if err != nil {
 		return err
 	}
@@ -364,7 +365,7 @@ func (s *session) bind(ctx context.Context, m *pgproto3.Bind) error {
 			}
 			lits[i] = lit
 		}
-		p.text = substituteParams(st.text, lits)
+		p.text, p.lits = substituteParams(st.text, lits), lits
 	}
 	s.portals[m.DestinationPortal] = p
 	s.send(&pgproto3.BindComplete{})
@@ -463,6 +464,17 @@ func (s *session) closePortals() {
 	}
 }
 
+// sentText is the statement as the client sent it, with its parameters in place.
+func (p *portal) sentText() string {
+	if p.stmt.text == p.stmt.query {
+		return p.text
+	}
+	if len(p.lits) == 0 {
+		return p.stmt.query
+	}
+	return substituteParams(p.stmt.query, p.lits)
+}
+
 // close releases a portal's result and audits what it sent.
 func (p *portal) close(err error) {
 	if p.res == nil {
@@ -490,7 +502,7 @@ func (s *session) runPortal(ctx context.Context, p *portal, maxRows int, describ
 			s.send(&pgproto3.CommandComplete{CommandTag: []byte(fmt.Sprintf("SELECT %d", 0))})
 			return false, nil
 		}
-		res, finish, err := s.srv.backend.Query(ctx, s.id, p.text)
+		res, finish, err := s.srv.backend.Query(ctx, s.id, Statement{Run: p.text, Sent: p.sentText()})
 		if err != nil {
 			return false, err
 		}
