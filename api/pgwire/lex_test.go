@@ -77,3 +77,12 @@ func TestClassifyLocal(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckLength(t *testing.T) {
+	if err := checkLength(strings.Repeat("x", maxQueryBytes)); err != nil {
+		t.Errorf("1 MB: %v", err)
+	}
+	if err := checkLength(strings.Repeat("x", maxQueryBytes+1)); err == nil || err.(*Error).Code != "54000" {
+		t.Errorf("over 1 MB: %v, want 54000", err)
+	}
+}

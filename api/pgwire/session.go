@@ -225,6 +225,10 @@ func (s *session) running(ctx context.Context) (context.Context, func()) {
 // simpleQuery runs each statement of a simple query, in text format; the first error
 // ends it.
 func (s *session) simpleQuery(ctx context.Context, q string) {
+	if err := checkLength(q); err != nil {
+		s.sendError(err)
+		return
+	}
 	stmts := splitStatements(q)
 	if len(stmts) == 0 {
 		s.send(&pgproto3.EmptyQueryResponse{})
@@ -263,6 +267,17 @@ func (s *session) simpleQuery(ctx context.Context, q string) {
 	}
 }
 
+// maxQueryBytes bounds a statement's text, as POST /api/v1/sql bounds its body.
+const maxQueryBytes = 1 << 20
+
+// checkLength refuses a statement text over maxQueryBytes.
+func checkLength(q string) error {
+	if len(q) > maxQueryBytes {
+		return &Error{Code: "54000", Message: fmt.Sprintf("de query is %d bytes; hoogstens 1 MB", len(q))}
+	}
+	return nil
+}
+
 // inFailedBlock refuses everything but the end of a failed transaction block.
 func (s *session) inFailedBlock(st *statement) error {
 	if s.txStatus != 'E' || st.local != nil && st.local.endsTx {
@@ -287,6 +302,9 @@ func (s *session) parse(m *pgproto3.Parse) error {
 		if _, ok := s.stmts[m.Name]; ok {
 			return &Error{Code: "42P05", Message: fmt.Sprintf("prepared statement %q bestaat al", m.Name)}
 		}
+	}
+	if err := checkLength(m.Query); err != nil {
+		return err
 	}
 	oids := append([]uint32(nil), m.ParameterOIDs...)
 	var st *statement
