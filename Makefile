@@ -9,7 +9,7 @@ LDFLAGS := -X main.version=$(VERSION)
 DATA    ?= ./data
 BIN     := bin/leerplein
 
-.PHONY: build run test soak bench lint demo clean browser-deps
+.PHONY: build run test soak bench lint demo clean browser-deps client-deps
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/leerplein
@@ -22,8 +22,8 @@ ADDR    ?= 127.0.0.1:8080
 run: demo
 	./$(BIN) serve --config $(DATA)/demo.yaml --addr $(ADDR) --demo-login
 
-test: browser-deps
-	LEERPLEIN_REQUIRE_BROWSER=1 $(GO) test -race -count=1 -timeout 30m ./...
+test: browser-deps client-deps
+	LEERPLEIN_REQUIRE_BROWSER=1 LEERPLEIN_REQUIRE_PSQL=1 $(GO) test -race -count=1 -timeout 30m ./...
 	$(GO) test -tags= -count=1 -run 'Sandbox|SQL' ./warehouse/ ./api/
 
 # Long adversarial tests (memory bombs, kills, slow clients at scale): not part of
@@ -36,6 +36,13 @@ browser-deps:
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "the browser test needs Chromium: run 'sudo apt-get install -y chromium' (Debian) and try again" >&2; exit 1; fi; }
+
+# PostgreSQL clients for the wire tests (api/pgwire*_test.go): psql from Debian's
+# postgresql-client, and psycopg 3 for Debian's /usr/bin/python3 (python3-psycopg).
+client-deps:
+	@{ command -v psql >/dev/null && /usr/bin/python3 -c 'import psycopg' 2>/dev/null; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client python3-psycopg; \
+	  else echo "the wire tests need psql and psycopg: run 'sudo apt-get install -y postgresql-client python3-psycopg' (Debian) and try again" >&2; exit 1; fi; }
 
 bench: demo
 	./$(BIN) bench

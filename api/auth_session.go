@@ -166,6 +166,7 @@ func (a *authStore) login(ctx context.Context, name, password string, now time.T
 	if _, ok := parseRole(rn); !ok {
 		return "", time.Time{}, true, fmt.Errorf("api: login: user has unknown role %q", rn)
 	}
+	ensureUserSCRAM(ctx, a.db, name, hash, password, now) // for the PostgreSQL wire
 	id, err := randomSecret("")
 	if err != nil {
 		return "", time.Time{}, true, err

@@ -137,6 +137,8 @@ func CreateUser(ctx context.Context, db *warehouse.DB, by Actor, name, roleName,
 	if err != nil {
 		return User{}, fmt.Errorf("api: create user: %w", err)
 	}
+	// For SCRAM logins over the PostgreSQL wire; a failure costs only those.
+	_ = storeSCRAM(ctx, db, userSCRAMSubject(name), hashSecret(hash), password, now)
 	return u, nil
 }
 
@@ -218,6 +220,9 @@ func UpdateUser(ctx context.Context, db *warehouse.DB, by Actor, name string, ch
 	if err != nil {
 		return User{}, fmt.Errorf("api: update user %q: %w", name, err)
 	}
+	if hash != "" { // for SCRAM logins over the PostgreSQL wire; a failure costs only those
+		_ = storeSCRAM(ctx, db, userSCRAMSubject(name), hashSecret(hash), ch.Password, now)
+	}
 	return u, nil
 }
 
@@ -236,6 +241,9 @@ func RemoveUser(ctx context.Context, db *warehouse.DB, by Actor, name string, no
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `delete from auth_session where user_name = ?`, name); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `delete from auth_scram where subject = ?`, userSCRAMSubject(name)); err != nil {
 			return err
 		}
 		return audit(ctx, tx, by, now, "user_delete", name, nil, u.Role, "")

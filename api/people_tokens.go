@@ -136,6 +136,8 @@ func IssueToken(ctx context.Context, db *warehouse.DB, by Actor, name, roleName 
 	if err != nil {
 		return Token{}, "", fmt.Errorf("api: create token: %w", err)
 	}
+	// For SCRAM logins over the PostgreSQL wire; a failure costs only those.
+	_ = storeSCRAM(ctx, db, tokenSCRAMSubject(t.ID), hashSecret(secret), secret, now)
 	return t, secret, nil
 }
 

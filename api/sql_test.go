@@ -298,13 +298,14 @@ func auditFor(t *testing.T, w *demoWarehouse, url, marker string) []warehouse.Au
 	return out
 }
 
-// TestSQLRefused sends every forbidden statement: each answers 400 with a message
-// that says what was refused, and each is in the audit as refused, with who sent it.
-func TestSQLRefused(t *testing.T) {
-	w := loadDemo(t)
-	ts := w.sqlServer(t, Config{})
-	dir := t.TempDir()
-	cases := []struct{ name, query, want string }{
+// forbiddenStatement is a statement the sandbox refuses, and a word its reason names.
+type forbiddenStatement struct{ name, query, want string }
+
+// forbiddenStatements are the statements an analyst must not run, over HTTP
+// (TestSQLRefused) and over the PostgreSQL wire (TestPGWireRefused) alike; dir is an
+// empty directory the file statements aim at.
+func forbiddenStatements(dir string) []forbiddenStatement {
+	return []forbiddenStatement{
 		{"read_csv", "select * from read_csv('/etc/passwd')", "geen toegang tot bestanden"},
 		{"read_text", "select * from read_text('/etc/passwd')", "geen toegang tot bestanden"},
 		{"glob", "select * from glob('/etc/*')", "glob"},
@@ -327,6 +328,15 @@ func TestSQLRefused(t *testing.T) {
 		{"drop then select", "drop table gemeenten; select 1", "precies één statement"},
 		{"two selects", "select 1; select 2", "precies één statement"},
 	}
+}
+
+// TestSQLRefused sends every forbidden statement: each answers 400 with a message
+// that says what was refused, and each is in the audit as refused, with who sent it.
+func TestSQLRefused(t *testing.T) {
+	w := loadDemo(t)
+	ts := w.sqlServer(t, Config{})
+	dir := t.TempDir()
+	cases := forbiddenStatements(dir)
 	marker := fmt.Sprintf("refused-%d", time.Now().UnixNano())
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

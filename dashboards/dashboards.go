@@ -11,9 +11,10 @@ import (
 	"sort"
 )
 
-// FS holds json/*.json (the dashboards) and provisioning/**.yaml.
+// FS holds json/*.json (the dashboards on the JSON datasource), sql/*.json (the
+// analysts' dashboards on the PostgreSQL datasource) and provisioning/**.yaml.
 //
-//go:embed json/*.json provisioning
+//go:embed json/*.json sql/*.json provisioning
 var FS embed.FS
 
 // Dashboard is one dashboard file: its name and its parsed JSON model.
@@ -26,8 +27,42 @@ type Dashboard struct {
 }
 
 // All reads every dashboard in json/, in file-name order.
-func All() ([]Dashboard, error) {
-	names, err := fs.Glob(FS, "json/*.json")
+func All() ([]Dashboard, error) { return read("json/*.json") }
+
+// SQL reads the analysts' dashboards in sql/, which query the SQL sandbox through
+// Grafana's PostgreSQL datasource (uid SQLDatasourceUID), in file-name order.
+func SQL() ([]Dashboard, error) { return read("sql/*.json") }
+
+// SQLDatasourceUID is the uid the provisioning file gives the PostgreSQL datasource
+// over leerplein's wire endpoint; the SQL dashboards refer to it.
+const SQLDatasourceUID = "leerplein-sql"
+
+// SQLTarget is one raw SQL query of a SQL dashboard panel, with Grafana's macros.
+type SQLTarget struct {
+	Where  string
+	RawSQL string
+	Format string // time_series or table
+}
+
+// SQLTargets lists the raw SQL of every panel of d.
+func (d Dashboard) SQLTargets() []SQLTarget {
+	var out []SQLTarget
+	panels, _ := d.Model["panels"].([]any)
+	for _, p := range panels {
+		pm, _ := p.(map[string]any)
+		targets, _ := pm["targets"].([]any)
+		for _, t := range targets {
+			tm, _ := t.(map[string]any)
+			raw, _ := tm["rawSql"].(string)
+			format, _ := tm["format"].(string)
+			out = append(out, SQLTarget{Where: fmt.Sprintf("panel %v %q", pm["id"], pm["title"]), RawSQL: raw, Format: format})
+		}
+	}
+	return out
+}
+
+func read(pattern string) ([]Dashboard, error) {
+	names, err := fs.Glob(FS, pattern)
 	if err != nil {
 		return nil, fmt.Errorf("dashboards: list: %w", err)
 	}

@@ -467,56 +467,76 @@ var refusedFunctions = regexp.MustCompile(`(?i)(?:\b|")(read_text|read_blob|glob
 // checkQuery prepares the query on the raw connection, which refuses more than one
 // statement, and accepts only a SELECT. It returns the result's columns.
 func checkQuery(c *duckdb.Conn, query string) ([]SQLColumn, error) {
+	cols, _, err := prepareChecked(c, query)
+	return cols, err
+}
+
+// prepareChecked is checkQuery that also returns the DuckDB types of the query's
+// parameters ($1, $2, …), "UNKNOWN" where DuckDB cannot tell.
+func prepareChecked(c *duckdb.Conn, query string) ([]SQLColumn, []string, error) {
 	st, err := c.Prepare(query)
 	if err != nil {
 		if strings.Contains(err.Error(), "multi-statement") {
-			return nil, &RefusedError{Reason: "er mag precies één statement in staan, en dit zijn er meer " +
+			return nil, nil, &RefusedError{Reason: "er mag precies één statement in staan, en dit zijn er meer " +
 				"(statements gescheiden door ';', of een PIVOT zonder expliciete IN-lijst)"}
 		}
-		return nil, err
+		return nil, nil, err
 	}
 	defer st.Close()
 	stmt, ok := st.(*duckdb.Stmt)
 	if !ok {
-		return nil, fmt.Errorf("warehouse: sandbox: not a DuckDB statement")
+		return nil, nil, fmt.Errorf("warehouse: sandbox: not a DuckDB statement")
 	}
 	t, err := stmt.StatementType()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	switch t {
 	case duckdb.STATEMENT_TYPE_SELECT:
 	case duckdb.STATEMENT_TYPE_EXPLAIN:
 		if !explainSelect.MatchString(query) {
-			return nil, &RefusedError{Reason: "alleen EXPLAIN van een query is toegestaan (geen EXPLAIN ANALYZE)"}
+			return nil, nil, &RefusedError{Reason: "alleen EXPLAIN van een query is toegestaan (geen EXPLAIN ANALYZE)"}
 		}
 	default:
 		what, ok := refusedTypes[t]
 		if !ok {
 			what = "dit soort statement"
 		}
-		return nil, &RefusedError{Reason: what + " is niet toegestaan: de SQL-zandbak is alleen-lezen en voert één SELECT uit"}
+		return nil, nil, &RefusedError{Reason: what + " is niet toegestaan: de SQL-zandbak is alleen-lezen en voert één SELECT uit"}
 	}
 	if m := refusedFunctions.FindStringSubmatch(query); m != nil {
-		return nil, &RefusedError{Reason: "de functie " + strings.ToLower(m[1]) + "() is niet toegestaan in de SQL-zandbak: vraag de analistentabellen op bij naam"}
+		return nil, nil, &RefusedError{Reason: "de functie " + strings.ToLower(m[1]) + "() is niet toegestaan in de SQL-zandbak: vraag de analistentabellen op bij naam"}
 	}
 	n, err := stmt.ColumnCount()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cols := make([]SQLColumn, n)
 	for i := range cols {
 		name, err := stmt.ColumnName(i)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		info, err := stmt.ColumnTypeInfo(i)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		cols[i] = SQLColumn{Name: name, Type: duckTypeName(info)}
 	}
-	return cols, nil
+	params := make([]string, stmt.NumInput())
+	for i := range params {
+		t, err := stmt.ParamType(i + 1)
+		if err != nil {
+			return nil, nil, err
+		}
+		params[i] = "UNKNOWN"
+		if n, ok := typeNames[t]; ok {
+			params[i] = n
+		} else if t == duckdb.TYPE_DECIMAL {
+			params[i] = "DECIMAL"
+		}
+	}
+	return cols, params, nil
 }
 
 // limitedQuery wraps the query in a LIMIT of one more row than the cap, so DuckDB stops

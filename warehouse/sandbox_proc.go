@@ -132,7 +132,10 @@ type answer struct {
 // cause says which of the two ended it early ("" when it did not).
 func (w *worker) run(req workerRequest, spool io.Writer, timeout, grace time.Duration, cancel <-chan struct{}) (answer, string) {
 	w.nextID++
-	req.Op, req.ID = "query", w.nextID
+	req.ID = w.nextID
+	if req.Op == "" {
+		req.Op = "query"
+	}
 	if err := w.enc.Encode(req); err != nil {
 		w.broken = true
 		return answer{err: err}, ""

@@ -13,9 +13,11 @@ import (
 // requests to the worker's stdin, one per line; the worker answers on stdout in frames:
 // a kind byte, a big-endian uint32 length and the payload. One query runs at a time:
 //
-//	server → worker   {"op":"open",…} once, then {"op":"query",…} and {"op":"cancel",…}
+//	server → worker   {"op":"open",…} once, then {"op":"query",…}, {"op":"describe",…}
+//	                  and {"op":"cancel",…}
 //	worker → server   'R' ready | 'E' error (after open)
 //	                  per query: 'H' header, 'A'… Arrow IPC stream bytes, 'D' done | 'E' error
+//	                  per describe: 'H' header (columns, parameter types), 'D' done | 'E' error
 //
 // Closing the worker's stdin ends it.
 
@@ -37,7 +39,7 @@ const (
 
 // workerRequest is one message to the worker.
 type workerRequest struct {
-	Op string `json:"op"` // open, query or cancel
+	Op string `json:"op"` // open, query, describe or cancel
 
 	// open
 	Path        string   `json:"path,omitempty"`
@@ -58,6 +60,7 @@ type workerRequest struct {
 // workerHeader starts a query's answer: its columns.
 type workerHeader struct {
 	Columns []SQLColumn `json:"columns"`
+	Params  []string    `json:"params,omitempty"` // of a describe
 }
 
 // workerDone ends a query's answer.

@@ -96,7 +96,7 @@ func RunSandboxWorker(stdin io.Reader, stdout io.Writer) error {
 			}
 			req = r
 		}
-		if req.Op != "query" {
+		if req.Op != "query" && req.Op != "describe" {
 			continue // a cancel that came after its query ended
 		}
 		ctx, cancel := context.WithCancel(context.Background())
@@ -104,7 +104,13 @@ func RunSandboxWorker(stdin io.Reader, stdout io.Writer) error {
 			cancel()
 		}
 		done := make(chan error, 1)
-		go func() { done <- serveQuery(ctx, sb, fw, req) }()
+		go func() {
+			if req.Op == "describe" {
+				done <- serveDescribe(ctx, sb, fw, req)
+			} else {
+				done <- serveQuery(ctx, sb, fw, req)
+			}
+		}()
 	wait:
 		for {
 			select {
@@ -117,7 +123,7 @@ func RunSandboxWorker(stdin io.Reader, stdout io.Writer) error {
 					cancel()
 				case r.Op == "cancel" && next != nil && r.ID == next.ID:
 					nextCancelled = true
-				case r.Op == "query":
+				case r.Op == "query" || r.Op == "describe":
 					next = &r
 				}
 			case err := <-done:

@@ -26,6 +26,8 @@ type fileConfig struct {
 	PseudoKeyFile string    `yaml:"pseudo_key_file"`
 	BackupDir     string    `yaml:"backup_dir"`
 	SQL           sqlConfig `yaml:"sql"`
+	// PGWire: the PostgreSQL wire endpoint over the SQL sandbox (config_pgwire.go).
+	PGWire pgwireFileConfig `yaml:"pgwire"`
 	// Upload: limits of the steward's upload through the API (config_upload.go).
 	Upload uploadConfig `yaml:"upload"`
 	// LoadRequestRate: API requests per second admitted while a load runs (0: the
@@ -87,6 +89,7 @@ type config struct {
 	uploadMaxBytes  int64   // one uploaded file at most
 	uploadMaxFiles  int     // files of one upload at most
 	http            httpConfig
+	pgwire          pgwireConfig
 	jobs            []etl.Job
 }
 
@@ -160,6 +163,9 @@ func parseConfig(b []byte, base string) (config, error) {
 		return config{}, err
 	}
 	c.http = hc
+	if c.pgwire, err = parsePGWireConfig(fc.PGWire, abs); err != nil {
+		return config{}, err
+	}
 	c.backupDir = abs(fc.BackupDir)
 	if c.backupDir == "" {
 		c.backupDir = filepath.Join(filepath.Dir(c.warehouse), "backups")

@@ -80,6 +80,8 @@ const demoConfig = `# The demo's configuration, written by 'leerplein demo' (see
 # Paths are relative to this file. Only for the demo: synthetic data, a key of its own.
 warehouse: leerplein.duckdb
 pseudo_key_file: demo.key
+pgwire:
+  listen: 127.0.0.1:5433             # psql, DBeaver, Power BI, Grafana (loopback: no TLS needed)
 jobs:
   - name: demo
     schedule: "0 3 * * *"            # elke dag om 03:00

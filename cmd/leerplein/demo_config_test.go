@@ -17,6 +17,9 @@ func TestDemoConfig(t *testing.T) {
 	if c.warehouse != filepath.Join(dir, "leerplein.duckdb") || c.pseudoKeyFile != filepath.Join(dir, "demo.key") {
 		t.Errorf("warehouse %s, key %s; want both in %s", c.warehouse, c.pseudoKeyFile, dir)
 	}
+	if c.pgwire.listen != "127.0.0.1:5433" {
+		t.Errorf("pgwire listen %q; want 127.0.0.1:5433 (make run prints the psql line for it)", c.pgwire.listen)
+	}
 	if len(c.jobs) != 1 || c.jobs[0].Name != "demo" || c.jobs[0].Inbox != filepath.Join(dir, "demo-inbox") {
 		t.Errorf("jobs %+v; want the job demo on %s", c.jobs, filepath.Join(dir, "demo-inbox"))
 	}

@@ -13,12 +13,13 @@ import (
 	"time"
 
 	"github.com/hetleerplein/leerplein/api"
+	"github.com/hetleerplein/leerplein/api/pgwire"
 	"github.com/hetleerplein/leerplein/etl"
 	"github.com/hetleerplein/leerplein/warehouse"
 )
 
 var serveHelp = commandHelp{
-	usage: "[--config BESTAND] [--db PAD] [--addr HOST:POORT] [--demo-login]",
+	usage: "[--config BESTAND] [--db PAD] [--addr HOST:POORT] [--pg-addr HOST:POORT] [--demo-login]",
 	text: `Start de server: de KPI-API (/api/v1), de Grafana-datasource (/grafana/) en het
 dashboard (/) in één proces. Stopt netjes bij Ctrl-C of SIGTERM.
 
@@ -33,10 +34,16 @@ naar het warehouse schrijft. --db en --addr gaan dan voor op het bestand.
 
 De server houdt het warehouse-bestand open. 'etl run', 'token create|revoke', 'user
 create|delete', rapporten, exports en 'backup' gaan dan via de server (met een token in
-$LEERPLEIN_TOKEN; --server of --config zegt waar hij luistert).`,
+$LEERPLEIN_TOKEN; --server of --config zegt waar hij luistert).
+
+Met --pg-addr (of pgwire: listen in het bestand) spreekt de server ook het
+PostgreSQL-protocol: psql, DBeaver, Power BI, Excel en Grafana's eigen
+PostgreSQL-datasource gebruiken dan de SQL-zandbak, database leerplein, met een
+dashboardlogin of een token (rol analist of beheer). Zonder TLS alleen op loopback.`,
 	examples: []string{
 		"leerplein serve --config /etc/leerplein.yaml",
 		"leerplein serve --db ./data/leerplein.duckdb --demo-login",
+		"leerplein serve --db ./data/leerplein.duckdb --pg-addr 127.0.0.1:5433",
 	},
 }
 
@@ -53,6 +60,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	demoLogin := fset.Bool("demo-login", false, "maak of herstel de dashboardlogins 'bestuur' en 'beheer' met nieuwe wachtwoorden, getoond bij de start (alleen voor de demo)")
 	small := fset.Int("small-numbers", 5, "`N` voor rol bestuur: aantallen van 1 tot N afschermen")
 	secure := fset.Bool("secure-cookie", false, "markeer de sessiecookie altijd Secure (cookie_secure: true); standaard alleen als er TLS voor de server zit")
+	pgAddr := fset.String("pg-addr", "", "`HOST:POORT` serveer ook PostgreSQL-clients (psql, DBeaver, Power BI) op dit adres (pgwire: listen); zonder TLS alleen loopback")
 	logLevel := fset.String("log-level", "info", "`NIVEAU` debug (logt elk verzoek), info, warn of error")
 	if err := parseFlags(e, fset, args); err != nil {
 		return err
@@ -84,6 +92,16 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		}
 	}
 
+	if *pgAddr != "" {
+		if err := checkPGWireListen(*pgAddr, cfg.pgwire.tlsCert != ""); err != nil {
+			return usageError{"serve: --pg-addr: " + err.Error()}
+		}
+		cfg.pgwire.listen = *pgAddr
+	}
+	wireCfg, err := cfg.pgwire.wireConfig()
+	if err != nil {
+		return err
+	}
 	db, err := warehouse.Open(ctx, *dbPath)
 	if err != nil {
 		return err
@@ -140,6 +158,24 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 			sched.Stop()
 		}()
 	}
+	// The PostgreSQL wire endpoint: the same sandbox, stopped with the HTTP server.
+	var pgURL string
+	if cfg.pgwire.listen != "" {
+		ln, err := net.Listen("tcp", cfg.pgwire.listen)
+		if err != nil {
+			return fmt.Errorf("serve: pgwire: listen on %s: %w", cfg.pgwire.listen, err)
+		}
+		pgURL = ln.Addr().String()
+		wireCtx, stopWire := context.WithCancel(ctx)
+		wireDone := make(chan struct{})
+		go func() {
+			defer close(wireDone)
+			if err := srv.ServePGWire(wireCtx, ln, wireCfg); err != nil {
+				logger.Error("pgwire stopped", "err", err)
+			}
+		}()
+		defer func() { stopWire(); <-wireDone }()
+	}
 	return serveHTTP(ctx, e, srv.Handler(), *addr, logger, func(url string) {
 		fmt.Fprintf(e.stdout, "leerplein: serving %s on %s\n", *dbPath, url)
 		fmt.Fprintf(e.stdout, "  dashboard %s  API %sapi/v1/kpis  Grafana %sgrafana/\n", url, url, url)
@@ -148,6 +184,17 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		}
 		if len(demoPasswords) > 0 {
 			fmt.Fprintf(e.stdout, "  beheer van gebruikers, tokens en laadtaken: %sbeheer\n", url)
+		}
+		if pgURL != "" {
+			fmt.Fprintf(e.stdout, "  PostgreSQL (psql, DBeaver, Power BI, Grafana) on %s, database %s\n", pgURL, pgwire.Database)
+			host, port, _ := net.SplitHostPort(pgURL)
+			if len(demoPasswords) > 1 {
+				fmt.Fprintf(e.stdout, "  psql: PGPASSWORD=%s psql \"host=%s port=%s dbname=%s user=%s\"\n",
+					demoPasswords[1], host, port, pgwire.Database, demoLogins[1])
+			} else {
+				fmt.Fprintf(e.stdout, "  psql \"host=%s port=%s dbname=%s user=NAAM\"  (wachtwoord, of een token van rol analist)\n",
+					host, port, pgwire.Database)
+			}
 		}
 	})
 }
