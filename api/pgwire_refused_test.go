@@ -14,7 +14,7 @@ import (
 	"github.com/hetleerplein/leerplein/warehouse"
 )
 
-// TestPGWireRefused sends the HTTP sandbox's forbidden statements over the wire, in the
+// TestPGWireRefused sends the HTTP sandbox's 50 forbidden statements over the wire, in the
 // extended and the simple protocol: each is refused with SQLSTATE 42501 and its Dutch
 // reason, and is in the audit as refused, as over HTTP. Then psql, a real client
 // process, lists and describes the views, runs a query and is refused a COPY.

@@ -327,6 +327,41 @@ func forbiddenStatements(dir string) []forbiddenStatement {
 		{"select then drop", "select 1; drop table gemeenten", "precies één statement"},
 		{"drop then select", "drop table gemeenten; select 1", "precies één statement"},
 		{"two selects", "select 1; select 2", "precies één statement"},
+		// Files and the network by other roads: other readers, a replacement scan, a
+		// URL, a list of paths, and the names written to slip past a pattern.
+		{"read_parquet", "select * from read_parquet('/etc/x.parquet')", "geen toegang tot bestanden"},
+		{"read_blob", "select * from read_blob('/etc/passwd')", "geen toegang tot bestanden"},
+		{"parquet_metadata", "select * from parquet_metadata('/etc/x.parquet')", "geen toegang tot bestanden"},
+		{"sniff_csv", "select * from sniff_csv('/etc/passwd')", "sniff_csv"},
+		{"replacement scan", "select * from '/etc/hosts.csv'", "geen toegang tot bestanden"},
+		{"url", "select * from read_csv('https://example.com/x.csv')", "geen toegang tot bestanden"},
+		{"list of paths", "select * from read_csv(['/etc/passwd', '/etc/hosts'])", "geen toegang tot bestanden"},
+		{"mixed case", "SeLeCt * FrOm ReAd_CsV('/etc/passwd')", "geen toegang tot bestanden"},
+		{"comment before the bracket", "select * from read_csv/**/('/etc/passwd')", "geen toegang tot bestanden"},
+		{"quoted name", `select * from "read_csv"('/etc/passwd')`, "geen toegang tot bestanden"},
+		{"path built", "select * from read_csv('/etc/' || 'passwd')", "geen toegang tot bestanden"},
+		{"copy from", "copy gemeenten from '/etc/passwd'", "geen toegang tot bestanden"},
+		{"import database", "import database '" + dir + "'", "geen toegang tot bestanden"},
+		// What the server is and knows.
+		{"duckdb_secrets", "select * from duckdb_secrets()", "duckdb_secrets"},
+		{"duckdb_settings", "select * from duckdb_settings()", "duckdb_settings"},
+		// Settings, the catalogue and the file's state by other statements.
+		{"set lock_configuration", "set lock_configuration = false", "SET"},
+		{"use", "use system", "SET"},
+		{"detach", "detach system", "DETACH"},
+		{"checkpoint", "checkpoint", "CALL"},
+		{"vacuum", "vacuum", "VACUUM"},
+		{"update extensions", "update extensions", "dit soort statement"},
+		// Writing, in the forms a SELECT-only check might miss.
+		{"create macro", "create macro m() as 1", "CREATE"},
+		{"create function", "create or replace function f(x) as x + 1", "CREATE"},
+		{"alter", "alter table gemeenten rename to x", "ALTER"},
+		{"comment on", "comment on table gemeenten is 'x'", "ALTER"},
+		{"truncate", "truncate gemeenten", "DELETE"},
+		{"merge", "merge into gemeenten g using (select 'GM9999' as c) s on g.gemeentecode = s.c " +
+			"when not matched then insert (gemeentecode) values (s.c)", "dit soort statement"},
+		{"delete after with", "with d as (select 1) delete from gemeenten", "DELETE"},
+		{"explain analyze", "explain analyze delete from verzuimmeldingen", "EXPLAIN"},
 	}
 }
 
@@ -337,6 +372,16 @@ func TestSQLRefused(t *testing.T) {
 	ts := w.sqlServer(t, Config{})
 	dir := t.TempDir()
 	cases := forbiddenStatements(dir)
+	if len(cases) != 50 {
+		t.Errorf("forbiddenStatements: %d statements; the issue asks for the same 50 over HTTP and the wire", len(cases))
+	}
+	names := map[string]bool{}
+	for _, c := range cases {
+		if names[c.name] {
+			t.Fatalf("forbiddenStatements: %q twice (the audit is matched by name)", c.name)
+		}
+		names[c.name] = true
+	}
 	marker := fmt.Sprintf("refused-%d", time.Now().UnixNano())
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
