@@ -27,7 +27,7 @@ func getPage(t *testing.T, w *demoWarehouse, base, path, role, accept string) (i
 	return res.StatusCode, res.Header.Get("Content-Type"), string(b)
 }
 
-var pageCell = regexp.MustCompile(`<td data-cel="([^"]+)"[^>]*>([^<]*)</td>`)
+var pageCell = regexp.MustCompile(`<td [^>]*data-cel="([^"]+)"[^>]*>([^<]*)</td>`)
 
 // pageFigures reads the figures off a report page: tabel/rij/kolom → text as shown.
 func pageFigures(page string) map[string]string {

@@ -260,7 +260,9 @@
       const bi = pts.findIndex((p) => p.school_year === series.baseline.school_year);
       if (bi >= 0) {
         s.append(svg("line", { class: "as-lijn", x1: x(bi), x2: x(bi), y1: T, y2: H - B, "stroke-dasharray": "2 4" }));
-        s.append(svg("text", { class: "as", x: x(bi) + 4, y: T - 8 }, "nulmeting"));
+        // Past the middle the word stands left of the line, so it is never cut off at the edge.
+        const links = x(bi) > (L + W - R) / 2;
+        s.append(svg("text", { class: "as", x: x(bi) + (links ? -4 : 4), y: T - 8, "text-anchor": links ? "end" : "start" }, "nulmeting"));
       }
     }
     // A year without a figure is a grey column with its status in words: the line is

@@ -39,6 +39,7 @@ type PageRow struct {
 // Dutch for a reader who hovers or reads the note.
 type PageCell struct {
 	Key    string // tabel/rij/kolom, the cell's address in the machine form
+	Col    string // the column's label, which a phone shows beside the figure
 	Text   string
 	Total  bool
 	Status string
@@ -91,6 +92,7 @@ func (j *Jaarverslag) Page() []PageTable {
 			for _, c := range t.Cols {
 				cell := figures[key{t.Key, r.Key, c.Key}]
 				cell.Key = t.Key + "/" + r.Key + "/" + c.Key
+				cell.Col = c.Label
 				cell.Total = row.Total || c.IsTotal()
 				row.Cells = append(row.Cells, cell)
 			}
