@@ -51,9 +51,15 @@ create or replace macro mart.langer_dan_3_maanden_in_jaar(startdatum, einddatum,
 --   leerplicht      5 to 17: compulsory school age (tabel1 5_18, tabel2, tabel6, the
 --                   leerplichttelling);
 --   minderjarig     under 18 (tabel3's rows relatief/luxe/absoluut, tabel4 and tabel5);
---   doorstroompunt  18 to 22: the Doorstroompunt/RMC target group (tabel1 18_23_<subregio>,
---                   tabel3 relatief_18plus_<subregio>).
--- `sleutel` names the band in the report rows (jongens_5_18, 18_23_zk).
+--   doorstroompunt  the Doorstroompunt/RMC target group (tabel1 18_23_<subregio> or
+--                   18_27_<subregio>, tabel3 relatief_18plus_<subregio>): 18 to 22 up to
+--                   31 December 2025; 18 to 26 from 1 January 2026, when the Wet van school
+--                   naar duurzaam werk took effect.
+-- `sleutel` names the band in the report rows (jongens_5_18, 18_23_zk, 18_27_zk).
+--
+-- The next change is one more row: give the rule in force a geldig_tot and add a row
+-- from the day after (a rule of a new shape, a new VSV definition say, is a new `regel`
+-- and the one model that counts by it).
 create or replace view mart.leeftijdsregels as
 select
     regel,
@@ -66,7 +72,9 @@ select
 from (values
     ('leerplicht', '5_18', 5, 17, '1900-01-01', '9999-12-31', 'Leerplichtige leeftijd: 5 t/m 17 jaar.'),
     ('minderjarig', 'onder_18', null, 17, '1900-01-01', '9999-12-31', 'Jonger dan 18 jaar.'),
-    ('doorstroompunt', '18_23', 18, 22, '1900-01-01', '9999-12-31', 'Doelgroep van het Doorstroompunt/RMC: 18 t/m 22 jaar.')
+    ('doorstroompunt', '18_23', 18, 22, '1900-01-01', '2025-12-31', 'Doelgroep van het Doorstroompunt/RMC: 18 t/m 22 jaar.'),
+    ('doorstroompunt', '18_27', 18, 26, '2026-01-01', '9999-12-31',
+        'Doelgroep van het Doorstroompunt: 18 t/m 26 jaar (Wet van school naar duurzaam werk, vanaf 1 januari 2026).')
 ) as r(regel, sleutel, leeftijd_van, leeftijd_tot, geldig_vanaf, geldig_tot, omschrijving);
 
 -- The band (its sleutel) of rule `regel` that an age falls in on a date, or null when the
