@@ -44,7 +44,11 @@ func TestReportsAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	jvXLSX := want(exact.WriteXLSX)
-	layout := warehouse.JaarverslagLayout(subregios)
+	regels, err := w.db.JaarverslagRegels(ctx, sj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	layout := warehouse.JaarverslagLayout(subregios, regels)
 	protected, err := warehouse.JaarverslagOpenbaar(cells, layout, 5)
 	if err != nil {
 		t.Fatal(err)

@@ -136,8 +136,8 @@ func AnalistSchema() []View {
 					"Telt in de rijen 5 t/m 17 jaar van tabel 1: peildatum 1 oktober, leeftijd 5 t/m 17, in een gemeente waarvan het bureau de leerplicht uitvoert en die in het schooljaar bestond.",
 					"Counted in tabel1's rows of 5 to 17: reference date 1 October, age 5 to 17, in a municipality whose compulsory education the bureau runs and that existed in the school year."},
 				Column{"tabel1_rij_18plus", "VARCHAR",
-					"Rij 18_23_<subregio> van tabel 1 waarin de jongere telt (18 t/m 22 jaar op 1 oktober); leeg als die niet telt.",
-					"Row 18_23_<subregio> of tabel1 the youth counts in (18 to 22 on 1 October); empty when not counted."},
+					"Rij 18_23_<subregio> of 18_27_<subregio> van tabel 1 waarin de jongere telt (18 t/m 22 jaar op 1 oktober, vanaf 1 oktober 2026 18 t/m 26 jaar: zie leeftijdsregels); leeg als die niet telt.",
+					"Row 18_23_<subregio> or 18_27_<subregio> of tabel1 the youth counts in (18 to 22 on 1 October, from 1 October 2026 18 to 26: see leeftijdsregels); empty when not counted."},
 			),
 		},
 		{
@@ -351,7 +351,7 @@ func AnalistSchema() []View {
 				"(the reference date for tabel1, the report date for tabel3).",
 			Columns: []Column{
 				{"regel", "VARCHAR", "leerplicht, minderjarig of doorstroompunt.", "leerplicht, minderjarig or doorstroompunt."},
-				{"sleutel", "VARCHAR", "De leeftijdsband in de rijsleutels van het jaarverslag (5_18, 18_23).", "The age band in the report's row keys (5_18, 18_23)."},
+				{"sleutel", "VARCHAR", "De leeftijdsband in de rijsleutels van het jaarverslag (5_18, 18_23, 18_27).", "The age band in the report's row keys (5_18, 18_23, 18_27)."},
 				{"leeftijd_van", "INTEGER", "Laagste leeftijd (hele jaren); leeg: geen ondergrens.", "Lowest age (whole years); empty: no lower bound."},
 				{"leeftijd_tot", "INTEGER", "Hoogste leeftijd (hele jaren), inclusief.", "Highest age (whole years), inclusive."},
 				{"geldig_vanaf", "DATE", "Eerste dag waarop de regel geldt.", "First day the rule is in force."},

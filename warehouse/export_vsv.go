@@ -51,7 +51,11 @@ func (db *DB) VSVExportOn(ctx context.Context, schooljaar string, today time.Tim
 		return Export{}, err
 	}
 	var tabel7, tabel9 Table
-	for _, t := range JaarverslagLayout(subregios) {
+	regels, err := jaarRegels(ctx, tx, schooljaar)
+	if err != nil {
+		return Export{}, err
+	}
+	for _, t := range JaarverslagLayout(subregios, regels) {
 		switch t.Key {
 		case "tabel7":
 			tabel7 = t

@@ -145,7 +145,11 @@ func jaarverslagIn(ctx context.Context, tx *sql.Tx, schooljaar string, today tim
 	if err != nil {
 		return AnnualReport{}, err
 	}
-	r := AnnualReport{Schooljaar: schooljaar, Lopend: fs.lopend, Vandaag: today, Layout: JaarverslagLayout(subregios)}
+	regels, err := jaarRegels(ctx, tx, schooljaar)
+	if err != nil {
+		return AnnualReport{}, err
+	}
+	r := AnnualReport{Schooljaar: schooljaar, Lopend: fs.lopend, Vandaag: today, Layout: JaarverslagLayout(subregios, regels)}
 	for i, t := range r.Layout {
 		baseCells, err := queryTable(ctx, tx, t, schooljaar, today)
 		if err != nil {

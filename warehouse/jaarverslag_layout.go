@@ -104,14 +104,17 @@ func verzuimRows() []Line {
 	return append(rows, sum("totaal", "Totaal", keys(rows)...))
 }
 
-// JaarverslagLayout lays out tables 1 to 9 for the given sub-regions (in print order):
-// rows and columns keyed by sub-region use their codes.
-func JaarverslagLayout(subregios []Subregio) []Table {
+// JaarverslagLayout lays out tables 1 to 9 of a school year for the given sub-regions
+// (in print order) and the year's Doorstroompunt age rules: rows and columns keyed by
+// sub-region use their codes; tabel1's 18+ rows are keyed and labelled by the band in
+// force on the peildatum (18_23_zk, 18_27_zk), tabel3's by the bands of the year.
+func JaarverslagLayout(subregios []Subregio, regels JaarRegels) []Table {
+	band := regels.Peildatum
 	var rows18, rows18plus, cols6 []Line
 	for _, s := range subregios {
-		rows18 = append(rows18, Line{Key: "18_23_" + s.Code, Label: "18 t/m 22 jaar, " + s.Naam,
+		rows18 = append(rows18, Line{Key: band.Sleutel + "_" + s.Code, Label: band.label() + ", " + s.Naam,
 			Figuur: FiguurLeerlingenDoorstroompunt, Subregio: s.Code})
-		rows18plus = append(rows18plus, Line{Key: "relatief_18plus_" + s.Code, Label: "Relatief verzuim 18 t/m 22 jaar, " + s.Naam,
+		rows18plus = append(rows18plus, Line{Key: "relatief_18plus_" + s.Code, Label: "Relatief verzuim " + regels.tabel3Label() + ", " + s.Naam,
 			Figuur: FiguurVerzuimDoorstroompunt, Subregio: s.Code})
 		cols6 = append(cols6, Line{Key: s.Code, Label: s.Naam, Subregio: s.Code})
 	}
@@ -124,8 +127,8 @@ func JaarverslagLayout(subregios []Subregio) []Table {
 	}
 	tabel1Rows = append(tabel1Rows, rows18...)
 	tabel1Rows = append(tabel1Rows,
-		sum("subtotaal_18_23", "Subtotaal 18 t/m 22 jaar", keys(rows18)...),
-		sum("totaal", "Totaal", "subtotaal_5_18", "subtotaal_18_23"))
+		sum("subtotaal_"+band.Sleutel, "Subtotaal "+band.label(), keys(rows18)...),
+		sum("totaal", "Totaal", "subtotaal_5_18", "subtotaal_"+band.Sleutel))
 
 	tabel2Rows := []Line{
 		base("art_3a_3b", "Art. 3a en 3b: vervangende leerplicht"),
@@ -183,7 +186,7 @@ func JaarverslagLayout(subregios []Subregio) []Table {
 	return []Table{
 		{
 			Key: "tabel1", Title: "Jongeren naar onderwijssoort op de peildatum (1 oktober)",
-			Note: "Leeftijd op de peildatum. Het subtotaal 5 t/m 17 jaar telt ook jongeren van wie het geslacht onbekend is.",
+			Note: joinNote("Leeftijd op de peildatum. Het subtotaal 5 t/m 17 jaar telt ook jongeren van wie het geslacht onbekend is.", regels.tabel1Note()),
 			Rows: tabel1Rows, Cols: schoolTypeCols(),
 		},
 		{
@@ -193,7 +196,7 @@ func JaarverslagLayout(subregios []Subregio) []Table {
 		},
 		{
 			Key: "tabel3", Title: "Meldingen ongeoorloofd verzuim",
-			Note: "Naar meldingsdatum; leeftijd op de meldingsdatum. Signaalverzuim telt niet mee.",
+			Note: joinNote("Naar meldingsdatum; leeftijd op de meldingsdatum. Signaalverzuim telt niet mee.", regels.tabel3Note()),
 			Rows: tabel3Rows, Cols: schoolTypeCols(),
 		},
 		{
@@ -246,4 +249,12 @@ func JaarverslagLayout(subregios []Subregio) []Table {
 			Rows: tabel9Rows, Cols: tabel9Cols,
 		},
 	}
+}
+
+// joinNote adds a sentence to a table's note.
+func joinNote(note, more string) string {
+	if more == "" {
+		return note
+	}
+	return note + " " + more
 }

@@ -249,11 +249,6 @@ func TestJaarverslagOpenbaarCases(t *testing.T) {
 		dir := filepath.Dir(expected)
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			db := loadCase(t, dir)
-			subregios, err := db.Subregios(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			layout := warehouse.JaarverslagLayout(subregios)
 			var years []string
 			for _, w := range readExpected(t, expected) {
 				if !w.refused && !slices.Contains(years, w.schooljaar) {
@@ -265,7 +260,7 @@ func TestJaarverslagOpenbaarCases(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				cells := r.Cells
+				cells, layout := r.Cells, r.Layout // the year's own rules (tabel1 18_23 or 18_27)
 				for _, drempel := range []int{5, 3} {
 					t.Run(fmt.Sprintf("%s_drempel_%d", year, drempel), func(t *testing.T) {
 						before := slices.Clone(cells)
@@ -305,7 +300,7 @@ func TestJaarverslagOpenbaarDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	layout := warehouse.JaarverslagLayout(subregios)
+	layout := warehouse.JaarverslagLayout(subregios, regelsVoor2026)
 	for _, year := range []string{"2018-2019", "2023-2024"} {
 		t.Run(year, func(t *testing.T) {
 			cells, err := db.Jaarverslag(ctx, year)
@@ -448,7 +443,7 @@ func TestJaarverslagOpenbaarRandom(t *testing.T) {
 	}
 	for n := 0; n < 30; n++ {
 		sub := regions[n%len(regions)]
-		layout := warehouse.JaarverslagLayout(sub)
+		layout := warehouse.JaarverslagLayout(sub, regelsVoor2026)
 		cells := randomReport(r, layout)
 		t.Run(fmt.Sprintf("%d_%d_subregios", n, len(sub)), func(t *testing.T) {
 			protected, err := warehouse.JaarverslagOpenbaar(cells, layout, 5)
@@ -463,7 +458,7 @@ func TestJaarverslagOpenbaarRandom(t *testing.T) {
 // TestJaarverslagOpenbaarAttackerDetects checks that the attacker finds what primary
 // suppression alone leaves open, so that its silence above means something.
 func TestJaarverslagOpenbaarAttackerDetects(t *testing.T) {
-	layout := warehouse.JaarverslagLayout([]warehouse.Subregio{{Code: "zk", Naam: "Zuid-Kennemerland"}, {Code: "ijmond", Naam: "IJmond"}})
+	layout := warehouse.JaarverslagLayout([]warehouse.Subregio{{Code: "zk", Naam: "Zuid-Kennemerland"}, {Code: "ijmond", Naam: "IJmond"}}, regelsVoor2026)
 	cells := randomReport(rand.New(rand.NewPCG(1, 2)), layout)
 	var naive []warehouse.OpenbaarCell
 	for _, c := range cells {
@@ -507,7 +502,7 @@ func TestJaarverslagOpenbaarNothingSmall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	layout := warehouse.JaarverslagLayout(subregios)
+	layout := warehouse.JaarverslagLayout(subregios, regelsVoor2026)
 	for name, cells := range map[string][]warehouse.Cell{"empty": empty} {
 		t.Run(name, func(t *testing.T) {
 			protected, err := warehouse.JaarverslagOpenbaar(cells, layout, 5)
@@ -525,7 +520,7 @@ func TestJaarverslagOpenbaarNothingSmall(t *testing.T) {
 
 // TestJaarverslagOpenbaarErrors checks what JaarverslagOpenbaar refuses.
 func TestJaarverslagOpenbaarErrors(t *testing.T) {
-	layout := warehouse.JaarverslagLayout([]warehouse.Subregio{{Code: "zk", Naam: "Zuid-Kennemerland"}})
+	layout := warehouse.JaarverslagLayout([]warehouse.Subregio{{Code: "zk", Naam: "Zuid-Kennemerland"}}, regelsVoor2026)
 	good := randomReport(rand.New(rand.NewPCG(3, 4)), layout)
 	set := func(tabel, rij, kolom, waarde string) []warehouse.Cell {
 		cells := slices.Clone(good)
@@ -570,7 +565,7 @@ func TestJaarverslagOpenbaarErrors(t *testing.T) {
 // TestJaarverslagOpenbaarYears checks that cells of two school years are protected each
 // on their own, in the order given.
 func TestJaarverslagOpenbaarYears(t *testing.T) {
-	layout := warehouse.JaarverslagLayout([]warehouse.Subregio{{Code: "zk", Naam: "Zuid-Kennemerland"}})
+	layout := warehouse.JaarverslagLayout([]warehouse.Subregio{{Code: "zk", Naam: "Zuid-Kennemerland"}}, regelsVoor2026)
 	r := rand.New(rand.NewPCG(5, 6))
 	a, b := randomReport(r, layout), randomReport(r, layout)
 	for i := range b {

@@ -339,7 +339,7 @@ func TestJaarverslagComplete(t *testing.T) {
 		t.Errorf("Subregios = %s, want %s", got, want)
 	}
 	var want []string
-	for _, tab := range warehouse.JaarverslagLayout(subregios) {
+	for _, tab := range warehouse.JaarverslagLayout(subregios, regelsVoor2026) {
 		for _, row := range tab.Rows {
 			for _, c := range tab.Cols {
 				cell := ";;geen_gegevens"
@@ -468,7 +468,7 @@ func mustParse(t *testing.T, s string) warehouse.Number {
 // TestJaarverslagLayoutSums checks that every total names lines that exist in its table,
 // so no total silently adds up nothing.
 func TestJaarverslagLayoutSums(t *testing.T) {
-	for _, tab := range warehouse.JaarverslagLayout([]warehouse.Subregio{{Code: "noord", Naam: "Noord"}}) {
+	for _, tab := range warehouse.JaarverslagLayout([]warehouse.Subregio{{Code: "noord", Naam: "Noord"}}, regelsVoor2026) {
 		for _, lines := range [][]warehouse.Line{tab.Rows, tab.Cols} {
 			have := map[string]bool{}
 			for _, l := range lines {
@@ -487,3 +487,13 @@ func TestJaarverslagLayoutSums(t *testing.T) {
 		}
 	}
 }
+
+// regelsVoor2026 are the Doorstroompunt age rules of a report year before the law of
+// 2026, as mart.leeftijdsregels holds them, for the tests that lay a report out
+// without a warehouse (TestJaarverslagRegels checks them against the warehouse).
+var regelsVoor2026 = func() warehouse.JaarRegels {
+	r := warehouse.Leeftijdsregel{Sleutel: "18_23", Van: 18, Tot: 22,
+		GeldigVanaf: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), GeldigTot: time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC),
+		Omschrijving: "Doelgroep van het Doorstroompunt/RMC: 18 t/m 22 jaar."}
+	return warehouse.JaarRegels{Peildatum: r, InJaar: []warehouse.Leeftijdsregel{r}}
+}()

@@ -4,14 +4,15 @@
 --   * only an extract dated the reference date of its school year (1 October) counts
 --     (is_peildatum); extracts of other dates are kept but not counted;
 --   * age = whole years lived on the peildatum (mart.leeftijd);
---   * band_leerplicht (5_18) and band_doorstroompunt (18_23): the age band of the rule in
---     force on the peildatum (mart.leeftijdsregels), empty outside it;
+--   * band_leerplicht (5_18) and band_doorstroompunt (18_23, or 18_27 for a peildatum from
+--     1 January 2026): the age band of the rule in force on the peildatum
+--     (mart.leeftijdsregels), empty outside it;
 --   * telt_leerplicht: counted in tabel1's 5_18 rows (jongens_5_18 for geslacht M,
 --     meisjes_5_18 for V, subtotaal_5_18 for every geslacht): a youth of compulsory school
 --     age in a gemeente whose leerplicht the bureau runs and that existed in the school
 --     year (mart.gemeente_jaar);
 --   * telt_doorstroompunt: counted in tabel1's row `rij_doorstroompunt`
---     (18_23_<subregio>): a youth of the Doorstroompunt band in any gemeente of the
+--     (18_23_<subregio> or 18_27_<subregio>): a youth of the Doorstroompunt band in any gemeente of the
 --     region that existed in the school year.
 -- Only gemeenten of the region configuration count; a row of another gemeente has
 -- neither flag.

@@ -9,7 +9,8 @@
 --     the school year: tabel3's rows relatief, luxe, absoluut (rij_tabel3 = the
 --     verzuimsoort's row);
 --   * telt_doorstroompunt: a RELATIEF report at the age of the Doorstroompunt band in
---     force on the meldingsdatum (18 to 22), in any gemeente of the region that existed:
+--     force on the meldingsdatum (18 to 22 up to 31 December 2025, 18 to 26 from 1 January
+--     2026: a school year across the change counts each report by its own date), in any gemeente of the region that existed:
 --     tabel3's row relatief_18plus_<subregio>;
 --   * any other combination (LUXE or ABSOLUUT at 18+, any report above the band) is in no
 --     row: rij_tabel3 is empty;

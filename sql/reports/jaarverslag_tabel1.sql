@@ -4,10 +4,12 @@
 -- age on the peildatum, the bands, which gemeenten count). Rows:
 --   * jongens_5_18 (geslacht M), meisjes_5_18 (geslacht V): youths of compulsory school
 --     age (telt_leerplicht); subtotaal_5_18: every geslacht, so X is counted there only;
---   * 18_23_<subregio>: youths of the Doorstroompunt band, by the sub-region of the
---     gemeente of residence (telt_doorstroompunt);
+--   * 18_23_<subregio> (18_27_<subregio> for a peildatum from 1 January 2026): youths of
+--     the Doorstroompunt band in force on the peildatum, by the sub-region of the gemeente
+--     of residence (telt_doorstroompunt);
 --   * columns by onderwijssoort (wpo, wec, wvo, web, onbekend, geen).
--- This query gives the base cells; the `totaal` column and the `subtotaal_18_23` and
+-- This query gives the base cells; the `totaal` column and the `subtotaal_18_23` (or
+-- `subtotaal_18_27`) and
 -- `totaal` rows are sums, added by the report layout (warehouse/jaarverslag_layout.go).
 --
 -- Parameter: $schooljaar, e.g. '2018-2019'.

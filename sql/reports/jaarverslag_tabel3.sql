@@ -3,7 +3,8 @@
 -- The counting rules are those of sql/marts/11_verzuimmelding.sql: reports with
 -- meldingsdatum in the school year, SIGNAAL never; rows relatief, luxe, absoluut for
 -- youths under 18 in gemeenten whose leerplicht the bureau runs; relatief_18plus_<subregio>
--- for RELATIEF at the Doorstroompunt age (18 to 22) in any gemeente of the region;
+-- for RELATIEF at the Doorstroompunt age in force on the meldingsdatum (18 to 22, from
+-- 1 January 2026 18 to 26) in any gemeente of the region;
 -- columns by onderwijssoort of origin. Reports are counted, not persons. The `totaal` row
 -- and column are sums, added by the report layout.
 --
