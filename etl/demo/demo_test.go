@@ -2,7 +2,9 @@ package demo
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,6 +47,10 @@ func TestGenerate(t *testing.T) {
 				t.Errorf("%s: %d and %d bytes differ between calls", n, len(a), len(b))
 			}
 		}
+	})
+
+	t.Run("the same bytes as recorded", func(t *testing.T) {
+		checkRecordedHashes(t, dirA, namesA, "testdata/sha256_2025-07-31.txt")
 	})
 
 	t.Run("every name is a feed, every year present", func(t *testing.T) {
@@ -95,6 +101,51 @@ func TestGenerate(t *testing.T) {
 			t.Errorf("planted bad BSN found %d times, want once", bad)
 		}
 	})
+}
+
+// checkRecordedHashes compares the sha256 of every generated file with a list recorded
+// in `sha256sum` format. The list guards the published years: a change to the generator
+// must leave the data up to the end of the plan byte for byte as they were. Only a
+// deliberate change of the demo data may rewrite it (cd DIR && sha256sum * > FILE).
+func checkRecordedHashes(t *testing.T, dir string, names []string, recorded string) {
+	t.Helper()
+	want, err := os.ReadFile(recorded)
+	if err != nil {
+		t.Fatalf("read the recorded hashes: %v", err)
+	}
+	var got strings.Builder
+	for _, n := range names {
+		b, err := os.ReadFile(filepath.Join(dir, n))
+		if err != nil {
+			t.Fatalf("read %s: %v", n, err)
+		}
+		fmt.Fprintf(&got, "%x  %s\n", sha256.Sum256(b), n)
+	}
+	if got.String() == string(want) {
+		return
+	}
+	wantBy := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(want)), "\n") {
+		if h, n, ok := strings.Cut(line, "  "); ok {
+			wantBy[n] = h
+		}
+	}
+	gotBy := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(got.String()), "\n") {
+		h, n, _ := strings.Cut(line, "  ")
+		gotBy[n] = h
+		switch w, ok := wantBy[n]; {
+		case !ok:
+			t.Errorf("%s: generated, but not in %s", n, recorded)
+		case w != h:
+			t.Errorf("%s: sha256 %s, recorded %s", n, h, w)
+		}
+	}
+	for n := range wantBy {
+		if _, ok := gotBy[n]; !ok {
+			t.Errorf("%s: in %s, but not generated", n, recorded)
+		}
+	}
 }
 
 // TestPersonsHaveValidBSNs checks every person any feed refers to against the loader's
