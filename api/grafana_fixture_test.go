@@ -70,7 +70,7 @@ func buildDemo() (*demoWarehouse, error) {
 		return nil, err
 	}
 	inbox := filepath.Join(dir, "inbox")
-	if _, err := demo.Generate(inbox); err != nil {
+	if _, err := demo.Generate(inbox, demo.PlanEnd()); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}

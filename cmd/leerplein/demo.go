@@ -44,7 +44,7 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 	if err := os.RemoveAll(inbox); err != nil {
 		return err
 	}
-	names, err := demo.Generate(inbox)
+	names, err := demo.Generate(inbox, demo.PlanEnd())
 	if err != nil {
 		return fmt.Errorf("demo: exports maken: %w", err)
 	}
