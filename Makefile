@@ -14,8 +14,12 @@ BIN     := bin/leerplein
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/leerplein
 
+# UNTIL: the last day of the demo's data (YYYY-MM-DD); empty: yesterday, so the
+# dashboard shows the school year in progress. UNTIL=2025-07-31: the first ten years.
+UNTIL   ?=
+
 demo: build
-	./$(BIN) demo --data $(DATA)
+	./$(BIN) demo --data $(DATA) $(if $(UNTIL),--until $(UNTIL))
 
 ADDR    ?= 127.0.0.1:8080
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hetleerplein/leerplein/etl"
 	"github.com/hetleerplein/leerplein/etl/demo"
@@ -56,21 +57,23 @@ func loadDemo(t testing.TB) *demoWarehouse {
 	if testing.Short() {
 		t.Skip("needs the demo warehouse (ten school years through the loader); skipped with -short")
 	}
-	demoState.once.Do(func() { demoState.w, demoState.err = buildDemo() })
+	demoState.once.Do(func() { demoState.w, demoState.err = buildDemo(demo.PlanEnd()) })
 	if demoState.err != nil {
 		t.Fatalf("build demo warehouse: %v", demoState.err)
 	}
 	return demoState.w
 }
 
-func buildDemo() (*demoWarehouse, error) {
+// buildDemo loads the demo through until (demo.PlanEnd() for the shared warehouse, whose
+// ten school years the golden figures are made of) into a temp DuckDB file.
+func buildDemo(until time.Time) (*demoWarehouse, error) {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "leerplein-api-test-")
 	if err != nil {
 		return nil, err
 	}
 	inbox := filepath.Join(dir, "inbox")
-	if _, err := demo.Generate(inbox); err != nil {
+	if _, err := demo.Generate(inbox, until); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}

@@ -289,7 +289,7 @@ func TestJaarverslagOpenbaarDemo(t *testing.T) {
 	}
 	ctx := context.Background()
 	dir := t.TempDir()
-	if _, err := demo.Generate(dir); err != nil {
+	if _, err := demo.Generate(dir, demo.PlanEnd()); err != nil {
 		t.Fatalf("demo.Generate: %v", err)
 	}
 	db := openEmpty(t)

@@ -475,7 +475,7 @@ func loadDemo(t *testing.T) *warehouse.DB {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	if _, err := demo.Generate(dir); err != nil {
+	if _, err := demo.Generate(dir, demo.PlanEnd()); err != nil {
 		t.Fatalf("demo.Generate: %v", err)
 	}
 	db, err := warehouse.Open(ctx, ":memory:")

@@ -24,7 +24,7 @@ func TestLeerplichttellingDemo(t *testing.T) {
 	}
 	ctx := context.Background()
 	dir := t.TempDir()
-	if _, err := demo.Generate(dir); err != nil {
+	if _, err := demo.Generate(dir, demo.PlanEnd()); err != nil {
 		t.Fatalf("demo.Generate: %v", err)
 	}
 	db, err := warehouse.Open(ctx, ":memory:")

@@ -42,7 +42,7 @@ const (
 	benchTokenName     = "bench-api"
 )
 
-// grafanaBenchQuery is a Grafana /query with five targets over the demo's ten years.
+// grafanaBenchQuery is a Grafana /query with five targets over the demo's first ten years.
 const grafanaBenchQuery = `{"app":"dashboard","requestId":"Q1","timezone":"browser",
 "range":{"from":"2015-01-01T00:00:00.000Z","to":"2025-12-31T00:00:00.000Z","raw":{"from":"now-11y","to":"now"}},
 "interval":"1d","intervalMs":86400000,"maxDataPoints":1200,

@@ -193,6 +193,8 @@ func TestCallMistakes(t *testing.T) {
 		{"not a switch value", []string{"etl", "run", "--verbose=misschien"}, []string{"--verbose", "verwacht true of false"}},
 		{"required flag", []string{"etl", "run"}, []string{"--inbox ontbreekt", "Zie 'leerplein etl run --help'."}},
 		{"stray argument", []string{"etl", "run", "--inbox", "x", "extra"}, []string{`onverwacht argument "extra"`}},
+		{"demo: not a date", []string{"demo", "--until", "gisteren"}, []string{`demo: --until "gisteren" is geen datum`, "Zie 'leerplein demo --help'."}},
+		{"demo: before the demo", []string{"demo", "--until", "2015-12-01"}, []string{"demo: --until 2015-12-01 is te vroeg"}},
 		{"help of nothing", []string{"help", "frobnicate"}, []string{"onbekend commando 'frobnicate'"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

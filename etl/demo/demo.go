@@ -1,5 +1,6 @@
-// Package demo generates the synthetic exports behind `leerplein demo`: ten school years
-// (2015-2016 … 2024-2025) of every feed in feeds.md — leerlingen on each 1 October,
+// Package demo generates the synthetic exports behind `leerplein demo`: every school year
+// from 2015-2016 up to the one containing a given day (by default yesterday), and nothing
+// dated after that day, of every feed in feeds.md — leerlingen on each 1 October,
 // verzuimmeldingen and maatregelen, vrijstellingen, thuiszitters, rmc_trajecten and
 // vsv_cijfers — written the way real exports arrive: CSV in several dialects (`;`, `,`,
 // tab, UTF-8 with BOM, Windows-1252, CRLF), XLSX with real date cells, Parquet, header
@@ -9,9 +10,17 @@
 // Every number comes from an explicit plan (plan.go): for 2016-2017, 2017-2018 and
 // 2018-2019 the data reproduce every published cell of the reference annual report
 // (seed_tables.csv) under the counting rules of definitions.md; the other years follow
-// plausible trends in which some KPI targets are met and some are not. Persons are one
-// synthetic population (BSNs pass the eleven test) shared by all feeds. Output is
-// deterministic: the same bytes on every call.
+// plausible trends in which some KPI targets are met and some are not. From 2025-2026 on
+// the data follow the law of 2026 (definitions.md, "Rules in force on a date"): absence
+// reports and Doorstroompunt trajectories of youths aged 23 to 26 from 1 January 2026,
+// and the BRP extract from 1 October 2026 on up to age 26. Persons are one synthetic
+// population (BSNs pass the eleven test) shared by all feeds.
+//
+// Output is deterministic: the same day gives the same bytes. Every school year is
+// generated whole and then cut at the day, so a record never depends on the day except
+// by being left out (or delivered still open): running a day later only adds. Up to
+// PlanEnd the output is byte for byte the ten years the demo was first published with
+// (testdata/sha256_2025-07-31.txt).
 package demo
 
 import (
@@ -24,17 +33,44 @@ import (
 	"time"
 )
 
-// FirstYear and LastYear bound the school years generated (2015-2016 … 2024-2025).
+// FirstYear and LastYear bound the school years the plan covers (2015-2016 …
+// 2030-2031): the demo generates no day after end(LastYear).
 const (
 	FirstYear = 2015
-	LastYear  = 2024
+	LastYear  = 2030
 )
 
-// Generate writes synthetic feed files for school years 2015-2016 … 2024-2025 into dir
-// (created if missing), deterministically (same bytes every call), and returns their
-// names in load order.
-func Generate(dir string) ([]string, error) {
-	files, err := build()
+// planYear is the last school year of the ten the demo was first published with
+// (2024-2025). A few rules of those years (the PVs still before the court in 2024-2025,
+// the persons drawn) are kept as they were so that their bytes do not change.
+const planYear = 2024
+
+// PlanEnd is the last day of the ten school years the demo was first published with,
+// 31 July 2025: Generate up to it writes exactly the files of that publication.
+func PlanEnd() time.Time { return end(planYear) }
+
+// EarliestUntil is the first day the demo can run through, 31 July 2016: the end of the
+// first school year, so that at least one whole year is there to compare with.
+func EarliestUntil() time.Time { return end(FirstYear) }
+
+// LatestUntil is the last day the plan reaches, 31 July 2031 (end of LastYear).
+func LatestUntil() time.Time { return end(LastYear) }
+
+// lawDay is the day the Wet van school naar duurzaam werk takes effect: the
+// Doorstroompunt's target group and the duty to report absence run to age 27.
+func lawDay() time.Time { return day(2026, time.January, 1) }
+
+// Generate writes synthetic feed files for every school year from 2015-2016 up to the
+// one containing until (its calendar date; from EarliestUntil to LatestUntil) into dir
+// (created if missing), with no record dated after until, deterministically (the same
+// until gives the same bytes), and returns their names in load order.
+func Generate(dir string, until time.Time) ([]string, error) {
+	u := day(until.Year(), until.Month(), until.Day())
+	if u.Before(EarliestUntil()) || u.After(LatestUntil()) {
+		return nil, fmt.Errorf("demo: the demo runs through a day from %s to %s, not %s",
+			EarliestUntil().Format(time.DateOnly), LatestUntil().Format(time.DateOnly), u.Format(time.DateOnly))
+	}
+	files, err := build(u)
 	if err != nil {
 		return nil, err
 	}
@@ -58,17 +94,20 @@ type outFile struct {
 	data []byte
 }
 
-// build generates the whole data set and renders every file in memory.
-func build() ([]outFile, error) {
-	ds, err := generateData()
+// build generates the data set up to until and renders every file in memory.
+func build(until time.Time) ([]outFile, error) {
+	ds, err := generateData(until)
 	if err != nil {
 		return nil, err
 	}
 	return renderAll(ds)
 }
 
-// dataset holds every generated record, per feed.
+// dataset holds every generated record, per feed: the whole school years up to the one
+// containing until; the files leave out what is dated after until.
 type dataset struct {
+	until      time.Time
+	last       int // the school year containing until
 	pop        *population
 	leerlingen map[int][]leerling // by school year
 	meldingen  []*melding
@@ -79,10 +118,13 @@ type dataset struct {
 	vsv        []vsvDelivery
 }
 
-// generateData builds the population and every feed from the plan.
-func generateData() (*dataset, error) {
-	ds := &dataset{pop: newPopulation(), leerlingen: map[int][]leerling{}}
-	for y := FirstYear; y <= LastYear; y++ {
+// generateData builds the population and every feed from the plan, for every school
+// year up to the one containing until. A year's records do not depend on until: each
+// builder goes through the years in order, so a later year only adds to the streams.
+func generateData(until time.Time) (*dataset, error) {
+	last := schoolYear(until)
+	ds := &dataset{until: until, last: last, pop: newPopulation(), leerlingen: map[int][]leerling{}}
+	for y := FirstYear; y <= last; y++ {
 		ll, err := buildLeerlingen(ds.pop, y)
 		if err != nil {
 			return nil, err
@@ -90,19 +132,19 @@ func generateData() (*dataset, error) {
 		ds.leerlingen[y] = ll
 	}
 	var err error
-	if ds.meldingen, err = buildMeldingen(ds.pop); err != nil {
+	if ds.meldingen, err = buildMeldingen(ds.pop, last); err != nil {
 		return nil, err
 	}
-	if ds.maatregels, err = buildMaatregelen(ds.meldingen); err != nil {
+	if ds.maatregels, err = buildMaatregelen(ds.meldingen, last); err != nil {
 		return nil, err
 	}
-	if ds.vrijst, err = buildVrijstellingen(ds.pop); err != nil {
+	if ds.vrijst, err = buildVrijstellingen(ds.pop, last); err != nil {
 		return nil, err
 	}
-	if ds.episodes, err = buildEpisodes(ds.pop); err != nil {
+	if ds.episodes, err = buildEpisodes(ds.pop, last); err != nil {
 		return nil, err
 	}
-	if ds.trajecten, err = buildTrajecten(ds.pop); err != nil {
+	if ds.trajecten, err = buildTrajecten(ds.pop, last); err != nil {
 		return nil, err
 	}
 	ds.vsv = vsvDeliveries()
@@ -150,6 +192,14 @@ func age(birth, on time.Time) int {
 	a := on.Year() - birth.Year()
 	if on.Month() < birth.Month() || (on.Month() == birth.Month() && on.Day() < birth.Day()) {
 		a--
+	}
+	return a
+}
+
+// latest returns the later of two dates.
+func latest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
 	}
 	return a
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hetleerplein/leerplein/etl"
 	"github.com/hetleerplein/leerplein/etl/demo"
@@ -17,16 +18,19 @@ import (
 // seedPath is the published reference report, relative to this package.
 const seedPath = "../../../shared/reference/seed_tables.csv"
 
-// TestDemoReproducesSeed loads the whole demo through the real loader and checks that
-// the annual report of 2016-2017, 2017-2018 and 2018-2019 has every published figure.
+// TestDemoReproducesSeed loads the demo through 3 December 2026 (a school year in
+// progress, the first under the law of 2026) through the real loader and checks that the
+// annual report of 2016-2017, 2017-2018 and 2018-2019 still has every published figure,
+// and that the KPIs read the next day show 2026-2027 in progress up to that day.
 func TestDemoReproducesSeed(t *testing.T) {
 	seed := readSeed(t)
 	if testing.Short() {
-		t.Skip("loads ten years of demo data (about half a minute)")
+		t.Skip("loads eleven and a half years of demo data (about half a minute)")
 	}
 	ctx := context.Background()
 	dir := t.TempDir()
-	names, err := demo.Generate(dir)
+	until := time.Date(2026, time.December, 3, 0, 0, 0, 0, time.UTC)
+	names, err := demo.Generate(dir, until)
 	if err != nil {
 		t.Fatalf("Generate: %v", err)
 	}
@@ -40,6 +44,7 @@ func TestDemoReproducesSeed(t *testing.T) {
 		t.Fatalf("etl.Run: %v", err)
 	}
 	t.Run("files", func(t *testing.T) { checkFiles(t, names, sum) })
+	t.Run("2026-2027 in progress", func(t *testing.T) { checkInProgress(t, db, until) })
 	for _, year := range []string{"2016-2017", "2017-2018", "2018-2019"} {
 		t.Run(year, func(t *testing.T) {
 			cells, err := db.Jaarverslag(ctx, year)
@@ -75,6 +80,40 @@ func TestDemoReproducesSeed(t *testing.T) {
 				t.Errorf("%s tabel7;totaal_regio;vsvers: got %s, want the definitive %s", year, got["tabel7;totaal_regio;vsvers"], want)
 			}
 		})
+	}
+}
+
+// checkInProgress reads the KPIs on the day after until, as `make run` does, and wants
+// 2026-2027 in progress through until, with a forecast of the absence reports.
+func checkInProgress(t *testing.T, db *warehouse.DB, until time.Time) {
+	snap, err := db.KPISnapshotOn(context.Background(), until.AddDate(0, 0, 1))
+	if err != nil {
+		t.Fatalf("KPISnapshotOn: %v", err)
+	}
+	s, err := snap.Series("verzuim_meldingen", warehouse.KPIFilter{})
+	if err != nil {
+		t.Fatalf("Series: %v", err)
+	}
+	ip := s.InProgress
+	if ip == nil {
+		t.Fatal("verzuim_meldingen: no school year in progress")
+	}
+	if ip.SchoolYear != "2026-2027" || !ip.HasThrough || !ip.Through.Equal(until) {
+		t.Errorf("in progress %s through %s (has through: %v), want 2026-2027 through %s",
+			ip.SchoolYear, ip.Through.Format(time.DateOnly), ip.HasThrough, until.Format(time.DateOnly))
+	}
+	if ip.Value == nil || *ip.Value <= 0 {
+		t.Errorf("verzuim_meldingen to date: %v, want a count", ip.Value)
+	}
+	f := ip.Forecast
+	if f.Value == nil || f.Low == nil || f.High == nil || ip.Value == nil {
+		t.Fatalf("no forecast: %s", f.ReasonEN)
+	}
+	if !(*f.Low <= *f.Value && *f.Value <= *f.High) || *f.Value < *ip.Value {
+		t.Errorf("forecast %v in [%v, %v] with %v to date: want the value inside its interval and not below the count to date", *f.Value, *f.Low, *f.High, *ip.Value)
+	}
+	if len(f.BasedOn) < 10 {
+		t.Errorf("forecast based on %v, want the complete years before 2026-2027", f.BasedOn)
 	}
 }
 

@@ -28,33 +28,36 @@ func ext(st style) string {
 	return "." + st.format
 }
 
-// renderAll renders every export of the data set, in name order.
+// flavourOf is how a source system exported in year y: after the plan, the habits of ten
+// years earlier come back.
+func flavourOf(m map[int]flavour, y int) flavour {
+	if fl, ok := m[y]; ok {
+		return fl
+	}
+	return m[FirstYear+(y-FirstYear)%10]
+}
+
+// export is one file's content before it is encoded: its name without extension, its
+// table and the style it is written in.
+type export struct {
+	name string
+	tb   table
+	st   style
+}
+
+// renderAll renders every export of the data set (exportsOf), in name order.
 func renderAll(ds *dataset) ([]outFile, error) {
+	exps, err := exportsOf(ds)
+	if err != nil {
+		return nil, err
+	}
 	var files []outFile
-	add := func(name string, tb table, st style) error {
-		b, err := render(tb, st)
+	for _, x := range exps {
+		b, err := render(x.tb, x.st)
 		if err != nil {
-			return fmt.Errorf("demo: %s: %w", name, err)
+			return nil, fmt.Errorf("demo: %s: %w", x.name, err)
 		}
-		files = append(files, outFile{name: name + ext(st), data: b})
-		return nil
-	}
-	for y := FirstYear; y <= LastYear; y++ {
-		if err := leerlingenFiles(y, ds.leerlingen[y], add); err != nil {
-			return nil, err
-		}
-		for _, f := range []func(int, *dataset, func(string, table, style) error) error{
-			meldingenFile, maatregelenFile, vrijstellingenFile, thuiszittersFile, rmcFile,
-		} {
-			if err := f(y, ds, add); err != nil {
-				return nil, err
-			}
-		}
-	}
-	for _, d := range ds.vsv {
-		if err := add(d.name, vsvTable(d), d.st); err != nil {
-			return nil, err
-		}
+		files = append(files, outFile{name: x.name + ext(x.st), data: b})
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].name < files[j].name })
 	for _, f := range files { // the office saved the 2018-2019 reports twice: the copy is skipped
@@ -67,11 +70,47 @@ func renderAll(ds *dataset) ([]outFile, error) {
 	return files, nil
 }
 
+// exportsOf is every export of the data set as it stands on ds.until: each year's file as
+// it stood at the end of the year, the year in progress as it stands on until, and the
+// VSV publications out by then. An export with no rows yet (the first days of a year) is
+// not written.
+func exportsOf(ds *dataset) ([]export, error) {
+	var out []export
+	add := func(name string, tb table, st style) error {
+		if len(tb.rows) > 0 {
+			out = append(out, export{name, tb, st})
+		}
+		return nil
+	}
+	for y := FirstYear; y <= ds.last; y++ {
+		if !peil(y).After(ds.until) {
+			if err := leerlingenFiles(y, ds.leerlingen[y], add); err != nil {
+				return nil, err
+			}
+		}
+		for _, f := range []func(int, *dataset, func(string, table, style) error) error{
+			meldingenFile, maatregelenFile, vrijstellingenFile, thuiszittersFile, rmcFile,
+		} {
+			if err := f(y, ds, add); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, d := range ds.vsv {
+		if !d.out.After(ds.until) {
+			if err := add(d.name, vsvTable(d), d.st); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
 // leerlingenFiles writes the BRP extract of 1 October of year y. The 2018 extract came
 // with a correction file: 25 youths first delivered as ONBEKEND are re-delivered with
 // their school type (a later file replaces rows with the same peildatum and bsn).
 func leerlingenFiles(y int, rows []leerling, add func(string, table, style) error) error {
-	fl := map[int]flavour{
+	fl := flavourOf(map[int]flavour{
 		2015: {st: semicolon()},
 		2016: {st: comma(), gem: 1, header: 1},
 		2017: {st: tab(), gem: 3, header: 2},
@@ -82,7 +121,7 @@ func leerlingenFiles(y int, rows []leerling, add func(string, table, style) erro
 		2022: {st: tab().with("02-01-2006"), header: 1, gem: 3},
 		2023: {st: comma(), gem: 4},
 		2024: {st: style{format: "parquet", dateText: true, date: "2006-01-02"}},
-	}[y]
+	}, y)
 	name := fmt.Sprintf("leerlingen_%s", peil(y).Format(time.DateOnly))
 	main := append([]leerling(nil), rows...)
 	if y == 2018 {
@@ -142,7 +181,7 @@ func normal(h string) string {
 }
 
 func meldingenFile(y int, ds *dataset, add func(string, table, style) error) error {
-	fl := map[int]flavour{
+	fl := flavourOf(map[int]flavour{
 		2015: {st: semicolon(), note: true},
 		2016: {st: xlsx(), header: 1},
 		2017: {st: excel1252(), note: true, gem: 3},
@@ -153,10 +192,10 @@ func meldingenFile(y int, ds *dataset, add func(string, table, style) error) err
 		2022: {st: excel1252().with("02-01-2006"), note: true},
 		2023: {st: style{format: "csv", delim: ',', date: "02-01-2006", decComma: true}, note: true, gem: 4},
 		2024: {st: semicolon().with("2006-01-02")},
-	}[y]
+	}, y)
 	var ms []*melding
 	for _, m := range ds.meldingen {
-		if schoolYear(m.datum) == y {
+		if schoolYear(m.datum) == y && !m.datum.After(ds.until) {
 			ms = append(ms, m)
 		}
 	}
@@ -177,11 +216,11 @@ func maatregelenFile(y int, ds *dataset, add func(string, table, style) error) e
 	}
 	var ms []*maatregel
 	for _, m := range ds.maatregels {
-		if schoolYear(m.datum) == y {
+		if schoolYear(m.datum) == y && !m.datum.After(ds.until) {
 			ms = append(ms, m)
 		}
 	}
-	tb := maatregelenTable(ms, fl)
+	tb := maatregelenTable(ms, fl, earliest(end(y), ds.until))
 	if y == 2022 { // an unknown measure: quarantined
 		tb.rows = append(tb.rows, badRow(tb, map[string]cell{"maatregel_id": txt("MR22-90001"), "maatregel": txt("BOETE")}))
 	}
@@ -198,7 +237,7 @@ func vrijstellingenFile(y int, ds *dataset, add func(string, table, style) error
 	}
 	var vs []*vrijstelling
 	for _, v := range ds.vrijst {
-		if schoolYear(v.besluit) == y {
+		if schoolYear(v.besluit) == y && !v.besluit.After(ds.until) {
 			vs = append(vs, v)
 		}
 	}
@@ -210,12 +249,12 @@ func vrijstellingenFile(y int, ds *dataset, add func(string, table, style) error
 }
 
 func thuiszittersFile(y int, ds *dataset, add func(string, table, style) error) error {
-	fl := map[int]flavour{
+	fl := flavourOf(map[int]flavour{
 		2015: {st: semicolon()}, 2016: {st: semicolon(), jaNee: true}, 2017: {st: semicolon().with("2006-01-02"), header: 1},
 		2018: {st: xlsx(), header: 1}, 2019: {st: tab(), lower: true}, 2020: {st: semicolon(), gem: 3},
 		2021: {st: xlsx()}, 2022: {st: comma(), header: 2}, 2023: {st: xlsx(), header: 1}, 2024: {st: semicolon(), jaNee: true},
-	}[y]
-	tb := thuiszittersTable(y, ds.episodes, fl)
+	}, y)
+	tb := thuiszittersTable(y, ds.episodes, fl, earliest(end(y), ds.until))
 	if y == 2020 { // a date that does not exist: quarantined
 		tb.rows = append(tb.rows, badRow(tb, map[string]cell{"dossier_id": txt("TZ2020-9001"), "startdatum": txt("31-02-2021")}))
 	}
@@ -223,12 +262,12 @@ func thuiszittersFile(y int, ds *dataset, add func(string, table, style) error) 
 }
 
 func rmcFile(y int, ds *dataset, add func(string, table, style) error) error {
-	fl := map[int]flavour{
+	fl := flavourOf(map[int]flavour{
 		2015: {st: xlsx(), header: 1}, 2016: {st: xlsx(), regText: true}, 2017: {st: semicolon(), regText: true},
 		2018: {st: xlsx(), header: 1}, 2019: {st: comma(), lower: true}, 2020: {st: semicolon(), gem: 3},
 		2021: {st: xlsx(), header: 1}, 2022: {st: tab(), header: 2}, 2023: {st: parq()}, 2024: {st: xlsx(), regText: true},
-	}[y]
-	tb := rmcTable(y, ds.trajecten, fl)
+	}, y)
+	tb := rmcTable(y, ds.trajecten, fl, earliest(end(y), ds.until))
 	if y == 2019 { // Amsterdam's CBS code: not in the region, quarantined
 		tb.rows = append(tb.rows, badRow(tb, map[string]cell{"traject_id": txt("RMC2019-90001"), "gemeente": txt("GM0363")}))
 	}
@@ -238,6 +277,7 @@ func rmcFile(y int, ds *dataset, add func(string, table, style) error) error {
 // vsvDelivery is one DUO publication of VSV figures.
 type vsvDelivery struct {
 	name string
+	out  time.Time // the day it counts as delivered
 	st   style
 	rows []vsvOut
 }
@@ -249,17 +289,20 @@ type vsvOut struct {
 	status string
 }
 
-// vsvDeliveries are DUO's publications: each February the provisional figures of the
-// previous school year and the definitive ones of the year before that. 2017-2018's
-// definitive figures equal its provisional ones (the seed). The 2022 publication also
-// repeats 2016-2017's old provisional figures, which must not replace the definitive ones.
+// vsvDeliveries are DUO's publications up to the end of the plan: each February the
+// provisional figures of the previous school year and the definitive ones of the year
+// before that (February 2027: 2025-2026 provisional, 2024-2025 definitive). A
+// publication counts as delivered from 1 March, once its month is over; the exports
+// leave out those not delivered by the day the demo runs through. 2017-2018's definitive
+// figures equal its provisional ones (the seed). The 2022 publication also repeats
+// 2016-2017's old provisional figures, which must not replace the definitive ones.
 func vsvDeliveries() []vsvDelivery {
 	var out []vsvDelivery
-	for y := FirstYear; y <= 2023; y++ {
+	for y := FirstYear; !day(y+2, time.March, 1).After(LatestUntil()); y++ {
 		pub := y + 2
 		st := semicolon()
 		st.thousands = true
-		d := vsvDelivery{name: fmt.Sprintf("vsv_cijfers_%d-02", pub), st: st}
+		d := vsvDelivery{name: fmt.Sprintf("vsv_cijfers_%d-02", pub), out: day(pub, time.March, 1), st: st}
 		if pub == 2019 {
 			d.st = xlsx()
 		}

@@ -19,11 +19,17 @@ type leerling struct {
 
 // buildLeerlingen selects the residents the BRP extract of 1 October of year y holds —
 // 5 to 17 in Zuid-Kennemerland (IJmond runs leerplicht locally), 18 to 22 in the whole
-// region, plus a few just outside the bands (a 4-year-old about to turn 5, a 23-year-old
-// who just did) that tabel1 must leave out — and gives each a school type. For 2018 the
-// school types reproduce tabel1 of the seed exactly; other years keep its proportions.
+// region (18 to 26 from the law of 2026 on: first peildatum 1 October 2026), plus a few
+// just outside the bands (a 4-year-old about to turn 5, a 23-year-old — from 2026 a
+// 27-year-old — who just did) that tabel1 must leave out — and gives each a school type.
+// For 2018 the school types reproduce tabel1 of the seed exactly; other years keep its
+// proportions, and the youths of 23 to 26 are mostly out of school.
 func buildLeerlingen(pop *population, y int) ([]leerling, error) {
 	t := peil(y)
+	adultMax := 22 // the oldest age of the extract's adult band on t
+	if !t.Before(lawDay()) {
+		adultMax = 26
+	}
 	groups := map[string][]*person{}
 	var edge []*person
 	for _, ps := range [][]*person{pop.zk, pop.ij} {
@@ -38,7 +44,9 @@ func buildLeerlingen(pop *population, y int) ([]leerling, error) {
 				groups["5_18_"+p.sex] = append(groups["5_18_"+p.sex], p)
 			case a >= 18 && a <= 22:
 				groups["18_23_"+p.gem.sub] = append(groups["18_23_"+p.gem.sub], p)
-			case zk && a == 4 && age(p.birth, addDays(t, 7)) == 5, a == 23 && age(p.birth, addDays(t, -7)) == 22:
+			case a >= 23 && a <= adultMax:
+				groups["23_27_"+p.gem.sub] = append(groups["23_27_"+p.gem.sub], p)
+			case zk && a == 4 && age(p.birth, addDays(t, 7)) == 5, a == adultMax+1 && age(p.birth, addDays(t, -7)) == adultMax:
 				edge = append(edge, p)
 			}
 		}
@@ -48,8 +56,12 @@ func buildLeerlingen(pop *population, y int) ([]leerling, error) {
 	for _, g := range []struct{ key, seedRow string }{
 		{"5_18_M", "jongens_5_18"}, {"5_18_V", "meisjes_5_18"}, {"5_18_X", ""},
 		{"18_23_zk", "18_23_zk"}, {"18_23_ijmond", "18_23_ijmond"},
+		{"23_27_zk", ""}, {"23_27_ijmond", ""},
 	} {
 		ps := groups[g.key]
+		if len(ps) == 0 && g.key[:2] == "23" {
+			continue // before the law of 2026: not in the extract
+		}
 		var quota [6]int
 		switch {
 		case y == 2018 && g.seedRow != "":
@@ -59,6 +71,8 @@ func buildLeerlingen(pop *population, y int) ([]leerling, error) {
 			}
 		case y == 2018 && len(ps) > 0:
 			return nil, fmt.Errorf("demo: leerlingen 2018: %d persons of sex X aged 5-17, seed has none", len(ps))
+		case g.key[:2] == "23":
+			copy(quota[:], apportion(len(ps), over22Extract()))
 		default:
 			var w []float64
 			for i := range 6 {
@@ -70,11 +84,11 @@ func buildLeerlingen(pop *population, y int) ([]leerling, error) {
 			}
 			copy(quota[:], apportion(len(ps), w))
 		}
-		out = append(out, assignSchool(r, ps, quota, t, g.key[:2] == "18")...)
+		out = append(out, assignSchool(r, ps, quota, t, g.key[:2] != "5_")...)
 	}
 	for _, p := range edge {
 		l := leerling{p: p, soort: "WPO", brin: brin(p, "WPO")}
-		if age(p.birth, t) == 23 {
+		if age(p.birth, t) > 18 {
 			l = leerling{p: p, soort: "GEEN", sk: "J"}
 		}
 		out = append(out, l)
@@ -118,7 +132,7 @@ func assignSchool(r *rand.Rand, ps []*person, quota [6]int, t time.Time, adult b
 	give(sel, "WPO")
 	sel, rest = takeWeighted(r, rest, quota[2], func(p *person) float64 { return math.Pow(6, 18-ageOf(p)) })
 	give(sel, "WVO")
-	sel, rest = takeWeighted(r, rest, quota[3], func(p *person) float64 { return math.Pow(23-ageOf(p), 2) })
+	sel, rest = takeWeighted(r, rest, quota[3], func(p *person) float64 { return math.Pow(math.Max(23-ageOf(p), 0.5), 2) })
 	give(sel, "WEB")
 	give(rest, "GEEN")
 	return out

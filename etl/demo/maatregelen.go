@@ -13,15 +13,18 @@ type maatregel struct {
 	datum     time.Time
 	soort     string // GESPREK, WAARSCHUWING, DOORVERWIJZING, HALT, PV
 	afdoening string // empty while pending
-	counted   string // the tabel4 row it is counted in ("" when not counted)
+	// bekend is the day the afdoening became known (zero: with the measure); an export
+	// made before it shows the measure still pending.
+	bekend  time.Time
+	counted string // the tabel4 row it is counted in ("" when not counted)
 }
 
 // buildMaatregelen generates the measures: per year the HALT referrals and official
 // reports (PV) of the plan, each on an earlier report of a minor of the right verzuimsoort
 // (often from the previous school year), with the outcomes of tabel5; a few HALT/PV the
 // tables leave out (on an 18-year-old's report, on a report that never arrives); and the
-// talks, warnings and referrals that follow most reports.
-func buildMaatregelen(meldingen []*melding) ([]*maatregel, error) {
+// talks, warnings and referrals that follow most reports. Every year up to last.
+func buildMaatregelen(meldingen []*melding, last int) ([]*maatregel, error) {
 	pools := map[string][]*melding{} // counted reports of minors per verzuimsoort, by date
 	var adults []*melding
 	for _, m := range meldingen {
@@ -33,7 +36,7 @@ func buildMaatregelen(meldingen []*melding) ([]*maatregel, error) {
 		}
 	}
 	var out []*maatregel
-	for y := FirstYear; y <= LastYear; y++ {
+	for y := FirstYear; y <= last; y++ {
 		r := rng("maatregelen", y)
 		smp := newSampler(y, "MAATREGEL")
 		// on finds an unused report of the pool made 10 to 240 days before a measure date.
@@ -77,13 +80,18 @@ func buildMaatregelen(meldingen []*melding) ([]*maatregel, error) {
 				if err != nil {
 					return nil, err
 				}
+				var bekend time.Time
 				switch {
-				case y == LastYear && g.maatregel == "PV" && t.After(day(2025, 3, 1)) && r.IntN(5) < 3:
-					afd = "" // the court has not decided yet
+				case y == planYear && g.maatregel == "PV" && t.After(day(2025, 3, 1)) && r.IntN(5) < 3:
+					afd = "" // the court had not decided when the plan's last year was exported
 				case y == 2021 && g.maatregel == "HALT" && i < 2:
 					afd = "" // delivered without outcome; a HALT referral is always a leerstraf
+				case y > planYear && g.maatregel == "HALT":
+					bekend = addDays(t, 14+r.IntN(60)) // the HALT office reports back
+				case y > planYear:
+					bekend = addDays(t, 30+r.IntN(180)) // the court decides
 				}
-				out = append(out, &maatregel{meldingID: m.id, datum: t, soort: g.maatregel, afdoening: afd, counted: m.row})
+				out = append(out, &maatregel{meldingID: m.id, datum: t, soort: g.maatregel, afdoening: afd, bekend: bekend, counted: m.row})
 			}
 		}
 		if m, t, err := on(adults); err == nil { // a PV on the report of an 18-year-old: not counted
@@ -101,7 +109,7 @@ func buildMaatregelen(meldingen []*melding) ([]*maatregel, error) {
 			lo, span int
 		}{{"GESPREK", 0.5, 2, 20}, {"WAARSCHUWING", 0.15, 14, 46}, {"DOORVERWIJZING", 0.05, 20, 70}} {
 			if r.Float64() < f.p {
-				if t := addDays(m.datum, f.lo+r.IntN(f.span)); !t.After(end(LastYear)) {
+				if t := addDays(m.datum, f.lo+r.IntN(f.span)); !t.After(end(last)) {
 					out = append(out, &maatregel{meldingID: m.id, datum: t, soort: f.soort})
 				}
 			}

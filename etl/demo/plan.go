@@ -8,6 +8,13 @@ package demo
 // 0.9 × 106 while those longer than 3 months get below 0.9 × 77 from 2023-2024; VSV
 // stays under 500 and 10% below 2016-2017; VO beats the national rate while MBO does
 // not; and the share of homebound youths with an offer within 3 months stays below 100%.
+//
+// The years after the plan (2025-2026 … 2030-2031) continue the trends: absence reports
+// keep falling slowly, but the law of 2026 adds the reports of youths aged 23 to 26 (so
+// the covenant's target, set on 18- to 22-year-olds, is missed from 2026-2027 on); the
+// homebound youths fall below 0.9 × 106 in 2028-2029; VSV keeps falling; and the
+// Doorstroompunt's caseload grows with its new target group. The seasons stay those of
+// the earlier years, so a forecast from the share of the year reached by a day holds.
 
 // onderwijs lists the school types in the column order of tabel1 and tabel3.
 func onderwijs() [6]string { return [6]string{"WPO", "WEC", "WVO", "WEB", "ONBEKEND", "GEEN"} }
@@ -69,14 +76,36 @@ func seedTabel3() [5][6]int {
 // covenant, a dip in the covid years, a rise and then the covenant's 10% reduction.
 func verzuimFactor(y int) float64 {
 	return map[int]float64{2015: 1.04, 2016: 1.01, 2017: 0.99, 2018: 1, 2019: 0.81, 2020: 0.74,
-		2021: 0.94, 2022: 0.97, 2023: 0.88, 2024: 0.86}[y]
+		2021: 0.94, 2022: 0.97, 2023: 0.88, 2024: 0.86,
+		2025: 0.85, 2026: 0.84, 2027: 0.84, 2028: 0.83, 2029: 0.82, 2030: 0.82}[y]
 }
 
 // luxeFactor adds the travel pattern to luxe reports: no trips in covid, catching up after.
 func luxeFactor(y int) float64 {
 	return map[int]float64{2015: 1.05, 2016: 1.02, 2017: 1, 2018: 1, 2019: 0.7, 2020: 0.45,
-		2021: 0.9, 2022: 1.25, 2023: 1.08, 2024: 1.04}[y]
+		2021: 0.9, 2022: 1.25, 2023: 1.08, 2024: 1.04,
+		2025: 1.02, 2026: 1.01, 2027: 1, 2028: 0.99, 2029: 0.99, 2030: 0.98}[y]
 }
+
+// lawReports is the number of RELATIEF reports of youths aged 23 to 26 in sub-region sub
+// in year y, which the law of 2026 brings: none before 2025-2026, about seven months'
+// worth in 2025-2026 (from 1 January 2026), then a full year falling with the others.
+func lawReports(y int, sub string) int {
+	v := map[int][2]int{2025: {72, 58}, 2026: {121, 98}, 2027: {124, 100}, 2028: {122, 98},
+		2029: {120, 97}, 2030: {119, 96}}[y]
+	if sub == "zk" {
+		return v[0]
+	}
+	return v[1]
+}
+
+// over22Reports are the school types of origin of the reports of youths aged 23 to 26:
+// mbo students nearly all, a few at vavo (WVO) or unknown; never primary or special.
+func over22Reports() []float64 { return []float64{0, 0, 0.04, 0.88, 0.08, 0} }
+
+// over22Extract are the school types of youths aged 23 to 26 in the BRP extract: most
+// are out of school (GEEN), some still at mbo.
+func over22Extract() []float64 { return []float64{0, 0.002, 0.004, 0.075, 0.003, 0.916} }
 
 // tabel3Plan returns the counted reports of year y: per tabel3 row and school type.
 func tabel3Plan(y int) [5][6]int {
@@ -105,7 +134,8 @@ func haltPVPlan(y int) haltPV {
 	return map[int]haltPV{
 		2015: {52, 44, 68, 2}, 2016: {47, 42, 64, 1}, 2017: {40, 40, 61, 0}, 2018: {66, 47, 43, 4},
 		2019: {41, 33, 22, 2}, 2020: {38, 30, 14, 3}, 2021: {55, 41, 38, 2}, 2022: {61, 45, 49, 3},
-		2023: {58, 43, 45, 2}, 2024: {54, 40, 41, 3},
+		2023: {58, 43, 45, 2}, 2024: {54, 40, 41, 3}, 2025: {52, 39, 40, 2}, 2026: {51, 38, 39, 3},
+		2027: {49, 37, 38, 2}, 2028: {48, 36, 37, 2}, 2029: {47, 36, 36, 3}, 2030: {46, 35, 35, 2},
 	}[y]
 }
 
@@ -148,6 +178,9 @@ func vrijstellingPlan(y int) [8]int {
 		2019: {0, 0, 66, 12, 33, 0, 7, 30}, 2020: {0, 1, 71, 15, 29, 0, 9, 28},
 		2021: {0, 0, 74, 14, 35, 0, 8, 33}, 2022: {0, 0, 78, 16, 37, 1, 10, 31},
 		2023: {0, 0, 81, 15, 40, 0, 9, 35}, 2024: {0, 0, 84, 17, 39, 0, 11, 34},
+		2025: {0, 0, 86, 16, 41, 0, 10, 35}, 2026: {0, 1, 88, 17, 42, 0, 11, 36},
+		2027: {0, 0, 90, 16, 43, 1, 10, 35}, 2028: {0, 0, 91, 18, 44, 0, 12, 37},
+		2029: {0, 0, 93, 17, 45, 0, 11, 36}, 2030: {0, 0, 94, 18, 46, 0, 12, 38},
 	}[y]
 }
 
@@ -159,12 +192,14 @@ func thuiszitterPlan(y int, sub string) tzTarget {
 	zk := map[int]tzTarget{
 		2015: {98, 80, 40, -1}, 2016: {101, 84, 41, -1}, 2017: {93, 79, 38, -1}, 2018: {72, 51, 28, 37},
 		2019: {68, 49, 27, -1}, 2020: {73, 52, 28, -1}, 2021: {78, 56, 30, -1}, 2022: {75, 50, 31, -1},
-		2023: {70, 46, 30, -1}, 2024: {69, 45, 28, -1},
+		2023: {70, 46, 30, -1}, 2024: {69, 45, 28, -1}, 2025: {68, 44, 28, -1}, 2026: {68, 44, 29, -1},
+		2027: {67, 43, 29, -1}, 2028: {66, 42, 28, -1}, 2029: {66, 41, 29, -1}, 2030: {65, 41, 28, -1},
 	}
 	ij := map[int]tzTarget{
 		2015: {37, 29, 15, -1}, 2016: {40, 31, 16, -1}, 2017: {39, 30, 17, -1}, 2018: {34, 26, 15, 22},
 		2019: {30, 21, 14, -1}, 2020: {31, 22, 13, -1}, 2021: {34, 23, 15, -1}, 2022: {33, 22, 15, -1},
-		2023: {31, 20, 14, -1}, 2024: {30, 19, 13, -1},
+		2023: {31, 20, 14, -1}, 2024: {30, 19, 13, -1}, 2025: {30, 19, 13, -1}, 2026: {30, 19, 14, -1},
+		2027: {29, 18, 13, -1}, 2028: {29, 18, 13, -1}, 2029: {29, 17, 13, -1}, 2030: {28, 17, 12, -1},
 	}
 	if sub == "zk" {
 		return zk[y]
@@ -175,7 +210,8 @@ func thuiszitterPlan(y int, sub string) tzTarget {
 // aanbodShare is the share of new homebound episodes with an offer within 3 months.
 func aanbodShare(y int) float64 {
 	return map[int]float64{2015: 0.62, 2016: 0.66, 2017: 0.70, 2018: 0.74, 2019: 0.71, 2020: 0.78,
-		2021: 0.83, 2022: 0.86, 2023: 0.89, 2024: 0.91}[y]
+		2021: 0.83, 2022: 0.86, 2023: 0.89, 2024: 0.91, 2025: 0.92, 2026: 0.93, 2027: 0.93, 2028: 0.94,
+		2029: 0.94, 2030: 0.95}[y]
 }
 
 // rmcResults are the trajectory results in tabel9's row order.
@@ -212,13 +248,25 @@ func seedTabel9(y int) (voor, nieuw t9col, ok bool) {
 
 // rmcTrend gives, for years without a seed tabel9, the caseload (tabel8; 2016-2017 is
 // the seed's 1480) and how many trajectories still run at end(Y), of which monitoring.
+// From 2025-2026 the caseload grows with the youths aged 23 to 26 of the law of 2026.
 func rmcTrend(y int) (total, running, monitoring int) {
 	v := map[int][3]int{
 		2015: {1390, 640, 190}, 2016: {1480, 700, 215},
 		2019: {2050, 760, 160}, 2020: {2180, 800, 170}, 2021: {2240, 790, 165},
 		2022: {2300, 770, 160}, 2023: {2260, 760, 150}, 2024: {2210, 740, 150},
+		2025: {2290, 780, 150}, 2026: {2520, 850, 155}, 2027: {2590, 870, 160},
+		2028: {2610, 880, 160}, 2029: {2600, 875, 155}, 2030: {2580, 870, 155},
 	}[y]
 	return v[0], v[1], v[2]
+}
+
+// over22Share is the share of the new regular trajectories of year y that are of youths
+// aged 23 to 26: from 1 January 2026 on, so about half as many in 2025-2026.
+func over22Share(y int) float64 {
+	if y == schoolYear(lawDay()) {
+		return 0.08
+	}
+	return 0.17
 }
 
 // rmcResultWeights are the typical shares of results of ending trajectories.
@@ -233,8 +281,8 @@ type vsvRow struct {
 // vsvFigures are the definitive (or, for 2017-2018 and 2023-2024, the only provisional)
 // VSV figures per school year. 2017-2018 is the seed: VO and MBO for the region, all
 // sectors and the total nationally. Regional totals: 585, 556, 523, 489, 431, 452, 497,
-// 486, 478 — under 500 and at least 10% below 2016-2017 from 2018-2019 on. VO stays
-// under the national rate, MBO above it.
+// 486, 478, then 470 falling to 435 in 2030-2031 — under 500 and at least 10% below
+// 2016-2017 from 2018-2019 on. VO stays under the national rate, MBO above it.
 func vsvFigures(y int) []vsvRow {
 	if y == 2017 {
 		return []vsvRow{
@@ -248,12 +296,20 @@ func vsvFigures(y int) []vsvRow {
 		2018: {{22040, 88}, {6877, 386}, {297, 15}}, 2019: {{21986, 71}, {6931, 347}, {289, 13}},
 		2020: {{21893, 79}, {7012, 358}, {301, 15}}, 2021: {{21810, 93}, {7088, 388}, {296, 16}},
 		2022: {{21702, 90}, {7140, 381}, {288, 15}}, 2023: {{21655, 86}, {7177, 377}, {291, 15}},
+		2024: {{21610, 84}, {7210, 372}, {287, 14}}, 2025: {{21570, 83}, {7236, 366}, {284, 14}},
+		2026: {{21520, 81}, {7260, 361}, {282, 14}}, 2027: {{21480, 80}, {7281, 357}, {280, 13}},
+		2028: {{21440, 79}, {7300, 352}, {279, 13}}, 2029: {{21400, 78}, {7318, 349}, {277, 13}},
+		2030: {{21360, 77}, {7335, 345}, {276, 13}},
 	}[y]
 	nat := map[int][3][2]int{
 		2015: {{951384, 5342}, {409110, 21420}, {8120, 851}}, 2016: {{948712, 5104}, {401256, 20633}, {7911, 822}},
 		2018: {{942360, 4615}, {398940, 19610}, {7604, 781}}, 2019: {{940115, 3911}, {402871, 16876}, {7580, 702}},
 		2020: {{937802, 4187}, {408344, 17902}, {7652, 724}}, 2021: {{934550, 4760}, {411205, 19544}, {7713, 768}},
 		2022: {{930182, 4702}, {413890, 19820}, {7689, 771}}, 2023: {{927004, 4655}, {415320, 19775}, {7702, 760}},
+		2024: {{924310, 4610}, {416900, 19702}, {7690, 755}}, 2025: {{921500, 4570}, {418200, 19630}, {7675, 750}},
+		2026: {{918700, 4530}, {419400, 19560}, {7660, 744}}, 2027: {{915800, 4490}, {420500, 19490}, {7648, 739}},
+		2028: {{912900, 4450}, {421500, 19420}, {7635, 733}}, 2029: {{910000, 4410}, {422400, 19350}, {7622, 728}},
+		2030: {{907100, 4370}, {423200, 19280}, {7610, 722}},
 	}[y]
 	var out []vsvRow
 	for _, g := range []struct {

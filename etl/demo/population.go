@@ -54,6 +54,10 @@ type population struct {
 	zk   []*person
 	ij   []*person
 	bsns bsnSeq
+	// planZK and planIJ are how many persons of zk and ij the first ten years were drawn
+	// from: those born up to 1 October 2020. The younger cohorts, added for the years
+	// after the plan, come after them and are drawn from only from 2025-2026 on.
+	planZK, planIJ int
 }
 
 // bsnSeq hands out distinct nine-digit numbers that pass the eleven test.
@@ -184,12 +188,29 @@ func newPopulation() *population {
 	for a := 23; a <= 31; a++ {
 		add("ijmond", a, 1700, adultSex, stay)
 	}
+	pop.planZK, pop.planIJ = len(pop.zk), len(pop.ij)
+	// The cohorts born after 1 October 2020, for the years after the plan: every child
+	// who can be 4 by end(LastYear), from a stream of their own so that the persons above
+	// keep their birth dates and BSNs. Births keep falling slowly.
+	r = rng("population", 1)
+	for a := -3; refDate.AddDate(-(a+1), 0, 1).AddDate(4, 0, 0).Before(end(LastYear)); a-- {
+		add("zk", a, 2500-12*(5-a), sexMV(0.512), mayLeave)
+		add("ijmond", a, 1745, sexMV(0.512), stay)
+	}
 	byBirth := func(s []*person) {
 		sort.SliceStable(s, func(i, j int) bool { return s[i].birth.Before(s[j].birth) })
 	}
 	byBirth(pop.zk)
 	byBirth(pop.ij)
+	if !sorted(pop.zk[:pop.planZK], pop.zk[pop.planZK:]) || !sorted(pop.ij[:pop.planIJ], pop.ij[pop.planIJ:]) {
+		panic("demo: the cohorts after the plan must be born after every earlier person")
+	}
 	return pop
+}
+
+// sorted reports whether everyone in later is born after everyone in earlier.
+func sorted(earlier, later []*person) bool {
+	return len(earlier) == 0 || len(later) == 0 || later[0].birth.After(earlier[len(earlier)-1].birth)
 }
 
 // pickGemeente draws a municipality of the sub-region by population weight.
@@ -213,11 +234,25 @@ func (pop *population) sub(s string) []*person {
 	return pop.ij
 }
 
+// drawable returns the persons of sub-region s a record dated t is drawn from: before
+// 2025-2026 only the persons of the first ten years (a 4-year-old exemption of
+// 2024-2025 would otherwise draw from a longer list, and change), after that everyone.
+func (pop *population) drawable(s string, t time.Time) []*person {
+	ps := pop.sub(s)
+	if t.Before(begin(planYear + 1)) {
+		if s == "zk" {
+			return ps[:pop.planZK]
+		}
+		return ps[:pop.planIJ]
+	}
+	return ps
+}
+
 // pick returns a random person of sub-region s who lives in the region on t and still
 // on until (interval records pass a later date), whose age on t lies in [lo, hi] and who
 // satisfies ok (nil: anyone). It returns nil when nobody fits.
 func (pop *population) pick(r *rand.Rand, s string, t, until time.Time, lo, hi int, ok func(*person) bool) *person {
-	ps := pop.sub(s)
+	ps := pop.drawable(s, t)
 	first := t.AddDate(-(hi + 1), 0, 1) // born on or after: age <= hi
 	last := t.AddDate(-lo, 0, 0)        // born on or before: age >= lo
 	i := sort.Search(len(ps), func(i int) bool { return !ps[i].birth.Before(first) })
@@ -241,7 +276,7 @@ func (pop *population) pick(r *rand.Rand, s string, t, until time.Time, lo, hi i
 // bornOn returns a random person of sub-region s born on date b who lives in the region
 // on t and satisfies ok, or nil.
 func (pop *population) bornOn(r *rand.Rand, s string, b, t time.Time, ok func(*person) bool) *person {
-	ps := pop.sub(s)
+	ps := pop.drawable(s, t)
 	i := sort.Search(len(ps), func(i int) bool { return !ps[i].birth.Before(b) })
 	var cands []*person
 	for ; i < len(ps) && ps[i].birth.Equal(b); i++ {

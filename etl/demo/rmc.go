@@ -23,14 +23,20 @@ type traject struct {
 // a trajectory still running at end(Y) is monitoring / in_traject in Y and comes back in
 // Y+1 as voor_verslagjaar. Per year the allocator decides which carried trajectories run
 // on and which end with which result, and how many fresh ones start, to hit the plan.
-func buildTrajecten(pop *population) ([]*traject, error) {
+// Every year up to last.
+func buildTrajecten(pop *population, last int) ([]*traject, error) {
 	r := rng("rmc", 0)
 	var all []*traject
 	seq := map[int]int{}
-	mk := func(mon bool, meld, start time.Time) (*traject, error) {
+	// mk makes a trajectory of a youth aged 18 to 23 at the start (monitoring: 18 or 19;
+	// over22: 23 to 26, the target group the law of 2026 adds).
+	mk := func(mon, over22 bool, meld, start time.Time) (*traject, error) {
 		lo, hi := 18, 23
-		if mon {
+		switch {
+		case mon:
 			hi = 19
+		case over22:
+			lo, hi = 23, 26
 		}
 		sub := "zk"
 		if r.Float64() < 0.43 {
@@ -53,13 +59,13 @@ func buildTrajecten(pop *population) ([]*traject, error) {
 	var open []*traject
 	for i := range 600 {
 		start := randDay(r, day(2013, 9, 1), day(2015, 7, 25))
-		t, err := mk(i < 170, addDays(start, -r.IntN(400)), start)
+		t, err := mk(i < 170, false, addDays(start, -r.IntN(400)), start)
 		if err != nil {
 			return nil, err
 		}
 		open = append(open, t)
 	}
-	for y := FirstYear; y <= LastYear; y++ {
+	for y := FirstYear; y <= last; y++ {
 		voor, nieuw, ok := seedTabel9(y)
 		if !ok {
 			voor, nieuw = rmcTrendColumns(y, open)
@@ -96,9 +102,11 @@ func rmcTrendColumns(y int, open []*traject) (voor, nieuw t9col) {
 	return voor, nieuw
 }
 
-// rmcYear allocates school year y and returns the trajectories running at end(y).
+// rmcYear allocates school year y and returns the trajectories running at end(y). After
+// the plan, a share of the new regular trajectories (over22Share) are of youths aged 23
+// to 26 who became known on or after 1 January 2026.
 func rmcYear(r *rand.Rand, y int, open []*traject, voor, nieuw t9col,
-	mk func(bool, time.Time, time.Time) (*traject, error)) ([]*traject, error) {
+	mk func(bool, bool, time.Time, time.Time) (*traject, error)) ([]*traject, error) {
 	var mon, reg []*traject
 	for _, t := range open {
 		if t.monitoring {
@@ -151,7 +159,7 @@ func rmcYear(r *rand.Rand, y int, open []*traject, voor, nieuw t9col,
 	}{{voor.monitoring - stayMon, true, false}, {voor.inTraject - stayReg, false, false}, {freshEnd, false, true}} {
 		for range g.n {
 			start := randDay(r, begin(y), addDays(end(y), -20))
-			t, err := mk(g.mon, oldMeld(k), start)
+			t, err := mk(g.mon, false, oldMeld(k), start)
 			if err != nil {
 				return nil, err
 			}
@@ -176,15 +184,20 @@ func rmcYear(r *rand.Rand, y int, open []*traject, voor, nieuw t9col,
 		ends bool
 	}{{nieuw.monitoring, true, false}, {nieuw.inTraject, false, false}, {len(nieuwResults), false, true}} {
 		for range g.n {
-			meld := randDay(r, begin(y), end(y))
+			over22 := y > planYear && !g.mon && k > 0 && r.Float64() < over22Share(y)
+			from := begin(y)
+			if over22 {
+				from = latest(from, lawDay())
+			}
+			meld := randDay(r, from, end(y))
 			if g.ends {
-				meld = randDay(r, begin(y), addDays(end(y), -60))
+				meld = randDay(r, from, addDays(end(y), -60))
 			}
 			if k == 0 {
 				meld = begin(y) // known since the first day: nieuw, not voor_verslagjaar
 			}
 			start := earliest(addDays(meld, r.IntN(45)), end(y))
-			t, err := mk(g.mon, meld, start)
+			t, err := mk(g.mon, over22, meld, start)
 			if err != nil {
 				return nil, err
 			}

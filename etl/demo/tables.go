@@ -127,10 +127,16 @@ func meldingenTable(ms []*melding, fl flavour) table {
 	return fl.finish(tb)
 }
 
-func maatregelenTable(ms []*maatregel, fl flavour) table {
+// maatregelenTable lists measures as the case system had them on stand: an outcome that
+// became known later is still empty.
+func maatregelenTable(ms []*maatregel, fl flavour, stand time.Time) table {
 	tb := table{header: []string{"maatregel_id", "melding_id", "datum", "maatregel", "afdoening"}}
 	for _, m := range ms {
-		tb.rows = append(tb.rows, []cell{txt(m.id), txt(m.meldingID), dt(m.datum), fl.code(m.soort), fl.code(m.afdoening)})
+		afd := m.afdoening
+		if m.bekend.After(stand) {
+			afd = ""
+		}
+		tb.rows = append(tb.rows, []cell{txt(m.id), txt(m.meldingID), dt(m.datum), fl.code(m.soort), fl.code(afd)})
 	}
 	return fl.finish(tb)
 }
@@ -159,36 +165,39 @@ func vrijstellingenTable(vs []*vrijstelling, fl flavour) table {
 }
 
 // thuiszittersTable is the case system's list of episodes active in year y as it stood
-// on end(y): an episode that ended later shows no end yet (a later file re-delivers it).
-func thuiszittersTable(y int, eps []*episode, fl flavour) table {
+// on stand (end(y), or the day the demo runs through in the year in progress): an
+// episode that started later is not there yet, one that ended later shows no end yet (a
+// later file re-delivers it), an offer made later is not there yet.
+func thuiszittersTable(y int, eps []*episode, fl flavour, stand time.Time) table {
 	tb := table{header: []string{"dossier_id", "bsn", "geboortedatum", "gemeente", "soort", "startdatum", "einddatum", "aanbod_datum", "opgelost", "reden_einde"}}
 	eps = append([]*episode(nil), eps...)
 	sort.Slice(eps, func(i, j int) bool { return eps[i].id < eps[j].id })
 	for _, e := range eps {
-		if !activeIn(y, e.start, e.einde) {
+		if !activeIn(y, e.start, e.einde) || e.start.After(stand) {
 			continue
 		}
-		einde := asOf(e.einde, end(y))
+		einde := asOf(e.einde, stand)
 		opg, reden := "", ""
 		if !einde.IsZero() {
 			opg, reden = yesNo(e.opgelost), e.reden
 		}
 		tb.rows = append(tb.rows, []cell{txt(e.id), fl.bsn(e.p), dt(e.p.birth), fl.gemeente(e.p.gem), fl.code(e.soort),
-			dt(e.start), dt(einde), dt(asOf(e.aanbod, end(y))), fl.jn(opg), fl.code(reden)})
+			dt(e.start), dt(einde), dt(asOf(e.aanbod, stand)), fl.jn(opg), fl.code(reden)})
 	}
 	return fl.finish(tb)
 }
 
-// rmcTable lists the trajectories active in year y as they stood on end(y).
-func rmcTable(y int, ts []*traject, fl flavour) table {
+// rmcTable lists the trajectories active in year y as they stood on stand (end(y), or
+// the day the demo runs through in the year in progress), like thuiszittersTable.
+func rmcTable(y int, ts []*traject, fl flavour, stand time.Time) table {
 	tb := table{header: []string{"traject_id", "bsn", "geboortedatum", "gemeente", "melddatum", "startdatum", "einddatum", "resultaat", "trajectsoort", "specialisatie"}}
 	ts = append([]*traject(nil), ts...)
 	sort.Slice(ts, func(i, j int) bool { return ts[i].id < ts[j].id })
 	for _, t := range ts {
-		if !activeIn(y, t.start, t.einde) {
+		if !activeIn(y, t.start, t.einde) || t.start.After(stand) {
 			continue
 		}
-		einde := asOf(t.einde, end(y))
+		einde := asOf(t.einde, stand)
 		res := ""
 		if !einde.IsZero() {
 			res = t.resultaat

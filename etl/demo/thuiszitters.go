@@ -30,8 +30,9 @@ type episode struct {
 // New episodes fall in four kinds: long and ended (c), short and ended (d, at most
 // exactly 3 months), long and still running (e), short because they started in the last
 // three months of the year (f). The youths are 6 to 15 at the start, so an episode
-// carried for two years still counts (age under 18 on the first day of the year).
-func buildEpisodes(pop *population) ([]*episode, error) {
+// carried for two years still counts (age under 18 on the first day of the year). Every
+// year up to last.
+func buildEpisodes(pop *population, last int) ([]*episode, error) {
 	var all []*episode
 	seq := map[int]int{}
 	newID := func(start time.Time) string {
@@ -57,7 +58,7 @@ func buildEpisodes(pop *population) ([]*episode, error) {
 			open = append(open, e)
 			all = append(all, e)
 		}
-		for y := FirstYear; y <= LastYear; y++ {
+		for y := FirstYear; y <= last; y++ {
 			next, made, err := episodeYear(r, pop, y, sub, open, busy, newID)
 			if err != nil {
 				return nil, err

@@ -92,12 +92,14 @@ func notes() []string {
 		"Vader geeft aan dat zoon ’s ochtends niet uit bed komt", "Verzuim ná waarschuwing"}
 }
 
-// buildMeldingen generates every year's absence reports: the counted ones of the plan,
-// with a few on the edges (the first and last day of the year, the day before and on the
-// 18th birthday), and reports tabel3 leaves out (SIGNAAL, LUXE at 18+, RELATIEF at 23+).
-func buildMeldingen(pop *population) ([]*melding, error) {
+// buildMeldingen generates the absence reports of every year up to last: the counted
+// ones of the plan, with a few on the edges (the first and last day of the year, the day
+// before and on the 18th birthday), and reports tabel3 leaves out (SIGNAAL, LUXE at 18+,
+// RELATIEF at 23+ before the law of 2026, at 27). From 2025-2026 on come the RELATIEF
+// reports of youths aged 23 to 26 the law of 2026 brings (lawReports).
+func buildMeldingen(pop *population, last int) ([]*melding, error) {
 	var all []*melding
-	for y := FirstYear; y <= LastYear; y++ {
+	for y := FirstYear; y <= last; y++ {
 		r := rng("meldingen", y)
 		samplers := map[string]*daySampler{}
 		sampler := func(k string) *daySampler {
@@ -181,11 +183,16 @@ func buildMeldingen(pop *population) ([]*melding, error) {
 			}
 		}
 		if p, t := birthdayPerson(r, pop, sampler("RELATIEF"), "ijmond", 23, 0, time.Time{}); p != nil { // 23 today
-			add(p, t, "RELATIEF", "WEB", "")
+			add(p, t, "RELATIEF", "WEB", over22Row("ijmond", t))
 		}
 		t := sampler("RELATIEF").draw(r)
 		if p := pop.pick(r, "zk", t, t, 24, 25, nil); p != nil {
-			add(p, t, "RELATIEF", "ONBEKEND", "")
+			add(p, t, "RELATIEF", "ONBEKEND", over22Row("zk", t))
+		}
+		if y > planYear {
+			if err := addLawReports(r, pop, y, sampler("RELATIEF"), add); err != nil {
+				return nil, err
+			}
 		}
 		sort.SliceStable(year, func(i, j int) bool { return year[i].datum.Before(year[j].datum) })
 		for i, m := range year {
@@ -194,6 +201,56 @@ func buildMeldingen(pop *population) ([]*melding, error) {
 		all = append(all, year...)
 	}
 	return all, nil
+}
+
+// over22Row is the tabel3 row of a RELATIEF report of a youth aged 23 to 26 in sub-region
+// sub: none before the law of 2026, relatief_18plus_<sub> from 1 January 2026.
+func over22Row(sub string, t time.Time) string {
+	if t.Before(lawDay()) {
+		return ""
+	}
+	return "relatief_18plus_" + sub
+}
+
+// addLawReports adds the RELATIEF reports of youths aged 23 to 26 in a year after the
+// plan (lawReports), all dated on or after 1 January 2026, and the edges of the law: in
+// 2025-2026 a report of a 24-year-old on 31 December 2025 (before the law: not counted)
+// and one on 1 January 2026 (counted); from 2026-2027 a report on the 27th birthday (not
+// counted).
+func addLawReports(r *rand.Rand, pop *population, y int, smp *daySampler,
+	add func(p *person, t time.Time, soort, ond, row string)) error {
+	for _, sub := range []string{"zk", "ijmond"} {
+		for j, n := range apportion(lawReports(y, sub), over22Reports()) {
+			ond := onderwijs()[j]
+			for range n {
+				var p *person
+				var t time.Time
+				for try := 0; p == nil; try++ {
+					if try > 50 {
+						return fmt.Errorf("demo: no person aged 23 to 26 for a report in %d %s", y, sub)
+					}
+					t = smp.draw(r)
+					for t.Before(lawDay()) { // 2025-2026: only the months under the law
+						t = smp.draw(r)
+					}
+					p = pop.pick(r, sub, t, t, 23, 26, nil)
+				}
+				add(p, t, "RELATIEF", ond, over22Row(sub, t))
+			}
+		}
+	}
+	if y == schoolYear(lawDay()) {
+		for _, t := range []time.Time{addDays(lawDay(), -1), lawDay()} {
+			if p := pop.pick(r, "zk", t, t, 24, 24, nil); p != nil {
+				add(p, t, "RELATIEF", "WEB", over22Row("zk", t))
+			}
+		}
+		return nil
+	}
+	if p, t := birthdayPerson(r, pop, smp, "zk", 27, 0, time.Time{}); p != nil { // 27 today
+		add(p, t, "RELATIEF", "WEB", "")
+	}
+	return nil
 }
 
 // birthdayPerson finds a person of sub-region s and a report date on which they are

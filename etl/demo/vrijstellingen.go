@@ -18,10 +18,11 @@ type vrijstelling struct {
 
 // buildVrijstellingen generates the exemptions of the plan (tabel2) for Zuid-Kennemerland,
 // where the bureau runs leerplicht, plus one a year for a 4-year-old (decided before the
-// child turns 5: tabel2 leaves it out). One decision a year falls on 1 August.
-func buildVrijstellingen(pop *population) ([]*vrijstelling, error) {
+// child turns 5: tabel2 leaves it out). One decision a year falls on 1 August. Every
+// year up to last.
+func buildVrijstellingen(pop *population, last int) ([]*vrijstelling, error) {
 	var out []*vrijstelling
-	for y := FirstYear; y <= LastYear; y++ {
+	for y := FirstYear; y <= last; y++ {
 		r := rng("vrijstellingen", y)
 		smp := newSampler(y, "MAATREGEL")
 		var year []*vrijstelling
