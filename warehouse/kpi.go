@@ -98,6 +98,9 @@ type kpiCalc struct {
 	table, num, den string
 	vsvSector       string // TOTAAL: vsvers of the region; VO, MBO: percentage
 	figuren         []string
+	// decimals of a percentage num/den: 0 means the usual 2 (as tabel7's vsv_pct);
+	// 1 for onderwijs_of_werk_pct.
+	decimals int
 }
 
 // Supports reports whether the KPI accepts the filter parameter name.
