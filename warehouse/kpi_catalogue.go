@@ -33,7 +33,7 @@ func KPICatalogue() []KPIDef {
 			DescriptionEN: "Reports of unauthorised absence in the school year (relative, luxury and absolute absence under 18, relative absence aged 18 to 22 up to 31-12-2025 and 18 to 26 from 1-1-2026; no signal reports).",
 			Target:        reduction("2018-2019", "10% minder dan in schooljaar 2018-2019 (regionaal convenant).", "10% below school year 2018-2019 (regional covenant)."),
 			Filters:       allFilters(), Source: "tabel3 totaal/totaal", Query: "metrics/verzuim_meldingen.sql",
-			calc: kpiCalc{table: "verzuim_meldingen", num: "aantal", figuren: []string{FiguurVerzuimLeerplicht, FiguurVerzuimDoorstroompunt}},
+			calc: kpiCalc{table: "verzuim_meldingen", num: "aantal", figuren: []string{FiguurVerzuimLeerplicht, FiguurVerzuimDoorstroompunt}, regel: "doorstroompunt"},
 		},
 		{
 			ID: "thuiszitters", Unit: UnitCount,

@@ -75,6 +75,9 @@ func (s *KPISnapshot) Series(id string, f KPIFilter) (KPISeries, error) {
 		out.Points = append(out.Points, p)
 	}
 	out.Coverage = s.coverageNote(def, rf)
+	if def.calc.regel != "" {
+		out.SeriesBreaks = s.breaks[def.calc.regel]
+	}
 	if y := s.yearInProgress(); y != "" && def.calc.vsvSector == "" {
 		var target *float64
 		if st := s.figureStatus(def.calc.figuren, y, in); st != StatusNietVanToepassing {

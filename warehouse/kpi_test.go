@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -512,4 +513,40 @@ func loadDemo(t *testing.T) *warehouse.DB {
 		t.Fatalf("etl.Run: %v", err)
 	}
 	return db
+}
+
+// TestKPISeriesBreak: verzuim_meldingen marks the first school year counted under the
+// Doorstroompunt's new age rule, read from mart.leeftijdsregels; a KPI counted by no
+// age rule that changed has no break.
+func TestKPISeriesBreak(t *testing.T) {
+	db := loadCase(t, filepath.Join("testdata", "kpi", "rmc_onderwijs_of_werk"))
+	snap, err := db.KPISnapshotOn(context.Background(), defaultToday)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := snap.Series("verzuim_meldingen", warehouse.KPIFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.SeriesBreaks) != 1 {
+		t.Fatalf("verzuim_meldingen: %d series breaks, want 1: %+v", len(s.SeriesBreaks), s.SeriesBreaks)
+	}
+	b := s.SeriesBreaks[0]
+	if b.SchoolYear != "2025-2026" || !b.From.Equal(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("break in %s from %s, want 2025-2026 from 2026-01-01", b.SchoolYear, b.From)
+	}
+	for _, want := range []string{"Vanaf 1 januari 2026 tellen ook meldingen van 23 t/m 26 jaar mee", "Wet van school naar duurzaam werk", "vergelijk niet zonder meer met eerdere jaren"} {
+		if !strings.Contains(b.NoteNL, want) {
+			t.Errorf("note %q lacks %q", b.NoteNL, want)
+		}
+	}
+	for _, id := range []string{"thuiszitters", "rmc_ers", "jikp"} {
+		s, err := snap.Series(id, warehouse.KPIFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(s.SeriesBreaks) != 0 {
+			t.Errorf("%s: series breaks %+v, want none", id, s.SeriesBreaks)
+		}
+	}
 }
