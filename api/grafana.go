@@ -24,6 +24,9 @@ const (
 	metricOverview = "overzicht"
 	// metricMilestones answers annotation queries: the policy milestones of milestones().
 	metricMilestones = "mijlpalen"
+	// metricBreaks answers annotation queries: the series breaks of verzuim_meldingen
+	// (warehouse.SeriesBreak, read from mart.leeftijdsregels).
+	metricBreaks = "reeksbreuken"
 )
 
 // Values of the "weergave" payload: how a KPI query is answered.
@@ -175,6 +178,7 @@ func grafanaMetricList() []metricOption {
 		metricOption{Label: "Verzuimmeldingen per maand, naar soort", Value: warehouse.MonthlyID, Payloads: filterPayloads(true, true)},
 		metricOption{Label: "Overzicht van alle doelen (tabel)", Value: metricOverview, Payloads: filterPayloads(true, true)},
 		metricOption{Label: "Beleidsmijlpalen (annotaties)", Value: metricMilestones, Payloads: []payloadOption{}},
+		metricOption{Label: "Reeksbreuken verzuimmeldingen (annotaties)", Value: metricBreaks, Payloads: []payloadOption{}},
 	)
 	return out
 }

@@ -132,6 +132,12 @@ func (s *Server) grafanaTargetResult(c *gin.Context, t grafanaTarget, rng timeRa
 	switch id {
 	case metricMilestones:
 		return []any{milestoneFrame(t.RefID, rng)}, nil
+	case metricBreaks:
+		series, err := s.kpiSeries(c, "verzuim_meldingen", warehouse.KPIFilter{})
+		if err != nil {
+			return nil, err
+		}
+		return []any{breakFrame(t.RefID, rng, series.SeriesBreaks)}, nil
 	case metricOverview:
 		tb, err := s.overviewTable(c, t.Payload, rng)
 		return []any{tb}, err
@@ -452,6 +458,27 @@ func (s *Server) monthlySeries(c *gin.Context, p grafanaPayload, rng timeRange) 
 }
 
 // milestoneFrame answers an annotation query: the milestones within the range.
+// breakFrame is an annotation per series break in rng: a point in time at its first day,
+// titled with the school year, the Dutch note as text.
+func breakFrame(refID string, rng timeRange, breaks []warehouse.SeriesBreak) frame {
+	fields := []frameField{
+		{Name: "time", Type: "time", Values: []any{}},
+		{Name: "title", Type: "string", Values: []any{}},
+		{Name: "text", Type: "string", Values: []any{}},
+		{Name: "tags", Type: "other", Values: []any{}},
+	}
+	for _, b := range breaks {
+		if !rng.overlaps(b.From, b.From) {
+			continue
+		}
+		fields[0].Values = append(fields[0].Values, unixMs(b.From))
+		fields[1].Values = append(fields[1].Values, "Reeksbreuk vanaf "+b.SchoolYear)
+		fields[2].Values = append(fields[2].Values, b.NoteNL)
+		fields[3].Values = append(fields[3].Values, []string{"reeksbreuk"})
+	}
+	return frame{Name: metricBreaks, RefID: refID, Fields: fields}
+}
+
 func milestoneFrame(refID string, rng timeRange) frame {
 	fields := []frameField{
 		{Name: "time", Type: "time", Values: []any{}},

@@ -24,7 +24,7 @@ func kpiFeeds(id string) []string {
 		return []string{"thuiszitters"}
 	case "vsv_nieuw", "vsv_pct_vo", "vsv_pct_mbo":
 		return []string{"vsv_cijfers"}
-	case "rmc_ers", "rmc_herplaatst_pct":
+	case "rmc_ers", "rmc_herplaatst_pct", "jikp", "onderwijs_of_werk_pct":
 		return []string{"rmc_trajecten"}
 	case "vrijstellingen":
 		return []string{"vrijstellingen"}

@@ -65,6 +65,25 @@ type seriesJSON struct {
 	Coverage   *coverageJSON  `json:"coverage"`
 	// InProgress is absent when no school year of the series is in progress.
 	InProgress *inProgressJSON `json:"in_progress,omitempty"`
+	// SeriesBreaks: the school years from which the KPI counts under a changed age rule
+	// (warehouse.SeriesBreak); [] for none.
+	SeriesBreaks []seriesBreakJSON `json:"series_breaks"`
+}
+
+// seriesBreakJSON is one warehouse.SeriesBreak.
+type seriesBreakJSON struct {
+	SchoolYear string `json:"school_year"`
+	From       string `json:"from"` // YYYY-MM-DD
+	NoteNL     string `json:"note_nl"`
+	NoteEN     string `json:"note_en"`
+}
+
+func seriesBreaksOut(bs []warehouse.SeriesBreak) []seriesBreakJSON {
+	out := make([]seriesBreakJSON, 0, len(bs))
+	for _, b := range bs {
+		out = append(out, seriesBreakJSON{SchoolYear: b.SchoolYear, From: b.From.Format("2006-01-02"), NoteNL: b.NoteNL, NoteEN: b.NoteEN})
+	}
+	return out
 }
 
 // coverageJSON says what a series over a mixed area leaves out, and why.
@@ -284,7 +303,7 @@ func renderSeries(s warehouse.KPISeries, kq kpiQuery) (*body, error) {
 	}
 	out := seriesJSON{ID: s.ID, Unit: s.Unit, Filter: filterOut(s.Filter), TargetRule: ruleJSON(s.TargetRule),
 		Points: make([]pointJSON, 0, len(s.Points)), DataAsOf: timeOrNil(s.DataAsOf), Coverage: coverageOut(s.Coverage),
-		InProgress: inProgressOut(s.InProgress)}
+		InProgress: inProgressOut(s.InProgress), SeriesBreaks: seriesBreaksOut(s.SeriesBreaks)}
 	if s.Baseline != nil {
 		b := s.Baseline
 		v, st := shown(b.Value, b.Suppressed, b.Status)

@@ -98,6 +98,12 @@ type kpiCalc struct {
 	table, num, den string
 	vsvSector       string // TOTAAL: vsvers of the region; VO, MBO: percentage
 	figuren         []string
+	// regel is the age rule of mart.leeftijdsregels the KPI counts by, whose changes are
+	// series breaks ("" for none).
+	regel string
+	// decimals of a percentage num/den: 0 means the usual 2 (as tabel7's vsv_pct);
+	// 1 for onderwijs_of_werk_pct.
+	decimals int
 }
 
 // Supports reports whether the KPI accepts the filter parameter name.
@@ -157,6 +163,9 @@ type KPISeries struct {
 	// years and a forecast; nil when no school year of the filter is in progress, or the
 	// KPI is not counted from dated events (docs/forecast.md).
 	InProgress *InProgress
+	// SeriesBreaks mark the school years from which the KPI counts under a changed rule
+	// (mart.leeftijdsregels), whether or not the filter's years reach them; nil for none.
+	SeriesBreaks []SeriesBreak
 }
 
 // MonthPoint is the number of absence reports in one calendar month of one

@@ -75,6 +75,9 @@ func (s *KPISnapshot) Series(id string, f KPIFilter) (KPISeries, error) {
 		out.Points = append(out.Points, p)
 	}
 	out.Coverage = s.coverageNote(def, rf)
+	if def.calc.regel != "" {
+		out.SeriesBreaks = s.breaks[def.calc.regel]
+	}
 	if y := s.yearInProgress(); y != "" && def.calc.vsvSector == "" {
 		var target *float64
 		if st := s.figureStatus(def.calc.figuren, y, in); st != StatusNietVanToepassing {
@@ -108,7 +111,7 @@ func (s *KPISnapshot) point(def KPIDef, year string, in map[string]bool) KPIPoin
 		den := s.sum(c.table, c.den, year, in)
 		p.Base = ptr(float64(den))
 		if den > 0 {
-			p.Value = ptr(percentage(num, den))
+			p.Value = ptr(c.percentage(num, den))
 		}
 	default:
 		p.Value = ptr(float64(s.sum(c.table, c.num, year, in)))
@@ -165,6 +168,25 @@ func percentage(num, den int64) float64 {
 	}
 	thousandths := 100000 * num / den
 	return float64((thousandths+5)/10) / 100
+}
+
+// percentage is num/den as a percentage with the KPI's decimals: 2 unless it says 1.
+func (c kpiCalc) percentage(num, den int64) float64 {
+	if c.decimals == 1 {
+		return percentage1(num, den)
+	}
+	return percentage(num, den)
+}
+
+// percentage1 is 100 · num / den rounded half away from zero to 1 decimal, exactly (no
+// truncation first): tenths = round(1000 · num / den); 0 when den is 0. Counts are not
+// negative, so half away from zero is half up.
+func percentage1(num, den int64) float64 {
+	if den == 0 {
+		return 0
+	}
+	tenths := (2000*num + den) / (2 * den)
+	return float64(tenths) / 10
 }
 
 // sum adds column col of a metrics table over the rows of year and the gemeenten of in.

@@ -32,6 +32,8 @@ type Gemeente struct {
 // a sum in memory, computed without a query. It is immutable after it is read, and
 // safe for concurrent use.
 type KPISnapshot struct {
+	// breaks are the changes of each age rule (mart.leeftijdsregels), per regel.
+	breaks    map[string][]SeriesBreak
 	State     LoadState
 	Years     []string // every school year from the first to the latest with data, in order
 	Gemeenten []Gemeente
@@ -163,6 +165,9 @@ func (db *DB) readSnapshot(ctx context.Context, queries []string, today time.Tim
 		return nil, err
 	}
 	if err := s.readStatus(ctx, tx); err != nil {
+		return nil, err
+	}
+	if s.breaks, err = readBreaks(ctx, tx); err != nil {
 		return nil, err
 	}
 	if offers {

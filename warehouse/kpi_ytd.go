@@ -206,7 +206,7 @@ func (s *KPISnapshot) period(def KPIDef, year string, day time.Time, in map[stri
 	den := s.ytdCount(c.table, c.den, year, day, in)
 	p.Base = ptr(float64(den))
 	if den > 0 {
-		p.Value = ptr(percentage(num, den))
+		p.Value = ptr(c.percentage(num, den))
 	}
 	return p
 }

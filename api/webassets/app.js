@@ -265,6 +265,15 @@
         s.append(svg("text", { class: "as", x: x(bi) + (links ? -4 : 4), y: T - 8, "text-anchor": links ? "end" : "start" }, "nulmeting"));
       }
     }
+    // A series break (series_breaks, from mart.leeftijdsregels): the first school year
+    // counted under a changed rule gets a dashed mark, its note is said below the chart.
+    const breaks = (series.series_breaks || []).filter((b) => pts.some((p) => p.school_year === b.school_year));
+    breaks.forEach((b) => {
+      const bi = pts.findIndex((p) => p.school_year === b.school_year);
+      s.append(svg("line", { class: "as-lijn reeksbreuk", x1: x(bi), x2: x(bi), y1: T, y2: H - B, "stroke-dasharray": "6 4" }));
+      const links = x(bi) > (L + W - R) / 2;
+      s.append(svg("text", { class: "as reeksbreuk", x: x(bi) + (links ? -4 : 4), y: T + 12, "text-anchor": links ? "end" : "start" }, "nieuwe telling"));
+    });
     // A year without a figure is a grey column with its status in words: the line is
     // broken there, and nothing is drawn as 0.
     // The words run up the column, so they fit however many years the chart shows.
@@ -302,6 +311,7 @@
       s,
       el("div", { class: "legenda" }, el("span", { class: "l-waarde" }, "Waarde"), hasTarget ? el("span", { class: "l-doel" }, "Doel") : null),
       series.coverage ? el("p", { class: "toelichting" }, series.coverage.note_nl) : null,
+      ...breaks.map((b) => el("p", { class: "toelichting reeksbreuk" }, "Reeksbreuk vanaf " + b.school_year + ": " + b.note_nl)),
       missing.some((p) => p.status === "geen_gegevens") ? el("p", { class: "toelichting" },
         "Geen gegevens voor " + missing.filter((p) => p.status === "geen_gegevens").map((p) => p.school_year).join(", ") + ": de aangeleverde bestanden dekken die schooljaren niet (geen 0).") : null,
     );

@@ -39,7 +39,7 @@ from (values
     ('absoluut_verzuim', 'leerplicht', true, ['verzuimmeldingen', 'thuiszitters'],
         'leerplichttelling absoluut_verzuim'),
     ('rmc_trajecten', 'regionaal', true, ['rmc_trajecten'],
-        'tabel8, tabel9; KPI''s rmc_ers, rmc_herplaatst_pct; vsv-export Doorstroompunt'),
+        'tabel8, tabel9; KPI''s rmc_ers, rmc_herplaatst_pct, jikp, onderwijs_of_werk_pct; vsv-export Doorstroompunt'),
     ('vsv', 'regionaal', false, ['vsv_cijfers'],
         'tabel7; KPI''s vsv_nieuw, vsv_pct_vo, vsv_pct_mbo')
 ) as f(figuur, taak, per_gemeente, bronnen, omschrijving);

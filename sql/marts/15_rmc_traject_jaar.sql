@@ -1,5 +1,6 @@
 -- Doorstroompunt/RMC trajectories per school year they were active in (rmc_trajecten
--- feed): tabel8, tabel9, the KPIs rmc_ers and rmc_herplaatst_pct and the vsv export.
+-- feed): tabel8, tabel9, the KPIs rmc_ers, rmc_herplaatst_pct, jikp and
+-- onderwijs_of_werk_pct and the vsv export.
 -- Trajectories are counted, not persons; no age limit applies.
 --
 -- One row per trajectory and school year it was active in (mart.actief_in); an ongoing
@@ -15,7 +16,11 @@
 --     the year: monitoring when trajectsoort = MONITORING, else in_traject;
 --   * is_afgerond: einddatum set and on or before 31 July (a resultaat in the year);
 --     is_herplaatst: afgerond with resultaat SCHOLING, WERK_SCHOLING, STAGE_WET, OPVANG
---     (tabel9 subtotaal_scholing) or WERK (rmc_herplaatst_pct).
+--     (tabel9 subtotaal_scholing) or WERK (rmc_herplaatst_pct);
+--   * is_jikp: specialisatie JIKP (KPI jikp: JIKP trajectories active in the year, so
+--     one running across two school years counts in both);
+--   * is_onderwijs_of_werk: afgerond with resultaat SCHOLING, WERK_SCHOLING, STAGE_WET
+--     or WERK — not OPVANG, unlike is_herplaatst (KPI onderwijs_of_werk_pct).
 create or replace view mart.rmc_traject_jaar as
 with bereik as (
     select max(mart.jaar(greatest(startdatum, coalesce(einddatum, startdatum)))) as laatste_jaar
@@ -61,6 +66,9 @@ select
     coalesce(gj.telt_regionaal, false) as telt,
     a.is_afgerond,
     a.is_afgerond and (u.subtotaal = 'subtotaal_scholing' or u.rij = 'werk') as is_herplaatst,
+    coalesce(a.specialisatie = 'JIKP', false) as is_jikp,
+    a.is_afgerond and coalesce(a.resultaat in ('SCHOLING', 'WERK_SCHOLING', 'STAGE_WET', 'WERK'), false)
+        as is_onderwijs_of_werk,
     case
         when a.is_afgerond then u.rij
         when a.trajectsoort = 'MONITORING' then 'monitoring'
