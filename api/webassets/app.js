@@ -233,7 +233,7 @@
 
   function chart(kpi, series, filter) {
     const narrow = smal.matches;
-    const W = narrow ? 360 : 640, H = narrow ? 250 : 290, L = narrow ? 46 : 70, R = narrow ? 16 : 38, T = 28, B = 44;
+    const W = narrow ? 360 : 640, H = narrow ? 250 : 290, L = narrow ? 46 : 70, R = narrow ? 24 : 38, T = 28, B = 44;
     const pts = series.points;
     const s = svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": kpi.title_nl + " per schooljaar" });
     const vals = pts.flatMap((p) => [p.value, p.target]).filter((v) => v !== null && v !== undefined);
@@ -252,8 +252,8 @@
     const every = narrow && n > 6 ? 2 : 1;
     pts.forEach((p, i) => {
       if ((n - 1 - i) % every !== 0 && !p.lopend) return;
-      const label = svg("text", { class: "as", x: x(i), y: H - B + 20, "text-anchor": narrow && i === n - 1 && n > 1 ? "end" : "middle" }, shortYear(p.school_year));
-      if (p.lopend) label.append(svg("tspan", { x: x(i), dy: 16, class: "as-lopend" }, p.through ? "t/m " + p.through.slice(8, 10) + "-" + p.through.slice(5, 7) : "loopt"));
+      const label = svg("text", { class: "as", x: x(i), y: H - B + 20, "text-anchor": "middle" }, shortYear(p.school_year));
+      if (p.lopend) label.append(svg("tspan", { x: Math.min(x(i) + 16, W - 2), dy: 16, class: "as-lopend", "text-anchor": "end" }, p.through ? "t/m " + p.through.slice(8, 10) + "-" + p.through.slice(5, 7) : "loopt"));
       s.append(label);
     });
     if (series.baseline) {
