@@ -2,9 +2,11 @@ package warehouse_test
 
 import (
 	"context"
+	"database/sql"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hetleerplein/leerplein/warehouse"
 )
@@ -85,5 +87,48 @@ func TestRegelsVoor2026(t *testing.T) {
 	}
 	if !reflect.DeepEqual(r, regelsVoor2026) {
 		t.Errorf("warehouse %+v, tests %+v", r, regelsVoor2026)
+	}
+}
+
+// TestLeeftijdsregelsAaneengesloten checks the rules table itself: per rule the rows
+// follow each other without a gap or an overlap, from the first day to the last, so
+// that every date has exactly one rule in force (mart.leeftijdsband would fail on two
+// and count nothing on none). Adding the next change must keep this true.
+func TestLeeftijdsregelsAaneengesloten(t *testing.T) {
+	rows, err := openEmpty(t).QueryContext(context.Background(), `
+		select regel, sleutel, geldig_vanaf, geldig_tot,
+		       lag(geldig_tot) over (partition by regel order by geldig_vanaf) as vorige_tot,
+		       lead(geldig_vanaf) over (partition by regel order by geldig_vanaf) as volgende
+		from mart.leeftijdsregels
+		order by regel, geldig_vanaf`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var regel, sleutel string
+		var vanaf, tot time.Time
+		var vorigeTot, volgende sql.NullTime
+		if err := rows.Scan(&regel, &sleutel, &vanaf, &tot, &vorigeTot, &volgende); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		switch {
+		case tot.Before(vanaf):
+			t.Errorf("%s %s: geldig_tot %s before geldig_vanaf %s", regel, sleutel, tot.Format(time.DateOnly), vanaf.Format(time.DateOnly))
+		case !vorigeTot.Valid && vanaf.Year() != 1900:
+			t.Errorf("%s %s: the first row starts on %s; a rule must be in force on every date from 1900-01-01", regel, sleutel, vanaf.Format(time.DateOnly))
+		case vorigeTot.Valid && !vorigeTot.Time.AddDate(0, 0, 1).Equal(vanaf):
+			t.Errorf("%s %s: starts %s, the row before ends %s: a gap or an overlap", regel, sleutel, vanaf.Format(time.DateOnly), vorigeTot.Time.Format(time.DateOnly))
+		case !volgende.Valid && tot.Year() != 9999:
+			t.Errorf("%s %s: the last row ends on %s; it must run to 9999-12-31", regel, sleutel, tot.Format(time.DateOnly))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n < 4 {
+		t.Errorf("%d rules; want at least leerplicht, minderjarig and two of doorstroompunt", n)
 	}
 }
