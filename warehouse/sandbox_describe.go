@@ -96,17 +96,10 @@ func (p *Publisher) Describe(ctx context.Context, who, query string) (*SQLDescri
 	if err := CheckQueryText(query); err != nil {
 		return nil, err
 	}
-	p.mu.RLock()
-	g := p.current
-	if g == nil || p.closed {
-		p.mu.RUnlock()
-		return nil, ErrNoSandbox
+	g, err := p.enter()
+	if err != nil {
+		return nil, err
 	}
-	if !g.begin() {
-		p.mu.RUnlock()
-		return nil, ErrNoSandbox
-	}
-	p.mu.RUnlock()
 	defer g.end()
 	if err := p.places.acquire(ctx, who, p.cfg.QueueWait); err != nil {
 		return nil, err

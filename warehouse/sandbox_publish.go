@@ -287,20 +287,25 @@ func (p *Publisher) Query(ctx context.Context, who, query string, maxRows int) (
 	if maxRows <= 0 {
 		return nil, fmt.Errorf("warehouse: sandbox: max rows must be positive")
 	}
-	p.mu.RLock()
-	g := p.current
-	if g == nil || p.closed {
-		p.mu.RUnlock()
-		return nil, ErrNoSandbox
+	g, err := p.enter()
+	if err != nil {
+		return nil, err
 	}
-	// Counted in under the read lock: a swap after this waits for the query to end.
-	if !g.begin() {
-		p.mu.RUnlock()
-		return nil, ErrNoSandbox
-	}
-	p.mu.RUnlock()
 	defer g.end()
 	return p.query(ctx, g, who, query, maxRows)
+}
+
+// enter counts a statement in on the current sandbox and returns it; the caller calls
+// end on it when done. Counted in under the read lock: a swap after this waits for the
+// statement to end. ErrNoSandbox when none is published or the publisher is closed.
+func (p *Publisher) enter() (*generation, error) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	g := p.current
+	if g == nil || p.closed || !g.begin() {
+		return nil, ErrNoSandbox
+	}
+	return g, nil
 }
 
 // Close ends the current sandbox's workers (after their running queries) and removes
