@@ -43,7 +43,7 @@ func readBreaks(ctx context.Context, q querier) (map[string][]SeriesBreak, error
 // whose upper age went from oudTot to nieuwTot.
 func newSeriesBreak(vanaf time.Time, jaar int, oudTot, nieuwTot int64, omschrijving string) SeriesBreak {
 	vanaf = time.Date(vanaf.Year(), vanaf.Month(), vanaf.Day(), 0, 0, 0, 0, time.UTC)
-	dag := fmt.Sprintf("%d %s %d", vanaf.Day(), maandNL[vanaf.Month()-1], vanaf.Year())
+	dag := datumNL(vanaf)
 	b := SeriesBreak{SchoolYear: fmt.Sprintf("%d-%d", jaar, jaar+1), From: vanaf}
 	switch {
 	case nieuwTot > oudTot:
