@@ -33,21 +33,7 @@ func TestGenerate(t *testing.T) {
 		t.Fatalf("Generate into a new directory: %v", err)
 	}
 
-	t.Run("same bytes every call", func(t *testing.T) {
-		if strings.Join(namesA, ",") != strings.Join(namesB, ",") {
-			t.Fatalf("file names differ between calls:\n%v\n%v", namesA, namesB)
-		}
-		for _, n := range namesA {
-			a, errA := os.ReadFile(filepath.Join(dirA, n))
-			b, errB := os.ReadFile(filepath.Join(dirB, n))
-			if errA != nil || errB != nil {
-				t.Fatalf("read %s: %v %v", n, errA, errB)
-			}
-			if !bytes.Equal(a, b) {
-				t.Errorf("%s: %d and %d bytes differ between calls", n, len(a), len(b))
-			}
-		}
-	})
+	t.Run("same bytes every call", func(t *testing.T) { sameFiles(t, dirA, dirB, namesA, namesB) })
 
 	t.Run("the same bytes as recorded", func(t *testing.T) {
 		checkRecordedHashes(t, dirA, namesA, "testdata/sha256_2025-07-31.txt")
@@ -282,19 +268,7 @@ func TestGenerateUntilTwice(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Generate again: %v", err)
 	}
-	if strings.Join(namesA, ",") != strings.Join(namesB, ",") {
-		t.Fatalf("file names differ between two runs:\n%v\n%v", namesA, namesB)
-	}
-	for _, n := range namesA {
-		a, errA := os.ReadFile(filepath.Join(dirA, n))
-		b, errB := os.ReadFile(filepath.Join(dirB, n))
-		if errA != nil || errB != nil {
-			t.Fatalf("read %s: %v %v", n, errA, errB)
-		}
-		if !bytes.Equal(a, b) {
-			t.Errorf("%s differs between two runs through the same day", n)
-		}
-	}
+	sameFiles(t, dirA, dirB, namesA, namesB)
 	for _, d := range []time.Time{EarliestUntil().AddDate(0, 0, -1), LatestUntil().AddDate(0, 0, 1)} {
 		if _, err := Generate(t.TempDir(), d); err == nil {
 			t.Errorf("Generate through %s: no error, want the day refused", d.Format(time.DateOnly))
@@ -635,4 +609,22 @@ func contains(s []string, v string) bool {
 		}
 	}
 	return false
+}
+
+// sameFiles checks that two calls of Generate wrote the same files, byte for byte.
+func sameFiles(t *testing.T, dirA, dirB string, namesA, namesB []string) {
+	t.Helper()
+	if strings.Join(namesA, ",") != strings.Join(namesB, ",") {
+		t.Fatalf("file names differ between calls:\n%v\n%v", namesA, namesB)
+	}
+	for _, n := range namesA {
+		a, errA := os.ReadFile(filepath.Join(dirA, n))
+		b, errB := os.ReadFile(filepath.Join(dirB, n))
+		if errA != nil || errB != nil {
+			t.Fatalf("read %s: %v %v", n, errA, errB)
+		}
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s: %d and %d bytes differ between calls", n, len(a), len(b))
+		}
+	}
 }
