@@ -84,7 +84,7 @@ func (s *Server) guard(a access) []gin.HandlerFunc {
 		c.Set(ctxCaller, who.name)
 		c.Set(ctxCallerKind, who.kind)
 		if who.role < a.min {
-			writeError(c, http.StatusForbidden, errForbidden.Error()+" (needs "+a.min.String()+")", "")
+			writeError(c, http.StatusForbidden, errForbidden.Error()+" (nodig: rol "+a.min.String()+" of hoger)", "")
 			return
 		}
 		c.Next()

@@ -33,7 +33,7 @@ var (
 	errNotFound     = errors.New("not found")
 	errMethod       = errors.New("method not allowed")
 	errUnauthorized = errors.New("authentication required: send 'Authorization: Bearer <token>' or log in at /login")
-	errForbidden    = errors.New("your role may not use this resource")
+	errForbidden    = errors.New("uw rol mag dit niet gebruiken")
 )
 
 // paramError is a request parameter the handler cannot use: 400, naming the parameter.

@@ -117,7 +117,7 @@ func TestBackupViaServerRequest(t *testing.T) {
 		wantErr  string
 	}{
 		{"ok", 200, `{"path": "/b/leerplein.duckdb"}`, "/b/leerplein.duckdb", ""},
-		{"forbidden", 403, `{"error": "your role may not use this resource"}`, "", "403 Forbidden: your role may not use this resource"},
+		{"forbidden", 403, `{"error": "uw rol mag dit niet gebruiken"}`, "", "403 Forbidden: uw rol mag dit niet gebruiken"},
 		{"no route", 404, `{"error": "not found"}`, "", "404"},
 	}
 	for _, tt := range tests {
