@@ -49,7 +49,7 @@ func TestBackupAPI(t *testing.T) {
 		validReq bool   // the request matches openapi.json
 	}{
 		{"without credentials", "", `{"out": "` + root + `/a"}`, 401, "authentication required", true},
-		{"analist may not", "analist", `{"out": "` + root + `/a"}`, 403, "needs beheer", true},
+		{"analist may not", "analist", `{"out": "` + root + `/a"}`, 403, "nodig: rol beheer", true},
 		{"no body", "beheer", ``, 400, `"parameter":"out"`, false},
 		{"unknown field", "beheer", `{"dir": "` + root + `/a"}`, 400, `"parameter":"out"`, false},
 		{"empty out", "beheer", `{"out": ""}`, 400, "missing", true},
