@@ -13,6 +13,7 @@ import (
 
 	"github.com/hetleerplein/leerplein/warehouse"
 	"github.com/hetleerplein/leerplein/warehouse/render"
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
 // jaarverslagPageSource is the printable annual report (/jaarverslag). It lives beside,
@@ -94,7 +95,7 @@ func (s *Server) jaarverslagPage(c *gin.Context) (any, error) {
 	v.Toelichting = report.Toelichting()
 	v.Drempel = report.Drempel()
 	v.Lopend = report.Lopend()
-	v.Datum = datumNL(report.Vandaag())
+	v.Datum = tekst.Datum(report.Vandaag())
 	return v.page(http.StatusOK, "")
 }
 
@@ -165,9 +166,4 @@ func jarenZin(jaren []string) string {
 		return "Er is alleen een jaarverslag van schooljaar " + jaren[0] + "."
 	}
 	return fmt.Sprintf("Er zijn jaarverslagen van de schooljaren %s t/m %s.", jaren[0], jaren[len(jaren)-1])
-}
-
-// datumNL writes a day in Dutch: 1 oktober 2018.
-func datumNL(t time.Time) string {
-	return fmt.Sprintf("%d %s %d", t.Day(), maandNL[t.Month()-1], t.Year())
 }

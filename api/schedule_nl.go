@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
 // describeSchedule says in Dutch when a job's cron schedule runs, for the data steward:
@@ -33,7 +35,7 @@ func describeSchedule(spec string) string {
 		if !ok {
 			return fallbackSchedule(spec)
 		}
-		return "elk jaar op " + strconv.Itoa(mustAtoi(dom)) + " " + maandNL[m-1] + " om " + at
+		return "elk jaar op " + strconv.Itoa(mustAtoi(dom)) + " " + tekst.Maand(time.Month(m)) + " om " + at
 	}
 	// Intervals within a day: every n seconds, minutes or hours.
 	if isAny(dom) && isAny(dow) {
@@ -157,11 +159,8 @@ func clockTimes(hour, min string) (string, bool) {
 		}
 		out = append(out, pad(h)+":"+pad(min))
 	}
-	return joinNL(out), true
+	return tekst.Opsomming(out), true
 }
-
-var maandNL = [...]string{"januari", "februari", "maart", "april", "mei", "juni", "juli",
-	"augustus", "september", "oktober", "november", "december"}
 
 func mustAtoi(f string) int {
 	n, _ := strconv.Atoi(f)
@@ -196,12 +195,5 @@ func weekdays(dow string) (string, bool) {
 	if len(days) == 1 {
 		return "elke " + days[0], true
 	}
-	return "op " + joinNL(days), true
-}
-
-func joinNL(items []string) string {
-	if len(items) < 2 {
-		return strings.Join(items, "")
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " en " + items[len(items)-1]
+	return "op " + tekst.Opsomming(days), true
 }

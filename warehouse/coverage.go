@@ -7,8 +7,9 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
 // The feeds (bronnen) as sql/marts/02_dekking.sql names them.
@@ -139,21 +140,7 @@ func jarenBereik(jaren []string) string {
 	if len(sorted) == 1 {
 		return "schooljaar " + sorted[0]
 	}
-	return "de schooljaren " + opsomming(parts)
-}
-
-// opsomming joins items the Dutch way: "a", "a en b", "a, b en c".
-func opsomming(items []string) string { return joinList(items, " en ") }
-
-// joinList joins items with commas and the last one with and: "a, b en c".
-func joinList(items []string, and string) string {
-	switch len(items) {
-	case 0:
-		return ""
-	case 1:
-		return items[0]
-	}
-	return strings.Join(items[:len(items)-1], ", ") + and + items[len(items)-1]
+	return "de schooljaren " + tekst.Opsomming(parts)
 }
 
 // checkCovered refuses schooljaar when none of bronnen covers it, with the years they do.

@@ -1,6 +1,10 @@
 package warehouse
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
+)
 
 // LeerplichtCSVHeader is the header of the leerplichttelling's machine form.
 const LeerplichtCSVHeader = "schooljaar;gemeente;onderwijssoort;indicator;waarde;status"
@@ -94,11 +98,11 @@ func leerplichtWeggelaten(t Leerplichttelling) []string {
 	}
 	var out []string
 	if len(lokaal) > 0 {
-		out = append(out, "Niet in deze telling: "+opsomming(lokaal)+". Deze gemeenten voeren de leerplicht zelf uit en leveren hun eigen telling; "+
+		out = append(out, "Niet in deze telling: "+tekst.Opsomming(lokaal)+". Deze gemeenten voeren de leerplicht zelf uit en leveren hun eigen telling; "+
 			"hun gegevens tellen hier ook in het regiototaal niet mee.")
 	}
 	if len(opgeheven) > 0 {
-		out = append(out, "Niet in deze telling: "+opsomming(opgeheven)+", omdat "+map[bool]string{true: "deze gemeenten", false: "deze gemeente"}[len(opgeheven) > 1]+
+		out = append(out, "Niet in deze telling: "+tekst.Opsomming(opgeheven)+", omdat "+map[bool]string{true: "deze gemeenten", false: "deze gemeente"}[len(opgeheven) > 1]+
 			" in schooljaar "+t.Schooljaar+" niet bestond"+map[bool]string{true: "en", false: ""}[len(opgeheven) > 1]+
 			"; gegevens die nog onder die code binnenkwamen, tellen niet mee.")
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
 // Leeftijdsregel is one row of the Doorstroompunt age rule in mart.leeftijdsregels
@@ -69,7 +71,7 @@ func (jr JaarRegels) tabel1Note() string {
 		return ""
 	}
 	return fmt.Sprintf("De rijen van 18 jaar en ouder tellen %s op de peildatum, de leeftijdsregel die sinds %s geldt: %s",
-		jr.Peildatum.label(), datumNL(jr.Peildatum.GeldigVanaf), jr.Peildatum.Omschrijving)
+		jr.Peildatum.label(), tekst.Datum(jr.Peildatum.GeldigVanaf), jr.Peildatum.Omschrijving)
 }
 
 // tabel3Note is tabel3's note on the rule when more than one was in force in the year,
@@ -81,17 +83,17 @@ func (jr JaarRegels) tabel3Note() string {
 	case len(jr.InJaar) == 1:
 		r := jr.InJaar[0]
 		return fmt.Sprintf("Relatief verzuim van 18 jaar en ouder telt meldingen van %s, de leeftijdsregel die sinds %s geldt: %s",
-			r.label(), datumNL(r.GeldigVanaf), r.Omschrijving)
+			r.label(), tekst.Datum(r.GeldigVanaf), r.Omschrijving)
 	}
 	parts := make([]string, len(jr.InJaar))
 	for i, r := range jr.InJaar {
 		switch i {
 		case 0:
-			parts[i] = fmt.Sprintf("tot en met %s van %s", datumNL(r.GeldigTot), r.label())
+			parts[i] = fmt.Sprintf("tot en met %s van %s", tekst.Datum(r.GeldigTot), r.label())
 		case len(jr.InJaar) - 1:
-			parts[i] = fmt.Sprintf("vanaf %s van %s", datumNL(r.GeldigVanaf), r.label())
+			parts[i] = fmt.Sprintf("vanaf %s van %s", tekst.Datum(r.GeldigVanaf), r.label())
 		default:
-			parts[i] = fmt.Sprintf("van %s tot en met %s van %s", datumNL(r.GeldigVanaf), datumNL(r.GeldigTot), r.label())
+			parts[i] = fmt.Sprintf("van %s tot en met %s van %s", tekst.Datum(r.GeldigVanaf), tekst.Datum(r.GeldigTot), r.label())
 		}
 	}
 	last := jr.InJaar[len(jr.InJaar)-1]

@@ -4,16 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
-
-// maandNL are the Dutch month names, for dates in notes.
-var maandNL = [...]string{"januari", "februari", "maart", "april", "mei", "juni", "juli",
-	"augustus", "september", "oktober", "november", "december"}
-
-// datumNL writes a date the Dutch way: "4 december 2024".
-func datumNL(t time.Time) string {
-	return fmt.Sprintf("%d %s %d", t.Day(), maandNL[t.Month()-1], t.Year())
-}
 
 // leerplichtOnderwerp names what a leerplicht figure counts, for the remark that says
 // whose rows are left out.
@@ -56,7 +49,7 @@ func (t Table) remarks(fs figureStatus, lopend bool, today time.Time) []string {
 		}
 	}
 	if lopend {
-		add("Lopend schooljaar: de cijfers zijn de stand op " + datumNL(today) + " en gaan nog niet over het hele schooljaar.")
+		add("Lopend schooljaar: de cijfers zijn de stand op " + tekst.Datum(today) + " en gaan nog niet over het hele schooljaar.")
 	}
 	for _, f := range t.figures() {
 		if missing := fs.missingFeeds(f); len(missing) > 0 {
@@ -64,7 +57,7 @@ func (t Table) remarks(fs figureStatus, lopend bool, today time.Time) []string {
 			for _, b := range missing {
 				what = append(what, bronOmschrijving(b, fs.schooljaar))
 			}
-			add("Geen gegevens: het warehouse bevat " + opsomming(what) + ". Zulke cellen tonen \"geen gegevens\", geen 0.")
+			add("Geen gegevens: het warehouse bevat " + tekst.Opsomming(what) + ". Zulke cellen tonen \"geen gegevens\", geen 0.")
 		}
 		nc := fs.notCounted(f)
 		if names := nc[redenLeerplichtLokaal]; len(names) > 0 {
@@ -74,7 +67,7 @@ func (t Table) remarks(fs figureStatus, lopend bool, today time.Time) []string {
 			}
 			add(fmt.Sprintf("%s %s de leerplicht zelf uit: %s uit %s tellen hier niet mee. "+
 				"Een cel die alleen daarover gaat toont \"n.v.t.\" (niet van toepassing); een totaal telt de gemeenten waarvoor het cijfer geldt.",
-				upperFirst(opsomming(names)), verb, leerplichtOnderwerp[f], gemeenteWoord(names)))
+				upperFirst(tekst.Opsomming(names)), verb, leerplichtOnderwerp[f], gemeenteWoord(names)))
 		}
 		if names := nc[redenBestondNiet]; len(names) > 0 {
 			verb := "bestond"
@@ -82,7 +75,7 @@ func (t Table) remarks(fs figureStatus, lopend bool, today time.Time) []string {
 				verb = "bestonden"
 			}
 			add(fmt.Sprintf("%s %s in schooljaar %s niet: rijen onder die gemeentecode tellen niet mee (n.v.t.).",
-				upperFirst(opsomming(names)), verb, fs.schooljaar))
+				upperFirst(tekst.Opsomming(names)), verb, fs.schooljaar))
 		}
 	}
 	return out

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
 // SeriesBreak marks the first school year of a KPI counted (partly) under a changed
@@ -43,7 +45,7 @@ func readBreaks(ctx context.Context, q querier) (map[string][]SeriesBreak, error
 // whose upper age went from oudTot to nieuwTot.
 func newSeriesBreak(vanaf time.Time, jaar int, oudTot, nieuwTot int64, omschrijving string) SeriesBreak {
 	vanaf = time.Date(vanaf.Year(), vanaf.Month(), vanaf.Day(), 0, 0, 0, 0, time.UTC)
-	dag := datumNL(vanaf)
+	dag := tekst.Datum(vanaf)
 	b := SeriesBreak{SchoolYear: fmt.Sprintf("%d-%d", jaar, jaar+1), From: vanaf}
 	switch {
 	case nieuwTot > oudTot:

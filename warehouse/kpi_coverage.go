@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
 // CoverageNote says what a KPI over an area covers when it leaves gemeenten, or a part of
@@ -101,16 +103,16 @@ func (s *KPISnapshot) coverageNote(def KPIDef, rf KPIFilter) *CoverageNote {
 			}
 			say(redenLeerplichtLokaal, g.van, g.tot,
 				fmt.Sprintf("%s %s de leerplicht zelf uit: van %s tellen alleen %s mee%s.",
-					opsomming(names), verb, gemeenteWoord(names), opsomming(restNL), wanneerNL),
+					tekst.Opsomming(names), verb, gemeenteWoord(names), tekst.Opsomming(restNL), wanneerNL),
 				fmt.Sprintf("%s %s compulsory education themselves: of %s only %s are counted%s.",
-					listEN(names), runWord(len(names)), theseWord(len(names)), listEN(restEN), wanneerEN))
+					tekst.List(names), runWord(len(names)), theseWord(len(names)), tekst.List(restEN), wanneerEN))
 			continue
 		}
 		say(redenLeerplichtLokaal, g.van, g.tot,
 			fmt.Sprintf("%s %s de leerplicht zelf uit: %s van %s tellen hier niet mee (n.v.t.)%s.",
-				opsomming(names), verb, leerplichtOnderwerp[g.figuur], gemeenteWoord(names), wanneerNL),
+				tekst.Opsomming(names), verb, leerplichtOnderwerp[g.figuur], gemeenteWoord(names), wanneerNL),
 			fmt.Sprintf("%s %s compulsory education themselves: %s there are not counted here (not applicable)%s.",
-				listEN(names), runWord(len(names)), onderwerpEN[g.figuur], wanneerEN))
+				tekst.List(names), runWord(len(names)), onderwerpEN[g.figuur], wanneerEN))
 	}
 	// A gemeente that did not exist: once, whatever the figure.
 	seen := map[string]bool{}
@@ -124,9 +126,9 @@ func (s *KPISnapshot) coverageNote(def KPIDef, rf KPIFilter) *CoverageNote {
 		switch {
 		case g.Tot != nil && yearBegin(sp.Van).After(*g.Tot):
 			d := g.Tot.AddDate(0, 0, 1)
-			whyNL, whyEN = " (opgeheven per "+datumNL(d)+")", " (dissolved on "+d.Format("2 January 2006")+")"
+			whyNL, whyEN = " (opgeheven per "+tekst.Datum(d)+")", " (dissolved on "+d.Format("2 January 2006")+")"
 		case g.Vanaf != nil:
-			whyNL, whyEN = " (ontstaan per "+datumNL(*g.Vanaf)+")", " (formed on "+g.Vanaf.Format("2 January 2006")+")"
+			whyNL, whyEN = " (ontstaan per "+tekst.Datum(*g.Vanaf)+")", " (formed on "+g.Vanaf.Format("2 January 2006")+")"
 		}
 		say(redenBestondNiet, sp.Van, sp.Tot,
 			fmt.Sprintf("%s telt %s niet mee: de gemeente bestond toen niet%s.", sp.Naam, jarenNL(sp.Van, sp.Tot), whyNL),
@@ -199,8 +201,6 @@ func jarenEN(van, tot string) string {
 	}
 	return "in the school years " + van + " to " + tot
 }
-
-func listEN(items []string) string { return joinList(items, " and ") }
 
 func runWord(n int) string {
 	if n > 1 {

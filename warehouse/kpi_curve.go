@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
 // OfferCurveKPI is the KPI whose "within three months" the offer curve draws over time:
@@ -202,7 +204,7 @@ func parseSoort(v string) (string, error) {
 func censoringNoteNL(through *time.Time) string {
 	last := "de laatste dag met gegevens"
 	if through != nil {
-		last += " (" + datumNL(*through) + ")"
+		last += " (" + tekst.Datum(*through) + ")"
 	}
 	return "Een thuiszitter zonder aanbod telt mee tot het einde van de episode of tot " + last +
 		" en valt daarna uit de berekening (Kaplan-Meier), zodat wie nog wacht het aandeel niet ten onrechte omlaag trekt."

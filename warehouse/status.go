@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/hetleerplein/leerplein/warehouse/tekst"
 )
 
 // Status says what a figure is when it is not a value (definitions.md, "Coverage"): a
@@ -160,7 +162,7 @@ func (fs figureStatus) notCounted(figuur string) map[string][]string {
 	for k, names := range out {
 		sort.Strings(names)
 		if len(names) == inSubregio[k.subregio] && len(names) > 1 {
-			byReden[k.reden] = append(byReden[k.reden], naam[k.subregio]+" ("+opsomming(names)+")")
+			byReden[k.reden] = append(byReden[k.reden], naam[k.subregio]+" ("+tekst.Opsomming(names)+")")
 			continue
 		}
 		byReden[k.reden] = append(byReden[k.reden], names...)
