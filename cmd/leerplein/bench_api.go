@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -78,66 +79,30 @@ func cmdBenchAPI(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	token, err := api.CreateToken(ctx, db, benchTokenName, "bestuur")
-	if err != nil {
-		return err
-	}
-	defer func() { _, _ = api.RevokeTokens(context.WithoutCancel(ctx), db, benchTokenName) }()
-
 	const kpiPath = "/api/v1/kpis/verzuim_meldingen"
-	logger := slog.New(slog.DiscardHandler)
-	// The static handler serves the very bytes the KPI route answers.
-	probe := api.New(db, api.Config{Version: version}, logger)
-	rec := httptest.NewRecorder()
-	req := httptest.NewRequest(http.MethodGet, kpiPath, nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	probe.Handler().ServeHTTP(rec, req)
-	if rec.Code != http.StatusOK {
-		return fmt.Errorf("bench-api: %s answered %d: %s (is the warehouse loaded? make demo)", kpiPath, rec.Code, rec.Body.String())
+	srv, err := startBenchServer(ctx, db, api.Config{Version: version}, kpiPath)
+	if err != nil {
+		return fmt.Errorf("bench-api: %w (is the warehouse loaded? make demo)", err)
 	}
-	srv := api.New(db, api.Config{Version: version, StaticBody: rec.Body.Bytes()}, logger)
-
-	serveCtx, stop := context.WithCancel(ctx)
-	defer stop()
-	urls := make(chan string, 1)
-	served := make(chan error, 1)
-	go func() {
-		served <- serveHTTP(serveCtx, env{stdout: io.Discard}, srv.Handler(), "127.0.0.1:0", logger, func(u string) { urls <- u })
-	}()
-	var base string
-	select {
-	case base = <-urls:
-	case err := <-served:
-		return err
-	}
-	base = base[:len(base)-1] // no trailing slash
+	defer srv.close()
 
 	fmt.Fprintf(e.stdout, "bench-api: %d connections, %s per run, Go load generator in-process (net/http keep-alive), server and load share %d CPUs\n",
 		*conns, *duration, runtime.NumCPU())
-	fmt.Fprintf(e.stdout, "  response: %d bytes of JSON (%s)\n", rec.Body.Len(), kpiPath)
-	get := func(path string) func() (*http.Request, error) {
-		return func() (*http.Request, error) {
-			r, err := http.NewRequest(http.MethodGet, base+path, nil)
-			if err == nil {
-				r.Header.Set("Authorization", "Bearer "+token)
-			}
-			return r, err
-		}
-	}
-	static, err := loadRun(ctx, get("/bench/static"), *conns, *duration, rec.Body.Bytes())
+	fmt.Fprintf(e.stdout, "  response: %d bytes of JSON (%s)\n", len(srv.body), kpiPath)
+	static, err := loadRun(ctx, srv.get("/bench/static"), *conns, *duration, srv.body)
 	if err != nil {
 		return err
 	}
 	static.print(e.stdout, "static  GET /bench/static (same bytes from memory)")
-	kpi, err := loadRun(ctx, get(kpiPath), *conns, *duration, rec.Body.Bytes())
+	kpi, err := loadRun(ctx, srv.get(kpiPath), *conns, *duration, srv.body)
 	if err != nil {
 		return err
 	}
 	kpi.print(e.stdout, "kpi     GET "+kpiPath)
 	grafana, err := loadRun(ctx, func() (*http.Request, error) {
-		r, err := http.NewRequest(http.MethodPost, base+"/grafana/query", bytes.NewBufferString(grafanaBenchQuery))
+		r, err := http.NewRequest(http.MethodPost, srv.base+"/grafana/query", bytes.NewBufferString(grafanaBenchQuery))
 		if err == nil {
-			r.Header.Set("Authorization", "Bearer "+token)
+			r.Header.Set("Authorization", "Bearer "+srv.token)
 			r.Header.Set("Content-Type", "application/json")
 		}
 		return r, err
@@ -159,14 +124,107 @@ func cmdBenchAPI(ctx context.Context, e env, args []string) error {
 	fmt.Fprintf(e.stdout, "ratio kpi/static throughput: %.2f (target >= %.2f: %s)\n", ratio, benchMinRatio, verdict(ratio >= benchMinRatio))
 	fmt.Fprintf(e.stdout, "kpi p99: %s (target < %s: %s)\n", fmtMS(kpi.pct(99)), benchMaxKPIP99, verdict(kpi.pct(99) < benchMaxKPIP99))
 	fmt.Fprintf(e.stdout, "grafana p99: %s (target < %s: %s)\n", fmtMS(grafana.pct(99)), benchMaxGrafanaP99, verdict(grafana.pct(99) < benchMaxGrafanaP99))
-	stop()
-	if err := <-served; err != nil {
+	if err := srv.close(); err != nil {
 		return err
 	}
 	if *strict && missed > 0 {
 		return exitError{code: 1, err: fmt.Errorf("bench-api: %d target(s) missed", missed)}
 	}
 	return nil
+}
+
+// benchServer is an API server on a loopback port for a load run, with a bestuur token,
+// whose /bench/static answers the very bytes its KPI route answered first: the limit of
+// this stack, measured beside the route.
+type benchServer struct {
+	base  string // http://127.0.0.1:port, no trailing slash
+	token string
+	body  []byte // what the KPI route answered
+	close func() error
+}
+
+// startBenchServer starts a benchServer with cfg over db; path is the KPI route whose
+// answer /bench/static repeats. close stops the server and revokes the token.
+func startBenchServer(ctx context.Context, db *warehouse.DB, cfg api.Config, path string) (*benchServer, error) {
+	token, err := api.CreateToken(ctx, db, benchTokenName, "bestuur")
+	if err != nil {
+		return nil, err
+	}
+	revoke := func() { _, _ = api.RevokeTokens(context.WithoutCancel(ctx), db, benchTokenName) }
+	logger := slog.New(slog.DiscardHandler)
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	api.New(db, cfg, logger).Handler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		revoke()
+		return nil, fmt.Errorf("%s answered %d: %s", path, rec.Code, rec.Body.String())
+	}
+	cfg.StaticBody = rec.Body.Bytes()
+	serveCtx, stop := context.WithCancel(ctx)
+	urls := make(chan string, 1)
+	served := make(chan error, 1)
+	go func() {
+		served <- serveHTTP(serveCtx, env{stdout: io.Discard}, api.New(db, cfg, logger).Handler(), "127.0.0.1:0", logger, func(u string) { urls <- u })
+	}()
+	s := &benchServer{token: token, body: rec.Body.Bytes()}
+	var once sync.Once
+	var closeErr error
+	s.close = func() error {
+		once.Do(func() {
+			stop()
+			closeErr = <-served
+			revoke()
+		})
+		return closeErr
+	}
+	select {
+	case u := <-urls:
+		s.base = strings.TrimSuffix(u, "/")
+	case err := <-served:
+		stop()
+		revoke()
+		return nil, err
+	}
+	// The server's first KPI request builds its figures and suppression pattern once
+	// per load; make it here, so that the runs measure the steady state.
+	if err := s.warm(path); err != nil {
+		_ = s.close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// warm requests path once and checks that it answers what the probe did.
+func (s *benchServer) warm(path string) error {
+	req, err := s.get(path)()
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		return err
+	}
+	if res.StatusCode != http.StatusOK || !bytes.Equal(b, s.body) {
+		return fmt.Errorf("%s answered %d with %d bytes, not the %d the probe got", path, res.StatusCode, len(b), len(s.body))
+	}
+	return nil
+}
+
+// get makes the requests of a load run: GET path with the bench token.
+func (s *benchServer) get(path string) func() (*http.Request, error) {
+	return func() (*http.Request, error) {
+		r, err := http.NewRequest(http.MethodGet, s.base+path, nil)
+		if err == nil {
+			r.Header.Set("Authorization", "Bearer "+s.token)
+		}
+		return r, err
+	}
 }
 
 // loadResult is what one load run measured.

@@ -6,10 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"math"
-	"net/http"
-	"net/http/httptest"
 	"time"
 
 	"github.com/hetleerplein/leerplein/api"
@@ -103,53 +100,20 @@ func printBacktest(w io.Writer, id string, months []warehouse.BacktestMonth) {
 // benchProgressAPI measures GET /api/v1/kpis/verzuim_meldingen, whose answer carries
 // in_progress on day, against the same bytes from memory.
 func benchProgressAPI(ctx context.Context, e env, db *warehouse.DB, day time.Time, conns int, d time.Duration) error {
-	token, err := api.CreateToken(ctx, db, benchTokenName, "bestuur")
-	if err != nil {
-		return err
-	}
-	defer func() { _, _ = api.RevokeTokens(context.WithoutCancel(ctx), db, benchTokenName) }()
 	const kpiPath = "/api/v1/kpis/verzuim_meldingen"
-	logger := slog.New(slog.DiscardHandler)
-	probe := api.New(db, api.Config{Version: version, KPIDay: day}, logger)
-	rec := httptest.NewRecorder()
-	req := httptest.NewRequest(http.MethodGet, kpiPath, nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	probe.Handler().ServeHTTP(rec, req)
-	if rec.Code != http.StatusOK {
-		return fmt.Errorf("bench-forecast: %s answered %d: %s", kpiPath, rec.Code, rec.Body.String())
+	srv, err := startBenchServer(ctx, db, api.Config{Version: version, KPIDay: day}, kpiPath)
+	if err != nil {
+		return fmt.Errorf("bench-forecast: %w", err)
 	}
-	srv := api.New(db, api.Config{Version: version, KPIDay: day, StaticBody: rec.Body.Bytes()}, logger)
-	serveCtx, stop := context.WithCancel(ctx)
-	defer stop()
-	urls := make(chan string, 1)
-	served := make(chan error, 1)
-	go func() {
-		served <- serveHTTP(serveCtx, env{stdout: io.Discard}, srv.Handler(), "127.0.0.1:0", logger, func(u string) { urls <- u })
-	}()
-	var base string
-	select {
-	case base = <-urls:
-	case err := <-served:
-		return err
-	}
-	base = base[:len(base)-1]
-	get := func(path string) func() (*http.Request, error) {
-		return func() (*http.Request, error) {
-			r, err := http.NewRequest(http.MethodGet, base+path, nil)
-			if err == nil {
-				r.Header.Set("Authorization", "Bearer "+token)
-			}
-			return r, err
-		}
-	}
+	defer srv.close()
 	fmt.Fprintf(e.stdout, "\nKPI API with in_progress (figures read for %s): %d connections, %s per run, %d bytes of JSON\n",
-		day.Format(time.DateOnly), conns, d, rec.Body.Len())
-	static, err := loadRun(ctx, get("/bench/static"), conns, d, rec.Body.Bytes())
+		day.Format(time.DateOnly), conns, d, len(srv.body))
+	static, err := loadRun(ctx, srv.get("/bench/static"), conns, d, srv.body)
 	if err != nil {
 		return err
 	}
 	static.print(e.stdout, "static  GET /bench/static (same bytes from memory)")
-	kpi, err := loadRun(ctx, get(kpiPath), conns, d, rec.Body.Bytes())
+	kpi, err := loadRun(ctx, srv.get(kpiPath), conns, d, srv.body)
 	if err != nil {
 		return err
 	}
@@ -160,6 +124,5 @@ func benchProgressAPI(ctx context.Context, e env, db *warehouse.DB, day time.Tim
 		verdict = "MISSED"
 	}
 	fmt.Fprintf(e.stdout, "ratio kpi/static throughput: %.2f (target >= %.2f: %s)\n", ratio, benchMinProgressRatio, verdict)
-	stop()
-	return <-served
+	return srv.close()
 }
