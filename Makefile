@@ -26,9 +26,12 @@ ADDR    ?= 127.0.0.1:8080
 run: demo
 	./$(BIN) serve --config $(DATA)/demo.yaml --addr $(ADDR) --demo-login
 
+# The second line runs the SQL sandbox without DuckDB's Arrow interface; the third the
+# warehouse tests on the ten demo years, which skip under -race (loading takes minutes).
 test: browser-deps client-deps
 	LEERPLEIN_REQUIRE_BROWSER=1 LEERPLEIN_REQUIRE_PSQL=1 $(GO) test -race -count=1 -timeout 30m ./...
 	$(GO) test -tags= -count=1 -run 'Sandbox|SQL' ./warehouse/ ./api/
+	$(GO) test -count=1 -run 'Demo$$' ./warehouse/
 
 # Long adversarial tests (memory bombs, kills, slow clients at scale): not part of
 # make test. A soak test is named TestSoak… and skips unless LEERPLEIN_SOAK=1.

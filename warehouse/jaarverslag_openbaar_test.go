@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hetleerplein/leerplein/etl"
-	"github.com/hetleerplein/leerplein/etl/demo"
 	"github.com/hetleerplein/leerplein/warehouse"
 	"github.com/hetleerplein/leerplein/warehouse/suppresstest"
 )
@@ -281,21 +279,8 @@ func TestJaarverslagOpenbaarCases(t *testing.T) {
 
 // TestJaarverslagOpenbaarDemo protects two years of the demo data and audits them.
 func TestJaarverslagOpenbaarDemo(t *testing.T) {
-	switch {
-	case testing.Short():
-		t.Skip("loads ten years of demo data")
-	case leerplichtRace:
-		t.Skip("under -race loading the demo takes minutes")
-	}
 	ctx := context.Background()
-	dir := t.TempDir()
-	if _, err := demo.Generate(dir, demo.PlanEnd()); err != nil {
-		t.Fatalf("demo.Generate: %v", err)
-	}
-	db := openEmpty(t)
-	if _, err := etl.Run(ctx, db, etl.Options{Inbox: dir, Key: testKey, Job: "demo"}); err != nil {
-		t.Fatalf("etl.Run: %v", err)
-	}
+	db := loadDemo(t)
 	subregios, err := db.Subregios(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -5,8 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hetleerplein/leerplein/etl"
-	"github.com/hetleerplein/leerplein/etl/demo"
 	"github.com/hetleerplein/leerplein/warehouse"
 )
 
@@ -16,25 +14,8 @@ import (
 // analyst views and the annual report give, and both exports protected for publication
 // pass the audit of TestExportOpenbaar.
 func TestLeerplichttellingDemo(t *testing.T) {
-	switch {
-	case testing.Short():
-		t.Skip("loads ten years of demo data")
-	case leerplichtRace:
-		t.Skip("under -race loading the demo takes minutes; run go test ./warehouse without -race for this one")
-	}
 	ctx := context.Background()
-	dir := t.TempDir()
-	if _, err := demo.Generate(dir, demo.PlanEnd()); err != nil {
-		t.Fatalf("demo.Generate: %v", err)
-	}
-	db, err := warehouse.Open(ctx, ":memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := etl.Run(ctx, db, etl.Options{Inbox: dir, Key: testKey, Job: "demo"}); err != nil {
-		t.Fatalf("etl.Run: %v", err)
-	}
+	db := loadDemo(t)
 	for _, year := range []string{"2018-2019", "2023-2024"} {
 		t.Run(year, func(t *testing.T) {
 			telling, err := db.Leerplichttelling(ctx, year)

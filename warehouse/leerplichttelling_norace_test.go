@@ -1,6 +1,0 @@
-//go:build !race
-
-package warehouse_test
-
-// leerplichtRace: see leerplichttelling_race_test.go.
-const leerplichtRace = false
