@@ -2,8 +2,7 @@
 
 package warehouse_test
 
-// raceDetector is set when the tests run under -race (make test). The demo comparison of
-// TestKPIEqualsJaarverslag then gives way to the api package's TestKPIsEqualTheReport,
-// which loads the same demo anyway: loading it twice under the race detector costs a
-// minute and a half.
+// raceDetector is set when the tests run under -race (make test). The tests on the ten
+// demo years (loadDemo) skip then: loading them under the race detector takes minutes,
+// so make test runs them once more without -race.
 const raceDetector = true
