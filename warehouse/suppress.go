@@ -27,12 +27,14 @@ import (
 //     may give each cell a cost, what hiding it loses for readers: SuppressCosts), then
 //     the smallest count (hiding a zero protects little, hiding a large count loses
 //     much).
-//   - with costs, the complementary cells are then revisited, dearest first: one is
-//     shown again (with the dear cells hidden only to protect it) when at most one more
-//     cheaper cell than it frees protects everything in its place. The greedy choice
-//     above weighs protection first and sees two cells ahead, so it may hide a main
-//     figure where a few minor ones would do. Each such trial is checked against both
-//     attacks like any other step, and undone unless it ends safe.
+//   - with costs, the complementary cells are then revisited, dearest first: a cell is
+//     shown again, together with the complementary cells of at least its cost that
+//     showing it would give away (the sub-region's figure beside the region's), when
+//     cheaper cells, at most one more than are shown again, protect everything in
+//     their place. The greedy choice above weighs protection first and sees two cells
+//     ahead, so it may hide a main figure where a few minor ones would do. Each such
+//     trial is checked against both attacks like any other step, and undone unless it
+//     ends safe (leaving exposed at most what protect could not help).
 //   - parts of a table that share no total are protected independently.
 //   - an unpublished count (SuppressUnpublished), a total's rest beyond the parts that
 //     are shown, is an unknown to the reader; it is protected like a shown count when
@@ -435,10 +437,12 @@ func (p *problem) chooseBound(exposed []int) (int, bool) {
 
 // maxGroup is how many cells of at least the same cost cheapen shows again at once:
 // a cell hidden to protect a dear cell (the sub-region beside the region) is shown
-// with it, or neither could be.
+// with it, or neither could be. On the bestuur pattern of the demo 5 shows a little
+// more than 3; more costs time for little.
 const maxGroup = 5
 
-// maxExtra is how many more cells cheapen may hide than it shows again.
+// maxExtra is how many more cells cheapen may hide than it shows again: one lets a
+// main figure give way to two minor ones, without hiding much more in all.
 const maxExtra = 1
 
 // cheapen revisits the complementary cells, dearest first: a cell is shown again, with
