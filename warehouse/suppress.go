@@ -506,12 +506,33 @@ func (p *problem) cheapen() {
 			p.state[next] = Shown
 			p.lin.remove(next)
 		}
-		p.below = p.cost[c]
-		ok := p.protectWithin(len(group) + maxExtra)
+		ok := true
+		for _, d := range group {
+			ok = ok && !p.besideAnyway(d)
+		}
+		if ok {
+			p.below = p.cost[c]
+			ok = p.protectWithin(len(group) + maxExtra)
+		}
 		p.below = noLimit
 		if !ok {
 			copy(p.state, state)
 			p.lin, saved = saved, p.lin
 		}
 	}
+}
+
+// besideAnyway reports whether cell c shares a sum with a cell protect left exposed.
+// cheapen leaves such a cell hidden: shown, it could leave the exposed ones alone in
+// their sum (hidden zeros whose sum is then known to be 0), which the trial, tolerating
+// them, would not notice.
+func (p *problem) besideAnyway(c int) bool {
+	for _, r := range p.cellRels[c] {
+		for _, d := range p.relCells[r] {
+			if p.linAnyway[d] || p.boundAnyway[d] {
+				return true
+			}
+		}
+	}
+	return false
 }
