@@ -312,3 +312,47 @@ func TestNoFigureIsNoComplement(t *testing.T) {
 	}
 	t.Logf("%d cells without a value checked", checked)
 }
+
+// TestRegionRelatiefMostlyShown checks that the demo's region keeps most of its monthly
+// relatief, the main kind of absence. Its absoluut is small in most months, so nearly
+// every month needs a complementary cell; before cellCost the greedy choice often took
+// relatief (a third of the months hidden, in two school years ten of twelve), where the
+// luxe beside it protects as well.
+func TestRegionRelatiefMostlyShown(t *testing.T) {
+	w := loadDemo(t)
+	snap, err := w.db.KPISnapshot(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports, err := w.db.JaarverslagenAt(t.Context(), snap.Years, snap.Today, snap.State.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := buildPattern(snap, reports, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	months, hidden := 0, 0
+	perYear := map[string]int{}
+	for k, st := range p.cells {
+		if k.kpi != warehouse.MonthlyID || k.area != "" || k.soort != "relatief" {
+			continue
+		}
+		months++
+		if st.Hidden() {
+			hidden++
+			perYear[k.year]++
+		}
+	}
+	if months == 0 {
+		t.Fatal("the demo has no monthly relatief for the region")
+	}
+	if hidden*5 > months {
+		t.Errorf("the region's relatief is hidden in %d of %d months (by school year %v), want at most a fifth", hidden, months, perYear)
+	}
+	for y, n := range perYear {
+		if n > 6 {
+			t.Errorf("the region's relatief is hidden in %d months of %s, want at most half", n, y)
+		}
+	}
+}

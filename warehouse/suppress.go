@@ -2,6 +2,7 @@ package warehouse
 
 import (
 	"fmt"
+	"math"
 	"sort"
 )
 
@@ -22,8 +23,18 @@ import (
 //     (e.g. a shown total 8 = two hidden small cells, each then 4; suppress_bounds.go).
 //   - the complementary cell is chosen among the shown non-zero cells that share a total
 //     with an exposed one (a zero only when there is no other): the one that leaves the
-//     fewest cells exposed, looking two cells ahead; among equals the smallest count
-//     (hiding a zero protects little, hiding a large count loses much).
+//     fewest cells exposed, looking two cells ahead; among equals the cheapest (a table
+//     may give each cell a cost, what hiding it loses for readers: SuppressCosts), then
+//     the smallest count (hiding a zero protects little, hiding a large count loses
+//     much).
+//   - with costs, the complementary cells are then revisited, dearest first: a cell is
+//     shown again, together with the complementary cells of at least its cost that
+//     showing it would give away (the sub-region's figure beside the region's), when
+//     cheaper cells, at most one more than are shown again, protect everything in
+//     their place. The greedy choice above weighs protection first and sees two cells
+//     ahead, so it may hide a main figure where a few minor ones would do. Each such
+//     trial is checked against both attacks like any other step, and undone unless it
+//     ends safe (leaving exposed at most what protect could not help).
 //   - parts of a table that share no total are protected independently.
 //   - an unpublished count (SuppressUnpublished), a total's rest beyond the parts that
 //     are shown, is an unknown to the reader; it is protected like a shown count when
@@ -76,8 +87,20 @@ func Suppress(values []int64, relations []Relation, threshold int) ([]Suppressio
 // shown count when it is small (it must not follow from the figures shown), while a
 // larger one may well follow from them. unpublished may be nil (none).
 func SuppressUnpublished(values []int64, relations []Relation, unpublished []bool, threshold int) ([]Suppression, error) {
+	return SuppressCosts(values, relations, unpublished, nil, threshold)
+}
+
+// SuppressCosts is SuppressUnpublished with a cost per cell: what hiding the cell
+// loses for readers (a secondary figure little, the main figure of a series much).
+// The costs only steer which cells are hidden as complementary ones, never whether
+// the result is safe: the same attacks are checked to the end. cost may be nil (all
+// cells cost the same, as in SuppressUnpublished).
+func SuppressCosts(values []int64, relations []Relation, unpublished []bool, cost []int, threshold int) ([]Suppression, error) {
 	if unpublished != nil && len(unpublished) != len(values) {
 		return nil, fmt.Errorf("warehouse: suppress: %d unpublished flags for %d values", len(unpublished), len(values))
+	}
+	if cost != nil && len(cost) != len(values) {
+		return nil, fmt.Errorf("warehouse: suppress: %d costs for %d values", len(cost), len(values))
 	}
 	if threshold < 1 {
 		return nil, fmt.Errorf("warehouse: suppress: threshold %d: use 1 or more", threshold)
@@ -116,8 +139,9 @@ func SuppressUnpublished(values []int64, relations []Relation, unpublished []boo
 		if !small {
 			continue
 		}
-		p := newProblem(values, relations, state, comp, int64(threshold))
+		p := newProblem(values, relations, state, cost, comp, int64(threshold))
 		p.protect()
+		p.cheapen()
 		for local, c := range comp.cells {
 			state[c] = p.state[local]
 		}
@@ -183,21 +207,35 @@ func components(n int, rels []Relation) []component {
 // problem is one component being protected, in local cell indexes.
 type problem struct {
 	values    []int64
+	cost      []int // per cell, what hiding it loses; all 0 when no costs are given
 	rels      []Relation
 	relCells  [][]int       // per relation, its total and parts
 	state     []Suppression // a small unpublished cell is SuppressedSmall here, to protect it
 	cellRels  [][]int       // per cell, the relations it takes part in
 	threshold int64
 	lin       *linear
+	// below limits the cells protect may hide to those cheaper than below (cheapen's
+	// trials); noLimit outside them.
+	below int
+	// linAnyway and boundAnyway are the cells protect left exposed to either attack
+	// (the structure of the table gives them away, e.g. a hidden zero beside a shown
+	// total 0); cheapen's trials need not protect them from that attack again.
+	linAnyway, boundAnyway map[int]bool
 }
 
-func newProblem(values []int64, rels []Relation, state []Suppression, comp component, threshold int64) *problem {
+// noLimit is problem.below when any cell may be hidden.
+const noLimit = math.MaxInt
+
+func newProblem(values []int64, rels []Relation, state []Suppression, cost []int, comp component, threshold int64) *problem {
 	local := make(map[int]int, len(comp.cells))
-	p := &problem{threshold: threshold, cellRels: make([][]int, len(comp.cells))}
+	p := &problem{threshold: threshold, cellRels: make([][]int, len(comp.cells)), cost: make([]int, len(comp.cells)), below: noLimit}
 	for i, c := range comp.cells {
 		local[c] = i
 		p.values = append(p.values, values[c])
 		p.state = append(p.state, state[c])
+		if cost != nil {
+			p.cost[i] = cost[c]
+		}
 	}
 	for _, r := range comp.rels {
 		rel := Relation{Total: local[rels[r].Total]}
@@ -222,34 +260,37 @@ func newProblem(values []int64, rels []Relation, state []Suppression, comp compo
 // protect hides further cells until no hidden cell is exposed. Every round hides one
 // cell, so it ends; it stops early only when an exposed cell has no shown cell left
 // around it (the structure of the table fixes it, e.g. a total with a single part).
-func (p *problem) protect() {
-	for {
-		if exposed := p.protected(p.lin.determined()); len(exposed) > 0 {
-			c, ok := p.chooseLinear(exposed)
-			if !ok {
-				return
-			}
-			p.hide(c)
-			continue
-		}
-		exposed := p.boundExposed()
+func (p *problem) protect() { p.protectWithin(-1) }
+
+// protectWithin is protect hiding at most limit cells (any number when limit < 0). It
+// reports whether no hidden cell is exposed at the end.
+func (p *problem) protectWithin(limit int) bool {
+	for n := 0; ; n++ {
+		exposed := p.protected(p.lin.determined(), p.linAnyway)
+		choose := p.chooseLinear
 		if len(exposed) == 0 {
-			return
+			exposed, choose = p.boundExposed(), p.chooseBound
 		}
-		c, ok := p.chooseBound(exposed)
+		if len(exposed) == 0 {
+			return true
+		}
+		if n == limit {
+			return false
+		}
+		c, ok := choose(exposed)
 		if !ok {
-			return
+			return false
 		}
 		p.hide(c)
 	}
 }
 
 // protected keeps the cells that must not be derived: all but the larger unpublished
-// ones, which a reader may well compute.
-func (p *problem) protected(cells []int) []int {
+// ones, which a reader may well compute, and those in anyway (nil: none).
+func (p *problem) protected(cells []int, anyway map[int]bool) []int {
 	out := cells[:0:0]
 	for _, c := range cells {
-		if p.state[c] != Unpublished {
+		if p.state[c] != Unpublished && !anyway[c] {
 			out = append(out, c)
 		}
 	}
@@ -258,7 +299,7 @@ func (p *problem) protected(cells []int) []int {
 
 // boundExposed lists the protected cells the bound attack settles.
 func (p *problem) boundExposed() []int {
-	return p.protected(boundExposed(p.values, p.rels, p.state, p.threshold))
+	return p.protected(boundExposed(p.values, p.rels, p.state, p.threshold), p.boundAnyway)
 }
 
 func (p *problem) hide(c int) {
@@ -276,7 +317,7 @@ func (p *problem) neighbours(cells []int) []int {
 	for _, c := range cells {
 		for _, r := range p.cellRels[c] {
 			for _, d := range p.relCells[r] {
-				if p.state[d] == Shown && !seen[d] {
+				if p.state[d] == Shown && !seen[d] && p.cost[d] < p.below {
 					seen[d] = true
 					out = append(out, d)
 				}
@@ -297,6 +338,9 @@ func (p *problem) prefer(a, b int) bool {
 	va, vb := p.values[a], p.values[b]
 	if (va == 0) != (vb == 0) {
 		return vb == 0
+	}
+	if ca, cb := p.cost[a], p.cost[b]; ca != cb {
+		return ca < cb
 	}
 	if va != vb {
 		return va < vb
@@ -389,4 +433,106 @@ func (p *problem) chooseBound(exposed []int) (int, bool) {
 		return cands[0], true
 	}
 	return 0, false
+}
+
+// maxGroup is how many cells of at least the same cost cheapen shows again at once:
+// a cell hidden to protect a dear cell (the sub-region beside the region) is shown
+// with it, or neither could be. On the bestuur pattern of the demo 5 shows a little
+// more than 3; more costs time for little.
+const maxGroup = 5
+
+// maxExtra is how many more cells cheapen may hide than it shows again: one lets a
+// main figure give way to two minor ones, without hiding much more in all.
+const maxExtra = 1
+
+// cheapen revisits the complementary cells, dearest first: a cell is shown again, with
+// the complementary cells of at least its cost that showing it would expose, when at
+// most maxExtra more cheaper cells protect everything in their place. The greedy
+// choice looks two cells ahead and weighs how many cells stay exposed before what they
+// cost, so it may hide a main figure where a few minor ones would do; this catches
+// that. A trial that does not end safe within its limit is undone.
+func (p *problem) cheapen() {
+	p.linAnyway, p.boundAnyway = map[int]bool{}, map[int]bool{}
+	for _, c := range p.protected(p.lin.determined(), nil) {
+		p.linAnyway[c] = true
+	}
+	for _, c := range p.boundExposed() {
+		p.boundAnyway[c] = true
+	}
+	defer func() { p.linAnyway, p.boundAnyway = nil, nil }()
+	var dear []int
+	for c, st := range p.state {
+		if st == SuppressedComplementary {
+			dear = append(dear, c)
+		}
+	}
+	sort.SliceStable(dear, func(i, j int) bool {
+		a, b := dear[i], dear[j]
+		if p.cost[a] != p.cost[b] {
+			return p.cost[a] > p.cost[b]
+		}
+		return p.values[a] > p.values[b]
+	})
+	var saved *linear
+	state := make([]Suppression, len(p.state))
+	for _, c := range dear {
+		if p.state[c] != SuppressedComplementary {
+			continue // shown again with another
+		}
+		cheaper := false
+		for d, st := range p.state {
+			cheaper = cheaper || st == Shown && p.cost[d] < p.cost[c]
+		}
+		if !cheaper {
+			continue
+		}
+		copy(state, p.state)
+		saved = p.lin.copyTo(saved)
+		group := []int{c}
+		p.state[c] = Shown
+		p.lin.remove(c)
+		for len(group) < maxGroup {
+			next := -1
+			for _, d := range p.protected(p.lin.determined(), p.linAnyway) {
+				if p.state[d] == SuppressedComplementary && p.cost[d] >= p.cost[c] {
+					next = d
+					break
+				}
+			}
+			if next < 0 {
+				break
+			}
+			group = append(group, next)
+			p.state[next] = Shown
+			p.lin.remove(next)
+		}
+		ok := true
+		for _, d := range group {
+			ok = ok && !p.besideAnyway(d)
+		}
+		if ok {
+			p.below = p.cost[c]
+			ok = p.protectWithin(len(group) + maxExtra)
+		}
+		p.below = noLimit
+		if !ok {
+			copy(p.state, state)
+			p.lin, saved = saved, p.lin
+		}
+	}
+}
+
+// besideAnyway reports whether cell c shares a sum with a cell protect left exposed.
+// cheapen leaves such a cell hidden: shown, it could leave the exposed ones alone in
+// their sum (hidden zeros whose sum is then known to be 0), which the trial, tolerating
+// them, would not notice.
+func (p *problem) besideAnyway(c int) bool {
+	for _, r := range p.cellRels[c] {
+		for _, d := range p.relCells[r] {
+			if p.linAnyway[d] || p.boundAnyway[d] {
+				return true
+			}
+		}
+	}
+	return false
 }

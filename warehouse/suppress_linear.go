@@ -88,10 +88,17 @@ func (l *linear) add(c int) {
 		l.pivotRow = append(l.pivotRow, -1)
 		return
 	}
-	// Scale row piv to make the pivot 1, then clear the new column in every other row.
-	// Pivot columns are zero in row piv (it had no pivot), so only E and the free
-	// columns change.
-	inv := invMod(v[piv])
+	l.pivot(v, piv)
+	l.r = append(l.r, v)
+	l.pivotRow = append(l.pivotRow, piv)
+	l.rowPivot[piv] = col
+}
+
+// pivot makes the reduced column v a unit vector at row piv, a row without a pivot, by
+// row operations on E and the free columns of R: scale row piv to make v's entry 1,
+// then clear v in every other row. Pivot columns are zero in row piv (it has no
+// pivot), so they do not change. v may be one of the free columns of R.
+func (l *linear) pivot(v []uint64, piv int) {
 	scaleRow := func(i int, f uint64) {
 		for _, col := range l.et {
 			col[i] = col[i] * f % linPrime
@@ -114,17 +121,82 @@ func (l *linear) add(c int) {
 			}
 		}
 	}
-	scaleRow(piv, inv)
-	v[piv] = 1
+	w := append([]uint64(nil), v...) // v itself may change below
+	scaleRow(piv, invMod(w[piv]))
 	for i := 0; i < l.m; i++ {
-		if i != piv && v[i] != 0 {
-			subRow(i, v[i])
-			v[i] = 0
+		if i != piv && w[i] != 0 {
+			subRow(i, w[i])
 		}
 	}
-	l.r = append(l.r, v)
-	l.pivotRow = append(l.pivotRow, piv)
-	l.rowPivot[piv] = col
+	clear(v)
+	v[piv] = 1
+}
+
+// remove makes the hidden cell c shown again: its column leaves R. A free column just
+// goes; a pivot column hands its row to a free column that is non-zero there (R stays
+// reduced), or, when there is none, leaves its row without a pivot, as if c had never
+// been added (the free columns are zero in that row).
+func (l *linear) remove(c int) {
+	j := -1
+	for k, col := range l.cols {
+		if col == c {
+			j = k
+		}
+	}
+	if j < 0 {
+		return
+	}
+	clear(l.memo) // E may change below
+	if piv := l.pivotRow[j]; piv >= 0 {
+		l.rowPivot[piv] = -1
+		l.pivotRow[j] = -2 // not to be taken for a free column below (it is a unit vector in row piv)
+		for f, rc := range l.r {
+			if l.pivotRow[f] == -1 && rc[piv] != 0 {
+				l.pivot(rc, piv)
+				l.pivotRow[f], l.rowPivot[piv] = piv, f
+				break
+			}
+		}
+	}
+	l.cols = append(l.cols[:j], l.cols[j+1:]...)
+	l.r = append(l.r[:j], l.r[j+1:]...)
+	l.pivotRow = append(l.pivotRow[:j], l.pivotRow[j+1:]...)
+	for i, k := range l.rowPivot {
+		if k > j {
+			l.rowPivot[i] = k - 1
+		}
+	}
+}
+
+// copyTo makes dst a copy of l that changes apart from it, reusing dst's memory (a
+// trial of cheapen saves l there, and there are many trials). dst may be nil.
+func (l *linear) copyTo(dst *linear) *linear {
+	if dst == nil {
+		dst = &linear{}
+	}
+	dst.m, dst.cellCoef = l.m, l.cellCoef
+	if dst.memo == nil {
+		dst.memo = make(map[int][]uint64)
+	}
+	clear(dst.memo)
+	dst.cols = append(dst.cols[:0], l.cols...)
+	dst.pivotRow = append(dst.pivotRow[:0], l.pivotRow...)
+	dst.rowPivot = append(dst.rowPivot[:0], l.rowPivot...)
+	dst.et = copyColumns(dst.et, l.et)
+	dst.r = copyColumns(dst.r, l.r)
+	return dst
+}
+
+// copyColumns copies src into dst, reusing dst's columns.
+func copyColumns(dst, src [][]uint64) [][]uint64 {
+	for len(dst) < len(src) {
+		dst = append(dst, nil)
+	}
+	dst = dst[:len(src)]
+	for k, col := range src {
+		dst[k] = append(dst[k][:0], col...)
+	}
+	return dst
 }
 
 // determined lists the hidden cells whose value follows from the shown ones, in index
