@@ -400,8 +400,8 @@ func auditUnpublished(t *testing.T, c suppressCase, unpublished []bool, st []war
 			// A reader is not told that a rest is small, but may suppose it: "if there
 			// are any here, how many?" is the question small-number protection is
 			// about. Suppress's bound attack supposes the same. Without the supposition
-			// the ranges still narrow such a rest to 0…v where they settle it at v with
-			// it (0 or 1 in TestSuppressUnpublishedFarOff), which tells nearly as much.
+			// the ranges may still tell nearly as much: they narrow the rest of
+			// TestSuppressUnpublishedFarOff, settled at 1 with it, to 0 or 1.
 			know[i] = suppresstest.Small
 		}
 		switch {
