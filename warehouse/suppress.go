@@ -26,7 +26,12 @@ import (
 //     fewest cells exposed, looking two cells ahead; among equals the cheapest (a table
 //     may give each cell a cost, what hiding it loses for readers: SuppressCosts), then
 //     the smallest count (hiding a zero protects little, hiding a large count loses
-//     much).
+//     much). A small exposed cell that shares its totals with no shown cell at all (a
+//     small unpublished rest whose whole and part are hidden, beside the other
+//     gemeenten' rests) is protected from further out: the candidates are then the
+//     shown cells nearest it through the hidden and unpublished cells of its totals
+//     (the whole and part of another gemeente, from which that gemeente's rest, and so
+//     the small one, would follow).
 //   - with costs, the complementary cells are then revisited, dearest first: a cell is
 //     shown again, together with the complementary cells of at least its cost that
 //     showing it would give away (the sub-region's figure beside the region's), when
@@ -259,7 +264,8 @@ func newProblem(values []int64, rels []Relation, state []Suppression, cost []int
 
 // protect hides further cells until no hidden cell is exposed. Every round hides one
 // cell, so it ends; it stops early only when an exposed cell has no shown cell left
-// around it (the structure of the table fixes it, e.g. a total with a single part).
+// around it, nor a small one any further out through hidden and unpublished cells
+// (the structure of the table fixes it, e.g. a total with a single part).
 func (p *problem) protect() { p.protectWithin(-1) }
 
 // protectWithin is protect hiding at most limit cells (any number when limit < 0). It
@@ -333,6 +339,48 @@ func (p *problem) neighbours(cells []int) []int {
 	return out
 }
 
+// outward is neighbours for cells that may have none: when no shown cell shares a
+// relation with cells, the search goes outward through the hidden and unpublished
+// cells of their relations, one ring at a time, and lists the shown cells around the
+// nearest ring that has any (nil when the search reaches none). A small unpublished
+// rest may share sums only with hidden and unpublished cells (its whole and part
+// hidden as "<5", the other gemeenten' rests beside it) and still be settled, because
+// those other rests follow from their wholes and parts: only a cell further away
+// protects it. protect turns here only for small exposed cells and only when no
+// exposed cell has a shown neighbour, so that elsewhere the choice is as before (a
+// complementary cell that nothing around protects, such as a hidden zero beside a
+// shown total 0, is not worth hiding cells far away for).
+func (p *problem) outward(cells []int) []int {
+	reached := make(map[int]bool, len(cells))
+	for _, c := range cells {
+		reached[c] = true
+	}
+	for ring := cells; len(ring) > 0; {
+		var next []int
+		shown := false
+		for _, c := range ring {
+			for _, r := range p.cellRels[c] {
+				for _, d := range p.relCells[r] {
+					switch {
+					case p.state[d] == Shown:
+						shown = true
+					case !reached[d]:
+						reached[d] = true
+						next = append(next, d)
+					}
+				}
+			}
+		}
+		if shown {
+			// The nearest shown cells; none when they are too dear for cheapen's trial,
+			// which then fails as it did before the search went outward.
+			return p.neighbours(ring)
+		}
+		ring = next
+	}
+	return nil
+}
+
 // prefer orders candidates for complementary suppression.
 func (p *problem) prefer(a, b int) bool {
 	va, vb := p.values[a], p.values[b]
@@ -353,11 +401,14 @@ func (p *problem) prefer(a, b int) bool {
 const maxPairFirsts = 40
 
 // chooseLinear picks the next complementary cell against the linear attack: the
-// neighbour of an exposed cell after which the fewest cells are exposed; when no single
-// cell lowers that number (a cell must be hidden on a cycle of totals, which takes
-// several), the first cell of the best pair.
+// neighbour of an exposed cell (further out when there is none: outward) after which
+// the fewest cells are exposed; when no single cell lowers that number (a cell must be
+// hidden on a cycle of totals, which takes several), the first cell of the best pair.
 func (p *problem) chooseLinear(exposed []int) (int, bool) {
 	cands := p.neighbours(exposed)
+	if len(cands) == 0 {
+		cands = p.outward(p.small(exposed))
+	}
 	if len(cands) == 0 {
 		return 0, false
 	}
@@ -412,27 +463,39 @@ func (p *problem) chooseLinear(exposed []int) (int, bool) {
 
 // chooseBound picks the next complementary cell against the bound attack: the first
 // neighbour of an exposed cell after which that cell's range is wide again, else the
-// best neighbour.
+// best neighbour. Only when no exposed cell has a shown neighbour does it look further
+// out (outward), so that a cell near some exposed one is still preferred.
 func (p *problem) chooseBound(exposed []int) (int, bool) {
 	for _, k := range exposed {
 		cands := p.neighbours([]int{k})
 		if len(cands) == 0 {
 			continue
 		}
-		for _, c := range cands {
-			p.state[c] = SuppressedComplementary
-			still := false
-			for _, e := range p.boundExposed() {
-				still = still || e == k
-			}
-			p.state[c] = Shown
-			if !still {
-				return c, true
-			}
+		return p.chooseBoundAmong(k, cands), true
+	}
+	for _, k := range p.small(exposed) {
+		if cands := p.outward([]int{k}); len(cands) > 0 {
+			return p.chooseBoundAmong(k, cands), true
 		}
-		return cands[0], true
 	}
 	return 0, false
+}
+
+// chooseBoundAmong picks among cands the first after which exposed cell k's range is
+// wide again, else the first.
+func (p *problem) chooseBoundAmong(k int, cands []int) int {
+	for _, c := range cands {
+		p.state[c] = SuppressedComplementary
+		still := false
+		for _, e := range p.boundExposed() {
+			still = still || e == k
+		}
+		p.state[c] = Shown
+		if !still {
+			return c
+		}
+	}
+	return cands[0]
 }
 
 // maxGroup is how many cells of at least the same cost cheapen shows again at once:
@@ -535,4 +598,15 @@ func (p *problem) besideAnyway(c int) bool {
 		}
 	}
 	return false
+}
+
+// small keeps the small cells of cells (SuppressedSmall here, unpublished or not).
+func (p *problem) small(cells []int) []int {
+	var out []int
+	for _, c := range cells {
+		if p.state[c] == SuppressedSmall {
+			out = append(out, c)
+		}
+	}
+	return out
 }

@@ -397,7 +397,12 @@ func auditUnpublished(t *testing.T, c suppressCase, unpublished []bool, st []war
 		know[i] = map[warehouse.Suppression]suppresstest.Knowledge{warehouse.Shown: suppresstest.Known, warehouse.SuppressedSmall: suppresstest.Small,
 			warehouse.SuppressedComplementary: suppresstest.NotSmall, warehouse.Unpublished: suppresstest.Unknown}[st[i]]
 		if unpublished[i] && small {
-			know[i] = suppresstest.Small // a stronger reader, as Suppress assumes
+			// A reader is not told that a rest is small, but may suppose it: "if there
+			// are any here, how many?" is the question small-number protection is
+			// about. Suppress's bound attack supposes the same. Without the supposition
+			// the ranges may still tell nearly as much: they narrow the rest of
+			// TestSuppressUnpublishedFarOff, settled at 1 with it, to 0 or 1.
+			know[i] = suppresstest.Small
 		}
 		switch {
 		case unpublished[i] && st[i] != warehouse.Unpublished:
@@ -512,40 +517,43 @@ func TestSuppressUnpublishedExamples(t *testing.T) {
 	}
 }
 
-// leaks lists what auditUnpublished finds in a protected table: the cells a reader
-// recovers, or small ones the ranges settle.
-func leaks(c suppressCase, unpublished []bool, st []warehouse.Suppression, threshold int64) map[int]bool {
-	out := map[int]bool{}
-	var unknown []int
-	know := make([]suppresstest.Knowledge, len(c.values))
-	for i, v := range c.values {
-		know[i] = map[warehouse.Suppression]suppresstest.Knowledge{warehouse.Shown: suppresstest.Known, warehouse.SuppressedSmall: suppresstest.Small,
-			warehouse.SuppressedComplementary: suppresstest.NotSmall, warehouse.Unpublished: suppresstest.Unknown}[st[i]]
-		if unpublished[i] && v >= 1 && v < threshold {
-			know[i] = suppresstest.Small
-		}
-		if st[i].Hidden() {
-			unknown = append(unknown, i)
-		}
+// TestSuppressUnpublishedFarOff pins down a small unpublished rest that shares its sums
+// with no shown cell: gemeente A has whole 2 = part 1 + rest 1, gemeente B 4 = 4 + 0,
+// gemeente C 19 = 6 + 13, the region 25 = 11 + 14. A's whole and part and B's whole and
+// part are hidden as "<5", and the rests are never shown, so the rest column 14 = 1 + 0
+// + 13 holds no shown figure. Yet C's rest follows from its whole and part (19 − 6), and
+// the region's from its own (25 − 11), so A's and B's rests add up to 1; a reader who
+// takes A's as small (at least 1) finds it is 1, and finds at most 1 without that.
+// Only a cell further away protects it: the smallest of the nearest shown ones, C's
+// part 6, after which C's rest, and so the sum of A's and B's rests, is open.
+func TestSuppressUnpublishedFarOff(t *testing.T) {
+	S, C, H, U := warehouse.Shown, warehouse.SuppressedComplementary, warehouse.SuppressedSmall, warehouse.Unpublished
+	c := suppressCase{
+		name: "small rest among hidden sums",
+		// whole, part, rest of A, B, C and the region.
+		values: []int64{2, 1, 1, 4, 4, 0, 19, 6, 13, 25, 11, 14},
+		rels: []warehouse.Relation{
+			{Total: 0, Parts: []int{1, 2}}, {Total: 3, Parts: []int{4, 5}}, {Total: 6, Parts: []int{7, 8}}, {Total: 9, Parts: []int{10, 11}},
+			{Total: 9, Parts: []int{0, 3, 6}}, {Total: 10, Parts: []int{1, 4, 7}}, {Total: 11, Parts: []int{2, 5, 8}},
+		},
 	}
-	for _, k := range suppresstest.Determined(c.rels, unknown) {
-		if v := c.values[k]; !unpublished[k] || (v >= 1 && v < threshold) {
-			out[k] = true
-		}
+	unpublished := []bool{false, false, true, false, false, true, false, false, true, false, false, true}
+	want := []warehouse.Suppression{H, H, U, H, H, U, S, C, U, S, S, U}
+	got, err := warehouse.SuppressUnpublished(c.values, c.rels, unpublished, 5)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, k := range suppresstest.Settled(c.values, c.rels, know, threshold) {
-		if know[k] == suppresstest.Small {
-			out[k] = true
-		}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got %v, want %v", got, want)
 	}
-	return out
+	auditUnpublished(t, c, unpublished, got, 5)
 }
 
 // TestSuppressCosts protects random tables with a random cost per cell, and audits each
 // as TestSuppressUnpublished does: the costs steer which cells are hidden (and cheapen
-// shows dear cells again), never whether the result is safe. A few of these tables
-// leak without costs too (a small unpublished rest that the reader's ranges, narrower
-// than Suppress's bound attack, settle); there the costs must leak nothing more.
+// shows dear cells again), never whether the result is safe. Tables 119 and 131 once
+// leaked with and without costs: a small unpublished rest whose sums held no shown
+// cell, which protect then gave up on (see TestSuppressUnpublishedFarOff).
 func TestSuppressCosts(t *testing.T) {
 	r := rand.New(rand.NewPCG(12, 2026))
 	for n := 0; n < 300; n++ {
@@ -572,19 +580,12 @@ func TestSuppressCosts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			auditUnpublished(t, c, unpublished, st, 5)
 			plain, err := warehouse.SuppressUnpublished(c.values, c.rels, unpublished, 5)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if before := leaks(c, unpublished, plain, 5); len(before) > 0 {
-				for k := range leaks(c, unpublished, st, 5) {
-					if !before[k] {
-						t.Errorf("cell %d (value %d) leaks with costs, not without", k, c.values[k])
-					}
-				}
-				return
-			}
-			auditUnpublished(t, c, unpublished, st, 5)
+			auditUnpublished(t, c, unpublished, plain, 5)
 		})
 	}
 	if _, err := warehouse.SuppressCosts([]int64{1, 2}, nil, nil, []int{0}, 5); err == nil {
