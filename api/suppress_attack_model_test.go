@@ -3,6 +3,7 @@ package api
 import (
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/hetleerplein/leerplein/warehouse"
 	"github.com/hetleerplein/leerplein/warehouse/suppresstest"
@@ -24,6 +25,15 @@ func (r *attackReader) allYears() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// monthEnd is the last day of month (yyyy-mm) as yyyy-mm-dd.
+func monthEnd(month string) string {
+	t, err := time.Parse("2006-01", month)
+	if err != nil {
+		return month
+	}
+	return t.AddDate(0, 1, -1).Format(time.DateOnly)
 }
 
 // attackModel is the reader's equations for one school year.
@@ -138,6 +148,28 @@ func (r *attackReader) solve(year string) {
 		}
 		if len(totals) > 0 {
 			m.sum(r, yearKey("verzuim_meldingen", a.key, year), totals)
+		}
+		// The year to date: part of its year, summed over areas like the year, and for
+		// the absence reports the months that ended by its last day plus the days since.
+		if through, ok := r.through[year]; ok {
+			for _, kpi := range r.counts {
+				k := ytdKey(kpi, a.key, year)
+				m.sum(r, yearKey(kpi, a.key, year), []string{k})
+				if len(a.parts) > 0 {
+					var parts []string
+					for _, p := range a.parts {
+						parts = append(parts, ytdKey(kpi, p, year))
+					}
+					m.sum(r, k, parts)
+				}
+			}
+			var ended []string
+			for _, month := range months["all"] {
+				if monthEnd(month) <= through {
+					ended = append(ended, monthFigKey(a.key, month, "totaal"))
+				}
+			}
+			m.sum(r, ytdKey("verzuim_meldingen", a.key, year), ended)
 		}
 	}
 	var hidden []int

@@ -51,10 +51,16 @@ type attackReader struct {
 	exact  map[string]float64  // figure key → the analyst's value
 	years  map[string]string   // monthly figure key → its school year
 	counts []string            // the count KPIs with a breakdown by gemeente
-	found  []string
+	// through is, per school year, the last day of its period to date (in_progress and
+	// same_period), when the series has a year in progress.
+	through map[string]string
+	found   []string
 }
 
 func yearKey(kpi, area, year string) string { return kpi + "|" + area + "|" + year }
+
+// ytdKey names a KPI's figure from 1 August up to its period's last day.
+func ytdKey(kpi, area, year string) string { return "tot_heden:" + kpi + "|" + area + "|" + year }
 
 func monthFigKey(area, month, soort string) string {
 	return warehouse.MonthlyID + "|" + area + "|" + month + "|" + soort
@@ -64,7 +70,7 @@ func monthFigKey(area, month, soort string) string {
 func attackAPI(t *testing.T, w *demoWarehouse, base string) []string {
 	t.Helper()
 	r := &attackReader{t: t, w: w, base: base, shown: map[string]*float64{}, seenBy: map[string]string{},
-		exact: map[string]float64{}, years: map[string]string{}}
+		exact: map[string]float64{}, years: map[string]string{}, through: map[string]string{}}
 	r.readAreas()
 	var cat catalogueJSON
 	r.getJSON("/api/v1/kpis", "bestuur", &cat)
@@ -301,6 +307,23 @@ func (r *attackReader) readSeries(d kpiDefJSON, a apiArea) {
 			}
 			if derived && b.Value == nil && p.OnTrack != nil && p.SchoolYear > b.SchoolYear {
 				r.finding("%s: on_track compares with the hidden baseline %s", yearKey(d.ID, a.key, p.SchoolYear), b.SchoolYear)
+			}
+		}
+	}
+
+	// The school year in progress to date and the same period of earlier years.
+	if ip := s.InProgress; ip != nil && exact.InProgress != nil && ip.Through != nil {
+		periods := append([]periodJSON{{SchoolYear: ip.SchoolYear, Through: *ip.Through, Value: ip.Value, Suppressed: ip.Suppressed}}, ip.SamePeriod...)
+		exactPeriods := append([]periodJSON{{SchoolYear: exact.InProgress.SchoolYear, Value: exact.InProgress.Value}}, exact.InProgress.SamePeriod...)
+		for i, per := range periods {
+			k := ytdKey(d.ID, a.key, per.SchoolYear)
+			if i < len(exactPeriods) && exactPeriods[i].Value != nil {
+				r.exact[k] = *exactPeriods[i].Value
+			}
+			r.through[per.SchoolYear] = per.Through
+			r.see("json in_progress", k, per.Value)
+			if per.Value != nil && d.Unit == warehouse.UnitCount && *per.Value >= 1 && *per.Value < 5 {
+				r.finding("%s: the small count %v is shown", k, *per.Value)
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -174,6 +175,34 @@ func TestSuppressionAttackDemo(t *testing.T) {
 	for _, f := range attackAPI(t, w, ts.URL) {
 		t.Error(f)
 	}
+}
+
+// TestSuppressionAttackInProgress is TestSuppressionAttackDemo on a day inside the demo's
+// last school year: the attacker also reads every KPI's period to date and the same
+// period of earlier years, and knows their sums (a period is part of its year, adds up
+// over areas, and the absence reports to date are the months that ended plus the days
+// since). On progressDay, a period of 2023-2024 to 3 December less its months August to
+// November is the few reports of 1 to 3 December 2023 in an area.
+func TestSuppressionAttackInProgress(t *testing.T) {
+	w := loadDemo(t)
+	ts := httptest.NewServer(New(w.db, Config{Version: "test", KPIDay: progressDay}, nil).Handler())
+	t.Cleanup(ts.Close)
+	for _, f := range attackAPI(t, w, ts.URL) {
+		t.Error(f)
+	}
+	t.Run("the attacker finds the days since the last month without the pattern", func(t *testing.T) {
+		srv := New(w.db, Config{Version: "test", KPIDay: progressDay}, nil)
+		primaryOnly(t, srv)
+		ts := httptest.NewServer(srv.Handler())
+		t.Cleanup(ts.Close)
+		// Zuid-Kennemerland's few reports of 1 to 3 December 2023: its period to date
+		// less its months August to November.
+		want := "the unpublished count " + ytdKey("verzuim_meldingen", "subregio:zk", "2023-2024") + " minus "
+		found := attackAPI(t, w, ts.URL)
+		if !slices.ContainsFunc(found, func(f string) bool { return strings.HasPrefix(f, want) }) {
+			t.Errorf("the attacker does not find %q… among its %d findings", want, len(found))
+		}
+	})
 }
 
 // TestSuppressionAttackerDetects runs the attacker against the demo with small counts
