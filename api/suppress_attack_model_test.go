@@ -151,18 +151,21 @@ func (r *attackReader) solve(year string) {
 		}
 		// The year to date: part of its year, summed over areas like the year, and for
 		// the absence reports the months that ended by its last day plus the days since.
-		if through, ok := r.through[year]; ok {
-			for _, kpi := range r.counts {
-				k := ytdKey(kpi, a.key, year)
-				m.sum(r, yearKey(kpi, a.key, year), []string{k})
-				if len(a.parts) > 0 {
-					var parts []string
-					for _, p := range a.parts {
-						parts = append(parts, ytdKey(kpi, p, year))
-					}
-					m.sum(r, k, parts)
-				}
+		for _, kpi := range r.counts {
+			if _, ok := r.through[kpi+"|"+year]; !ok {
+				continue
 			}
+			k := ytdKey(kpi, a.key, year)
+			m.sum(r, yearKey(kpi, a.key, year), []string{k})
+			if len(a.parts) > 0 {
+				var parts []string
+				for _, p := range a.parts {
+					parts = append(parts, ytdKey(kpi, p, year))
+				}
+				m.sum(r, k, parts)
+			}
+		}
+		if through, ok := r.through["verzuim_meldingen|"+year]; ok {
 			var ended []string
 			for _, month := range months["all"] {
 				if monthEnd(month) <= through {

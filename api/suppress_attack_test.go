@@ -51,8 +51,8 @@ type attackReader struct {
 	exact  map[string]float64  // figure key → the analyst's value
 	years  map[string]string   // monthly figure key → its school year
 	counts []string            // the count KPIs with a breakdown by gemeente
-	// through is, per school year, the last day of its period to date (in_progress and
-	// same_period), when the series has a year in progress.
+	// through is, per KPI and school year ("kpi|year"), the last day of its period to
+	// date (in_progress and same_period), when the series has a year in progress.
 	through map[string]string
 	found   []string
 }
@@ -320,7 +320,7 @@ func (r *attackReader) readSeries(d kpiDefJSON, a apiArea) {
 			if i < len(exactPeriods) && exactPeriods[i].Value != nil {
 				r.exact[k] = *exactPeriods[i].Value
 			}
-			r.through[per.SchoolYear] = per.Through
+			r.through[d.ID+"|"+per.SchoolYear] = per.Through
 			r.see("json in_progress", k, per.Value)
 			if per.Value != nil && d.Unit == warehouse.UnitCount && *per.Value >= 1 && *per.Value < 5 {
 				r.finding("%s: the small count %v is shown", k, *per.Value)
