@@ -280,13 +280,9 @@ func BenchmarkBuildPattern(b *testing.B) {
 	}
 }
 
-// TestNoFigureIsNoComplement checks that the pattern of the demo never hides a cell that
-// is not a value (sql/marts/04_figuur_status.sql: no data, or not the bureau's to count).
-// A reader knows such a cell counts nothing — Haarlemmerliede en Spaarnwoude, merged in
-// 2019, has no absence in 2023-2024 — so hiding it protects no other cell: before this
-// rule the pattern chose it as the complement of a small count in the same sum, and an
-// attacker who knew it was 0 could recover what it was meant to protect.
-func TestNoFigureIsNoComplement(t *testing.T) {
+// demoPattern is the demo's snapshot and the suppression pattern built over it.
+func demoPattern(t *testing.T) (*warehouse.KPISnapshot, *suppressionPattern) {
+	t.Helper()
 	w := loadDemo(t)
 	snap, err := w.db.KPISnapshot(t.Context())
 	if err != nil {
@@ -300,6 +296,17 @@ func TestNoFigureIsNoComplement(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return snap, p
+}
+
+// TestNoFigureIsNoComplement checks that the pattern of the demo never hides a cell that
+// is not a value (sql/marts/04_figuur_status.sql: no data, or not the bureau's to count).
+// A reader knows such a cell counts nothing — Haarlemmerliede en Spaarnwoude, merged in
+// 2019, has no absence in 2023-2024 — so hiding it protects no other cell: before this
+// rule the pattern chose it as the complement of a small count in the same sum, and an
+// attacker who knew it was 0 could recover what it was meant to protect.
+func TestNoFigureIsNoComplement(t *testing.T) {
+	snap, p := demoPattern(t)
 	checked := 0
 	for _, d := range warehouse.KPICatalogue() {
 		if d.Unit != warehouse.UnitCount || !d.Supports(warehouse.FilterGemeente) {
@@ -348,19 +355,7 @@ func TestNoFigureIsNoComplement(t *testing.T) {
 // relatief (a third of the months hidden, in two school years ten of twelve), where the
 // luxe beside it protects as well.
 func TestRegionRelatiefMostlyShown(t *testing.T) {
-	w := loadDemo(t)
-	snap, err := w.db.KPISnapshot(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	reports, err := w.db.JaarverslagenAt(t.Context(), snap.Years, snap.Today, snap.State.Key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := buildPattern(snap, reports, 5)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, p := demoPattern(t)
 	months, hidden := 0, 0
 	perYear := map[string]int{}
 	for k, st := range p.cells {
