@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/hetleerplein/leerplein/warehouse"
+	"github.com/hetleerplein/leerplein/warehouse/proctest"
 )
 
 // lockedBuffer is a log sink safe for the server's goroutines.
@@ -220,42 +221,8 @@ func TestSQLBusy(t *testing.T) {
 	}
 }
 
-// rssKB reads VmRSS or VmHWM of a process in kB (0 when it is gone).
-func rssKB(pid int, key string) int64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, key+":"); ok {
-			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return n
-		}
-	}
-	return 0
-}
-
-// childPIDs are this process's children (the sandbox workers).
-func childPIDs() []int {
-	entries, _ := os.ReadDir("/proc")
-	var out []int
-	self := strconv.Itoa(os.Getpid())
-	for _, e := range entries {
-		if _, err := strconv.Atoi(e.Name()); err != nil {
-			continue
-		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
-		if len(fields) > 1 && fields[1] == self {
-			pid, _ := strconv.Atoi(e.Name())
-			out = append(out, pid)
-		}
-	}
-	return out
-}
+// workerPIDs are this process's sandbox workers.
+func workerPIDs() []int { return proctest.Children(os.Getpid(), warehouse.SandboxWorkerArg) }
 
 // TestSQLMisbehavingAnalyst runs memory bombs (one 2 GB string; four at once) and slow
 // readers while the board reads its KPIs and another analyst queries: the KPIs answer
@@ -268,15 +235,15 @@ func TestSQLMisbehavingAnalyst(t *testing.T) {
 	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
 		t.Skipf("cannot reset the peak RSS: %v", err)
 	}
-	baseline := rssKB(os.Getpid(), "VmRSS")
+	baseline := proctest.StatusKB(os.Getpid(), "VmRSS")
 	var workerPeak int64
 	stopSampling := make(chan struct{})
 	sampled := make(chan struct{})
 	go func() {
 		defer close(sampled)
 		for {
-			for _, pid := range childPIDs() {
-				workerPeak = max(workerPeak, rssKB(pid, "VmHWM"))
+			for _, pid := range workerPIDs() {
+				workerPeak = max(workerPeak, proctest.StatusKB(pid, "VmHWM"))
 			}
 			select {
 			case <-stopSampling:
@@ -362,7 +329,7 @@ func TestSQLMisbehavingAnalyst(t *testing.T) {
 	for _, f := range failures {
 		t.Error(f)
 	}
-	serverPeak := rssKB(os.Getpid(), "VmHWM")
+	serverPeak := proctest.StatusKB(os.Getpid(), "VmHWM")
 	t.Logf("server (test process): RSS %d MB before, peak %d MB during; largest worker peak %d MB (limit %d MB data each); "+
 		"KPIs answered %d times, slowest %s; the other analyst %d times",
 		baseline>>10, serverPeak>>10, workerPeak>>10, 300, kpiCalls, kpiWorst.Round(time.Millisecond), otherCalls)

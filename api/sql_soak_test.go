@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/hetleerplein/leerplein/warehouse/proctest"
 )
 
 // TestSoakSQLBombs (make soak) runs the review's attacks for a minute with the default
@@ -26,14 +28,14 @@ func TestSoakSQLBombs(t *testing.T) {
 	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
 		t.Skipf("cannot reset the peak RSS: %v", err)
 	}
-	baseline := rssKB(os.Getpid(), "VmRSS")
+	baseline := proctest.StatusKB(os.Getpid(), "VmRSS")
 	var workerPeak int64
 	stopSampling, sampled := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(sampled)
 		for {
-			for _, pid := range childPIDs() {
-				workerPeak = max(workerPeak, rssKB(pid, "VmHWM"))
+			for _, pid := range workerPIDs() {
+				workerPeak = max(workerPeak, proctest.StatusKB(pid, "VmHWM"))
 			}
 			select {
 			case <-stopSampling:
@@ -131,7 +133,7 @@ func TestSoakSQLBombs(t *testing.T) {
 	if len(failures) > 0 {
 		t.Logf("server log:\n%s", logs.String())
 	}
-	serverPeak := rssKB(os.Getpid(), "VmHWM")
+	serverPeak := proctest.StatusKB(os.Getpid(), "VmHWM")
 	t.Logf("one minute: %v; server (test process) RSS %d MB before, peak %d MB; largest worker peak %d MB; "+
 		"KPI answers %s; select 42 beside one bomber %s", counts, baseline>>10, serverPeak>>10, workerPeak>>10,
 		percentiles(kpiTimes), percentiles(otherTimes))

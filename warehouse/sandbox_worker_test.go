@@ -1,7 +1,6 @@
 package warehouse_test
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hetleerplein/leerplein/warehouse"
+	"github.com/hetleerplein/leerplein/warehouse/proctest"
 )
 
 // publishSandbox snapshots db and publishes it with cfg: worker processes of this test
@@ -63,52 +63,7 @@ func answers42(t *testing.T, p *warehouse.Publisher) {
 
 // workerPIDs are this process's sandbox workers (its children started with
 // SandboxWorkerArg).
-func workerPIDs(t *testing.T) []int {
-	t.Helper()
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		t.Skipf("no /proc: %v", err)
-	}
-	self := os.Getpid()
-	var out []int
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid …; comm may hold spaces, so read after the last ')'.
-		fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
-		if len(fields) < 2 || fields[1] != strconv.Itoa(self) {
-			continue
-		}
-		cmdline, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-		if strings.Contains(string(cmdline), warehouse.SandboxWorkerArg) {
-			out = append(out, pid)
-		}
-	}
-	return out
-}
-
-// statusKB reads a "Vm…:  N kB" line of /proc/pid/status; 0 when the process is gone.
-func statusKB(pid int, key string) int64 {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), key+":"); ok {
-			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return n
-		}
-	}
-	return 0
-}
+func workerPIDs() []int { return proctest.Children(os.Getpid(), warehouse.SandboxWorkerArg) }
 
 // peakSampler follows the resident memory of this process's sandbox workers while a
 // test runs (a worker that is killed takes its high-water mark with it).
@@ -123,8 +78,8 @@ func samplePeaks(t *testing.T) *peakSampler {
 	go func() {
 		defer close(s.done)
 		for {
-			for _, pid := range workerPIDs(t) {
-				s.worker = max(s.worker, statusKB(pid, "VmHWM"))
+			for _, pid := range workerPIDs() {
+				s.worker = max(s.worker, proctest.StatusKB(pid, "VmHWM"))
 			}
 			select {
 			case <-s.stop:
@@ -194,7 +149,7 @@ func TestSandboxMemoryBomb(t *testing.T) {
 	wg.Wait()
 	answers42(t, p)
 	workerPeak := sampler.finish()
-	serverPeak := statusKB(os.Getpid(), "VmHWM") >> 10
+	serverPeak := proctest.StatusKB(os.Getpid(), "VmHWM") >> 10
 	t.Logf("peak RSS: server (this test process) %d MB, largest worker %d MB; worker limit %d MB of data",
 		serverPeak, workerPeak, shareMB)
 	// A worker's RSS also counts the pages of the binary (DuckDB's code) it runs.
@@ -213,7 +168,7 @@ func TestSandboxMemoryBomb(t *testing.T) {
 func TestSandboxKillsStuckWorker(t *testing.T) {
 	db := loadCase(t, exportFixture)
 	p := publishSandbox(t, db, warehouse.SandboxConfig{Workers: 1, Timeout: time.Second, KillGrace: 500 * time.Millisecond})
-	before := workerPIDs(t)
+	before := workerPIDs()
 	if len(before) != 1 {
 		t.Fatalf("%d workers after publishing, want 1", len(before))
 	}

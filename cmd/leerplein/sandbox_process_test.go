@@ -7,56 +7,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/hetleerplein/leerplein/warehouse"
+	"github.com/hetleerplein/leerplein/warehouse/proctest"
 )
-
-// procKB reads a "Vm…: N kB" line of /proc/pid/status; 0 when the process is gone.
-func procKB(pid int, key string) int64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, key+":"); ok {
-			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return n
-		}
-	}
-	return 0
-}
-
-// sandboxWorkers are the children of pid that run as sandbox workers.
-func sandboxWorkers(pid int) []int {
-	entries, _ := os.ReadDir("/proc")
-	parent := strconv.Itoa(pid)
-	var out []int
-	for _, e := range entries {
-		child, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
-		if len(fields) < 2 || fields[1] != parent {
-			continue
-		}
-		if cmdline, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline")); strings.Contains(string(cmdline), warehouse.SandboxWorkerArg) {
-			out = append(out, child)
-		}
-	}
-	return out
-}
 
 // postQuery sends one query with a token to the server and returns the status and body.
 func postQuery(url, token, query string) (int, string, error) {
@@ -117,8 +75,8 @@ func TestServeSandboxMisbehavingAnalystDuringLoad(t *testing.T) {
 	go func() {
 		defer close(sampled)
 		for {
-			for _, pid := range sandboxWorkers(h.pid) {
-				workerPeak = max(workerPeak, procKB(pid, "VmHWM"))
+			for _, pid := range proctest.Children(h.pid, warehouse.SandboxWorkerArg) {
+				workerPeak = max(workerPeak, proctest.StatusKB(pid, "VmHWM"))
 			}
 			select {
 			case <-sampling:
@@ -228,7 +186,7 @@ func TestServeSandboxMisbehavingAnalystDuringLoad(t *testing.T) {
 	wg.Wait()
 	close(sampling)
 	<-sampled
-	serverPeak := procKB(h.pid, "VmHWM")
+	serverPeak := proctest.StatusKB(h.pid, "VmHWM")
 	for _, f := range failures {
 		t.Error(f)
 	}
