@@ -155,7 +155,18 @@ func TestKPIPageYearInProgress(t *testing.T) {
 	}
 	lopend := run(t, ctx, "year in progress", chromedp.Text(chromedp.CSS(`#lopend-sectie`)))
 	band := run(t, ctx, "forecast band", chromedp.Evaluate[int](`document.querySelectorAll("#lopend svg.verwachting-band rect.band-interval").length`))
+	// December runs through the 3rd: its month is drawn apart (a dotted step to an open
+	// point, labelled), not as a whole month that seems to fall.
+	partial := run(t, ctx, "partial month", chromedp.Evaluate[string](`[...document.querySelectorAll("#maanden .maand-deel, #maanden .maand-deel-punt, #maanden .maand-deel-label, #maanden .maand-deel-uitleg")].map(e => e.getAttribute("class").split(" ").pop() + (e.matches("text, p") ? ":" + e.textContent : "")).join(" | ")`))
+	wholeMonths := run(t, ctx, "whole months", chromedp.Evaluate[int](`(document.querySelector("#maanden path.maand-0:not(.maand-deel)").getAttribute("d").match(/[ML]/g) || []).length`))
+	shown, hidden := monthsShown(t, w, ts.URL, "2024-2025", "relatief")
+	gemeenteHead := run(t, ctx, "per gemeente head", chromedp.Text(chromedp.CSS(`#per-gemeente thead`)))
+	gemeenteCells := run(t, ctx, "per gemeente cells", chromedp.Text(chromedp.CSS(`#per-gemeente tbody`)))
 	shot := run(t, ctx, "screenshot", chromedp.FullScreenshot(100))
+	run(t, ctx, "phone size", chromedp.EmulateViewport(360, 780))
+	phoneTable := run(t, ctx, "phone table", chromedp.Evaluate[string](`(() => { const b = document.querySelector("#per-gemeente .tabel-schuif"); return b.scrollWidth + " in " + b.clientWidth; })()`))
+	phoneShot := run(t, ctx, "phone screenshot", chromedp.FullScreenshot(100))
+	run(t, ctx, "laptop size", chromedp.EmulateViewport(1440, 900))
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(ts.URL+"/kpi/thuiszitters_aanbod_binnen_3_maanden_pct"),
 		chromedp.WaitVisible(chromedp.CSS(`body[data-kpi="thuiszitters_aanbod_binnen_3_maanden_pct"][data-geladen="ja"]`)),
@@ -175,6 +186,12 @@ func TestKPIPageYearInProgress(t *testing.T) {
 		{"the same period last year", lopend, "Zelfde periode in 2023-2024", strings.Contains(lopend, "Zelfde periode in 2023-2024")},
 		{"the forecast in words", lopend, "Verwachting … 80% kans … kans dat het doel gehaald wordt", strings.Contains(lopend, "Verwachting voor het hele schooljaar") && strings.Contains(lopend, "80% kans") && strings.Contains(lopend, "kans dat het doel gehaald wordt")},
 		{"the forecast band drawn", fmt.Sprint(band), "1", band == 1},
+		{"the running month drawn apart and explained", partial, "maand-deel, its open point, 't/m 3 dec' and the note",
+			strings.Count(partial, "maand-deel |") == 1 && strings.Contains(partial, "maand-deel-punt") && strings.Contains(partial, "maand-deel-label:t/m 3 dec") && strings.Contains(partial, "telt t/m 3 december 2024")},
+		{"the whole months' line leaves the running month out", fmt.Sprint(wholeMonths), fmt.Sprintf("%d points: the months shown to bestuur but December", shown-1), wholeMonths == shown-1 && shown+hidden == 12},
+		{"the year in progress named once, in its column's head", gemeenteHead + " / " + fmt.Sprintf("%.60s", gemeenteCells), "2024-2025 t/m 3 dec 2024 in the head, no t/m in the cells",
+			strings.Contains(gemeenteHead, "t/m 3 dec 2024") && !strings.Contains(gemeenteCells, "t/m")},
+		{"the table per gemeente fits a phone", phoneTable, "its scroll width within its box", phoneFits(phoneTable)},
 		{"three cohorts' curves", fmt.Sprint(curves), "3", curves == 3},
 		{"the share within three months named", legend, "… binnen 3 maanden", strings.Contains(legend, "binnen 3 maanden")},
 		{"no forecast for a percentage, said so", noForecast, "Geen verwachting or the reason", strings.Contains(noForecast, "verwachting")},
@@ -185,11 +202,21 @@ func TestKPIPageYearInProgress(t *testing.T) {
 			}
 		})
 	}
-	for name, img := range map[string][]byte{"kpi-lopend.png": shot, "kpi-aanbod-curve.png": curveShot} {
+	for name, img := range map[string][]byte{"kpi-lopend.png": shot, "kpi-lopend-telefoon.png": phoneShot, "kpi-aanbod-curve.png": curveShot} {
 		p := filepath.Join(screenshotDir(t), name)
 		if err := os.WriteFile(p, img, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("screenshot: %s", p)
 	}
+}
+
+// phoneFits reads "scrollWidth in clientWidth" of a scrolling box: true when its content
+// needs no sideways scrolling.
+func phoneFits(s string) bool {
+	var scroll, client int
+	if _, err := fmt.Sscanf(s, "%d in %d", &scroll, &client); err != nil {
+		return false
+	}
+	return client > 0 && scroll <= client
 }

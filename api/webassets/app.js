@@ -33,6 +33,8 @@
   }
   function shortYear(y) { return y.slice(2, 4) + "-" + y.slice(7, 9); } // 2018-2019 → 18-19
   function dag(iso) { return iso ? dagFormat.format(new Date(iso + "T00:00:00Z")) : ""; }
+  const dagKortFormat = new Intl.DateTimeFormat("nl-NL", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+  function dagKort(iso) { return iso ? dagKortFormat.format(new Date(iso + "T00:00:00Z")) : ""; }
 
   // status of a point: "op-koers", "niet-op-koers" or "" (not judged: no target, no
   // value, or a year still in progress).
@@ -506,16 +508,28 @@
   // months shows the months chart with a choice of verzuimsoort: relatief first, the
   // bulk of the reports; "alle soorten samen" has a gap wherever a part is hidden (a
   // total beside its shown parts would give the hidden one away).
-  function months(kpi, points, years, soort) {
+  function months(kpi, points, years, soort, ip) {
     const kies = el("select", { id: "maand-soort", "aria-label": "Soort verzuim" },
       Object.entries(soortNamen).map(([v, label]) => el("option", { value: v }, label)));
     kies.value = soort;
-    kies.addEventListener("change", () => document.getElementById("maanden").replaceChildren(...months(kpi, points, years, kies.value)));
+    kies.addEventListener("change", () => document.getElementById("maanden").replaceChildren(...months(kpi, points, years, kies.value, ip)));
     return [el("label", { class: "maand-kies" }, "Soort: ", kies),
-      monthsChart(kpi, soort ? points.filter((p) => p.verzuimsoort === soort) : points, years)];
+      monthsChart(kpi, soort ? points.filter((p) => p.verzuimsoort === soort) : points, years, partialMonth(ip))];
   }
 
-  function monthsChart(kpi, points, years) {
+  // partialMonth is the month of the year in progress that its last counted day falls
+  // in, when that day does not end the month: its figure counts part of a month, and
+  // drawn like the others it would read as a fall. Null when every month is whole.
+  function partialMonth(ip) {
+    if (!ip || !ip.through) return null;
+    const d = new Date(ip.through + "T00:00:00Z");
+    if (isNaN(d)) return null;
+    const next = new Date(d.getTime() + 86400000);
+    if (next.getUTCMonth() !== d.getUTCMonth()) return null;
+    return { year: ip.school_year, m: (d.getUTCMonth() + 5) % 12, through: ip.through };
+  }
+
+  function monthsChart(kpi, points, years, partial) {
     const W = smal.matches ? 360 : 640, H = 240, L = 46, R = 16, T = 16, B = 40;
     const byYear = new Map(years.map((y) => [y, new Array(12).fill(undefined)]));
     for (const p of points) {
@@ -541,13 +555,28 @@
       s.append(svg("text", { class: "as", x: x(i), y: H - B + 20, "text-anchor": "middle" }, m));
     });
     const legend = [];
+    const notes = [el("p", { class: "toelichting" }, "Een onderbreking in een lijn: een maand zonder gegevens of met een verborgen klein aantal; geen 0.")];
     years.forEach((yr, k) => {
       const cls = "maand-lijn maand-" + (years.length - 1 - k);
-      s.append(svg("path", { class: cls, d: pathOf(byYear.get(yr).map((v) => (typeof v === "number" ? v : null)), x, y) }));
+      const values = byYear.get(yr).map((v) => (typeof v === "number" ? v : null));
+      const part = partial && partial.year === yr && typeof values[partial.m] === "number" ? partial : null;
+      const whole = part ? values.map((v, i) => (i === part.m ? null : v)) : values;
+      s.append(svg("path", { class: cls, d: pathOf(whole, x, y) }));
+      if (part) {
+        // The month still running: a dotted step to an open point, labelled with its last day.
+        const v = values[part.m];
+        const seg = values.map((w, i) => (i === part.m || (i === part.m - 1 && typeof w === "number") ? w : null));
+        if (part.m > 0 && typeof values[part.m - 1] === "number") s.append(svg("path", { class: cls + " maand-deel", d: pathOf(seg, x, y) }));
+        s.append(svg("circle", { class: "maand-deel-punt", cx: x(part.m), cy: y(v), r: 4.5 }));
+        const [dd, mm] = [Number(part.through.slice(8, 10)), maandNamen[part.m]];
+        s.append(svg("text", { class: "as maand-deel-label", x: x(part.m) + (part.m >= 9 ? -8 : 8), y: y(v) - 8,
+          "text-anchor": part.m >= 9 ? "end" : "start" }, "t/m " + dd + " " + mm));
+        notes.push(el("p", { class: "toelichting maand-deel-uitleg" }, "De maand die nog loopt (open punt) telt t/m " + dag(part.through) +
+          ": een deel van de maand, dus niet te vergelijken met een hele maand."));
+      }
       legend.push(el("span", { class: "l-" + cls.split(" ")[1] }, yr));
     });
-    return el("figure", { class: "grafiek" }, s, el("div", { class: "legenda" }, legend),
-      el("p", { class: "toelichting" }, "Een onderbreking in een lijn: een maand zonder gegevens of met een verborgen klein aantal; geen 0."));
+    return el("figure", { class: "grafiek" }, s, el("div", { class: "legenda" }, legend), ...notes);
   }
 
   // perGemeente is a table of the last school years per gemeente of the chosen area.
@@ -560,12 +589,16 @@
       const sr = await getJSON("/api/v1/kpis/" + encodeURIComponent(kpi.id) + filterParams(kpi, { gemeente: o.value }));
       return [o, sr];
     }));
-    const head = el("tr", null, el("th", null, "Gemeente"), years.map((y) => el("th", { class: "getal" }, y)));
+    // A year in progress names its last day once, in its column's head: in every cell
+    // it would push the column off a phone's screen.
+    const head = el("tr", null, el("th", null, "Gemeente"), years.map((y) => {
+      const running = rows.map(([, sr]) => sr.points.find((q) => q.school_year === y)).find((p) => p && p.lopend && p.through);
+      return el("th", { class: "getal" }, y, running ? [el("br"), el("span", { class: "kop-lopend" }, "t/m " + dagKort(running.through))] : []);
+    }));
     const body = rows.map(([o, sr]) => el("tr", { class: o.value === f.gemeente ? "gekozen" : "" }, el("th", { scope: "row" }, o.textContent),
       years.map((y) => {
         const p = sr.points.find((q) => q.school_year === y);
-        const txt = figureText(kpi, p);
-        return el("td", p && p.status ? { class: "getal status-" + p.status, title: reason(sr, p) } : { class: "getal" }, txt + (p && p.lopend ? " (t/m " + dag(p.through) + ")" : ""));
+        return el("td", p && p.status ? { class: "getal status-" + p.status, title: reason(sr, p) } : { class: "getal" }, figureText(kpi, p));
       })));
     return el("div", { class: "tabel-schuif" }, el("table", { class: "lijst" }, el("thead", null, head), el("tbody", null, body)));
   }
@@ -637,7 +670,7 @@
         mq.set("van", years[0]);
         mq.set("tot", years[years.length - 1]);
         work.push(getJSON("/api/v1/kpis/verzuim_meldingen_maand?" + mq).then((m) =>
-          document.getElementById("maanden").replaceChildren(...months(kpi, m.points, years, "relatief"))));
+          document.getElementById("maanden").replaceChildren(...months(kpi, m.points, years, "relatief", series.in_progress))));
       }
       const curve = document.getElementById("curve-sectie");
       curve.hidden = kpi.id !== "thuiszitters_aanbod_binnen_3_maanden_pct";
