@@ -205,7 +205,7 @@ func (s *Server) listKPIs(c *gin.Context) (any, error) {
 	return gen.body("catalogue", func() (*body, error) {
 		out := catalogueJSON{DataAsOf: timeOrNil(gen.snap.State.DataAsOf), MonthlySeries: monthlyCatalogue()}
 		for _, d := range warehouse.KPICatalogue() {
-			out.KPIs = append(out.KPIs, defJSON(d))
+			out.KPIs = append(out.KPIs, defJSON(d, gen.snap.SeriesBreaksOf(d)))
 		}
 		return jsonBody(out)
 	})

@@ -31,6 +31,9 @@ type kpiDefJSON struct {
 	Filters       []string       `json:"filters"`
 	Source        string         `json:"source"`
 	Query         string         `json:"query"`
+	// SeriesBreaks are those its series carries (docs/definitions.md, "Rules in force
+	// on a date"), so a dashboard knows them before it reads a series.
+	SeriesBreaks []seriesBreakJSON `json:"series_breaks"`
 }
 
 type monthlyJSON struct {
@@ -187,10 +190,11 @@ func ruleJSON(r warehouse.TargetRule) targetRuleJSON {
 	return out
 }
 
-func defJSON(d warehouse.KPIDef) kpiDefJSON {
+func defJSON(d warehouse.KPIDef, breaks []warehouse.SeriesBreak) kpiDefJSON {
 	return kpiDefJSON{ID: d.ID, Unit: d.Unit, TitleNL: d.TitleNL, TitleEN: d.TitleEN,
 		DescriptionNL: d.DescriptionNL, DescriptionEN: d.DescriptionEN,
-		TargetRule: ruleJSON(d.Target), Filters: d.Filters, Source: d.Source, Query: d.Query}
+		TargetRule: ruleJSON(d.Target), Filters: d.Filters, Source: d.Source, Query: d.Query,
+		SeriesBreaks: seriesBreaksOut(breaks)}
 }
 
 func monthlyCatalogue() []monthlyJSON {

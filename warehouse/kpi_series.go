@@ -75,9 +75,7 @@ func (s *KPISnapshot) Series(id string, f KPIFilter) (KPISeries, error) {
 		out.Points = append(out.Points, p)
 	}
 	out.Coverage = s.coverageNote(def, rf)
-	if def.calc.regel != "" {
-		out.SeriesBreaks = s.breaks[def.calc.regel]
-	}
+	out.SeriesBreaks = s.SeriesBreaksOf(def)
 	if y := s.yearInProgress(); y != "" && def.calc.vsvSector == "" {
 		var target *float64
 		if st := s.figureStatus(def.calc.figuren, y, in); st != StatusNietVanToepassing {
@@ -435,6 +433,15 @@ func (s *KPISnapshot) Excluded(id, year string, f KPIFilter) ([]Excluded, error)
 }
 
 // resolve looks up KPI id and resolves f for it.
+// SeriesBreaksOf are the series breaks of KPI def (nil for a KPI whose rule never
+// changed): what its series carries, for the catalogue too.
+func (s *KPISnapshot) SeriesBreaksOf(def KPIDef) []SeriesBreak {
+	if def.calc.regel == "" {
+		return nil
+	}
+	return s.breaks[def.calc.regel]
+}
+
 func (s *KPISnapshot) resolve(id string, f KPIFilter) (KPIDef, KPIFilter, error) {
 	def, err := LookupKPI(id)
 	if err != nil {
