@@ -432,7 +432,6 @@ func (s *KPISnapshot) Excluded(id, year string, f KPIFilter) ([]Excluded, error)
 	return s.excluded(def, year, rf), nil
 }
 
-// resolve looks up KPI id and resolves f for it.
 // SeriesBreaksOf are the series breaks of KPI def (nil for a KPI whose rule never
 // changed): what its series carries, for the catalogue too.
 func (s *KPISnapshot) SeriesBreaksOf(def KPIDef) []SeriesBreak {
@@ -442,6 +441,7 @@ func (s *KPISnapshot) SeriesBreaksOf(def KPIDef) []SeriesBreak {
 	return s.breaks[def.calc.regel]
 }
 
+// resolve looks up KPI id and resolves f for it.
 func (s *KPISnapshot) resolve(id string, f KPIFilter) (KPIDef, KPIFilter, error) {
 	def, err := LookupKPI(id)
 	if err != nil {
