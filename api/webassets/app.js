@@ -565,12 +565,12 @@
       if (part) {
         // The month still running: a dotted step to an open point, labelled with its last day.
         const v = values[part.m];
-        const seg = values.map((w, i) => (i === part.m || (i === part.m - 1 && typeof w === "number") ? w : null));
-        if (part.m > 0 && typeof values[part.m - 1] === "number") s.append(svg("path", { class: cls + " maand-deel", d: pathOf(seg, x, y) }));
+        if (typeof values[part.m - 1] === "number") {
+          s.append(svg("path", { class: cls + " maand-deel", d: pathOf(values.map((w, i) => (i >= part.m - 1 && i <= part.m ? w : null)), x, y) }));
+        }
         s.append(svg("circle", { class: "maand-deel-punt", cx: x(part.m), cy: y(v), r: 4.5 }));
-        const [dd, mm] = [Number(part.through.slice(8, 10)), maandNamen[part.m]];
         s.append(svg("text", { class: "as maand-deel-label", x: x(part.m) + (part.m >= 9 ? -8 : 8), y: y(v) - 8,
-          "text-anchor": part.m >= 9 ? "end" : "start" }, "t/m " + dd + " " + mm));
+          "text-anchor": part.m >= 9 ? "end" : "start" }, "t/m " + Number(part.through.slice(8, 10)) + " " + maandNamen[part.m]));
         notes.push(el("p", { class: "toelichting maand-deel-uitleg" }, "De maand die nog loopt (open punt) telt t/m " + dag(part.through) +
           ": een deel van de maand, dus niet te vergelijken met een hele maand."));
       }
